@@ -1,0 +1,203 @@
+//! Diagnostics as data: a stable code, a severity, a message naming the ids involved, where in
+//! which file, and help. Rendering (text with a source snippet, or JSON lines) is separate so
+//! the library never prints. Codes are stable: tests and users grep for them.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a diagnostic is. Errors stop an evaluation; warnings travel with the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Where a diagnostic points: a file, the path inside the document, and a 1-based line/column.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Location {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Self {
+        Location { file: file.into(), ..Location::default() }
+    }
+}
+
+/// One problem found in a rule or contract file, or during an evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// A short label printed under the caret of the snippet.
+    #[serde(skip)]
+    pub label: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            location,
+            help: None,
+            label: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message, location) }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The first, grep- and click-able line: `file:line:col: error[E0201]: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = &self.location;
+        write!(f, "{}", loc.file)?;
+        if let Some(line) = loc.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = loc.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {sev}[{}]: {}", self.code, self.message)
+    }
+}
+
+/// Renders a diagnostic as text: the first line, then a snippet of `source` (when given and the
+/// line is known), then the help.
+pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
+    let mut out = format!("{diag}\n");
+    let loc = &diag.location;
+    if let (Some(src), Some(line)) = (source, loc.line) {
+        if let Some(text) = src.lines().nth(line.saturating_sub(1)) {
+            let col = loc.column.unwrap_or(1).max(1);
+            let width = line.to_string().len();
+            let pad = " ".repeat(width);
+            out.push_str(&format!("{pad}--> {}:{line}:{col}\n", loc.file));
+            if let Some(path) = &loc.path {
+                out.push_str(&format!("{pad} = in `{path}`\n"));
+            }
+            out.push_str(&format!("{pad} |\n{line} | {text}\n"));
+            let rest: String = text.chars().skip(col - 1).collect();
+            let token = token_width(&rest);
+            let label = diag.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+            out.push_str(&format!(
+                "{pad} | {}{}{label}\n",
+                " ".repeat(col - 1),
+                "^".repeat(token)
+            ));
+        }
+    } else if let Some(path) = &loc.path {
+        out.push_str(&format!("  = in `{path}`\n"));
+    }
+    if let Some(help) = &diag.help {
+        out.push_str(&format!("  = help: {help}\n"));
+    }
+    out
+}
+
+/// Width of the token a caret should underline: up to the end of a scalar (a `:`, `,`, `}` or
+/// a comment), at least one character.
+fn token_width(rest: &str) -> usize {
+    let mut n = 0;
+    let mut quoted = None;
+    for c in rest.chars() {
+        match quoted {
+            Some(q) if c == q => {
+                n += 1;
+                break;
+            }
+            Some(_) => {}
+            None if n == 0 && (c == '"' || c == '\'') => quoted = Some(c),
+            None if matches!(c, ':' | ',' | '}' | ']' | '#') => break,
+            None => {}
+        }
+        n += 1;
+    }
+    rest.chars().take(n).collect::<String>().trim_end().chars().count().max(1)
+}
+
+/// Renders a diagnostic as one JSON line (for `--format json`).
+pub fn render_json(diag: &Diagnostic) -> String {
+    serde_json::to_string(diag).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// The closest candidate to `word` by edit distance, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let keys = ["min_population", "max_population", "label"];
+        assert_eq!(did_you_mean("min_populaton", keys), Some("min_population"));
+        assert_eq!(did_you_mean("colour", keys), None);
+    }
+
+    #[test]
+    fn first_line_is_clickable() {
+        let d = Diagnostic::error(
+            "E0201",
+            "boom",
+            Location { file: "r.yaml".into(), path: None, line: Some(7), column: Some(21) },
+        );
+        assert_eq!(d.to_string(), "r.yaml:7:21: error[E0201]: boom");
+    }
+}

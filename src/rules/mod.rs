@@ -1,0 +1,224 @@
+//! The agreement as validated data. `load` parses a rules file (`raw`), `validate` checks it
+//! whole and builds a [`RuleSet`] whose invariants hold: tiers cover every population exactly
+//! once, every table has a cell per tier, every amount is a non-negative exact decimal with a
+//! known source, dates are ordered. The evaluation relies on these and never re-checks them.
+
+pub mod raw;
+mod validate;
+
+use crate::calendar::Date;
+use crate::diagnostic::Diagnostic;
+use crate::money::Rounding;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+pub use raw::{BalanceDue, FirstYearFonctionnement, MissionKind, UpliftScope};
+
+/// The default rules, embedded in the binary.
+pub const DEFAULT_RULES_TEXT: &str = include_str!("../../rules/aci-cpts.yaml");
+/// The name under which diagnostics and receipts refer to the embedded rules.
+pub const DEFAULT_RULES_NAME: &str = "rules/aci-cpts.yaml";
+
+/// Whether an amount is sourced or a placeholder consistent with the published totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Confirmed,
+    Provisional,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Confirmed => "confirmed",
+            Status::Provisional => "provisional",
+        }
+    }
+}
+
+/// One amount with its provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub amount: Decimal,
+    pub status: Status,
+    pub source: String,
+    /// Where the cell is written (`missions[0].fixed.values.2019-08-25.t1`).
+    pub path: String,
+}
+
+/// A dated value: the last one whose date is on or before the value date applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dated<T> {
+    entries: Vec<(Date, T)>,
+}
+
+impl<T> Dated<T> {
+    pub(crate) fn new(mut entries: Vec<(Date, T)>) -> Self {
+        entries.sort_by_key(|(d, _)| *d);
+        Dated { entries }
+    }
+
+    /// The value in force on `date`, with the date it took effect.
+    pub fn at(&self, date: Date) -> Option<(Date, &T)> {
+        self.entries.iter().rev().find(|(d, _)| *d <= date).map(|(d, v)| (*d, v))
+    }
+
+    pub fn first_date(&self) -> Option<Date> {
+        self.entries.first().map(|(d, _)| *d)
+    }
+}
+
+/// A dated table of amounts by tier; each entry has one cell per tier, in tier order.
+pub type TierTable = Dated<Vec<Cell>>;
+
+/// A text of the agreement (ACI 2019, an avenant) and the date it came into force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub id: String,
+    pub label: String,
+    pub reference: String,
+    pub in_force_from: Date,
+}
+
+/// A size tier (taille) as an inclusive integer range of population.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    pub id: String,
+    pub label: String,
+    /// Smallest population in the tier (inclusive).
+    pub min: u64,
+    /// Largest population in the tier (inclusive); `None` for the last, open tier.
+    pub max: Option<u64>,
+    /// The bounds as written, for explanations (`>= 40000 and < 80000`).
+    pub bounds_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmountItem {
+    pub label: String,
+    pub reference: String,
+    pub table: TierTable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uplift {
+    pub label: String,
+    pub reference: String,
+    pub choice: Option<String>,
+    pub signed_on_or_before: Date,
+    pub scope: UpliftScope,
+    pub table: TierTable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mission {
+    pub id: String,
+    pub label: String,
+    pub kind: MissionKind,
+    pub reference: String,
+    pub exists_from: Date,
+    pub start_within_months: Option<u32>,
+    pub deployed_within_months: Option<u32>,
+    pub choice: Option<String>,
+    pub fixed_first_year: Option<(Option<String>, TierTable)>,
+    pub fixed: (Option<String>, TierTable),
+    pub variable: Option<TierTable>,
+    pub crisis_envelope: Option<(Option<String>, TierTable)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub reference: String,
+    pub choice: Option<String>,
+    pub advance_rate: Dated<Cell>,
+    pub first_year_fonctionnement: FirstYearFonctionnement,
+    pub balance_due: BalanceDue,
+    pub variable_due: (u32, u32),
+    pub crisis_due: BalanceDue,
+    pub prorata_choice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub id: String,
+    pub topic: String,
+    pub choice: String,
+}
+
+/// The validated rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSet {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    pub sha256: String,
+    pub contract_length_years: u32,
+    pub texts: Vec<Text>,
+    pub sources: Vec<(String, String)>,
+    pub choices: Vec<Choice>,
+    pub tiers_reference: String,
+    pub tiers: Vec<Tier>,
+    pub fonctionnement: AmountItem,
+    pub uplift: Option<Uplift>,
+    pub missions: Vec<Mission>,
+    pub payment: Payment,
+    pub rounding: Rounding,
+}
+
+/// A loaded rule set and the warnings its validation produced.
+pub type Loaded = (RuleSet, Vec<Diagnostic>);
+
+impl RuleSet {
+    /// Parses and validates a rules document. On failure, every problem found is returned.
+    pub fn from_text(file: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+        let (raw, locator) = crate::yaml::parse::<raw::RawRules>(file, text).map_err(|d| vec![d])?;
+        let mut rules = validate::validate(&raw, &locator)?;
+        rules.0.sha256 = sha256_hex(text.as_bytes());
+        Ok(rules)
+    }
+
+    /// The rules embedded in the binary (`rules/aci-cpts.yaml`).
+    pub fn embedded() -> Result<Loaded, Vec<Diagnostic>> {
+        RuleSet::from_text(DEFAULT_RULES_NAME, DEFAULT_RULES_TEXT)
+    }
+
+    /// The text in force on `date`, if any.
+    pub fn text_at(&self, date: Date) -> Option<&Text> {
+        self.texts.iter().rev().find(|t| t.in_force_from <= date)
+    }
+
+    /// The index of the tier of `population` (exactly one exists, by validation).
+    pub fn tier_index(&self, population: u64) -> usize {
+        self.tiers
+            .iter()
+            .position(|t| population >= t.min && t.max.is_none_or(|m| population <= m))
+            .unwrap_or(self.tiers.len() - 1)
+    }
+
+    pub fn mission(&self, id: &str) -> Option<&Mission> {
+        self.missions.iter().find(|m| m.id == id)
+    }
+
+    pub fn source_citation(&self, id: &str) -> Option<&str> {
+        self.sources.iter().find(|(s, _)| s == id).map(|(_, c)| c.as_str())
+    }
+}
+
+/// Lowercase hex SHA-256 of `bytes`, for receipts.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_validate() {
+        let (rules, _) = RuleSet::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(rules.tiers.len(), 4);
+        assert_eq!(rules.missions.len(), 6);
+        // Declared bounds (choice `tier_bounds`).
+        let tier = |p| rules.tiers[rules.tier_index(p)].id.as_str();
+        assert_eq!([tier(39_999), tier(40_000), tier(80_000), tier(175_000), tier(175_001)], ["t1", "t2", "t3", "t3", "t4"]);
+    }
+}

@@ -1,0 +1,233 @@
+//! Raw rule types: a one-to-one mirror of `rules/*.yaml`. Every struct denies unknown keys;
+//! amounts, rates and dates are text, checked in `validate`. Nothing here is trusted yet.
+
+use crate::money::RoundingMode;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRules {
+    pub format_version: u32,
+    pub id: String,
+    pub title: String,
+    pub contract_length_years: u32,
+    pub texts: Vec<RawText>,
+    pub sources: Vec<RawSource>,
+    #[serde(default)]
+    pub choices: Vec<RawChoice>,
+    pub tiers: RawTiers,
+    pub fonctionnement: RawAmountItem,
+    #[serde(default)]
+    pub fonctionnement_uplift: Option<RawUplift>,
+    pub missions: Vec<RawMission>,
+    pub payment: RawPayment,
+    pub rounding: RawRounding,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawText {
+    pub id: String,
+    pub label: String,
+    pub reference: String,
+    pub in_force_from: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub id: String,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    pub id: String,
+    pub topic: String,
+    pub choice: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTiers {
+    pub reference: String,
+    #[serde(default)]
+    pub choice: Option<String>,
+    pub list: Vec<RawTier>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTier {
+    pub id: String,
+    pub label: String,
+    pub min_population: RawBound,
+    #[serde(default)]
+    pub max_population: Option<RawBound>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBound {
+    pub value: String,
+    pub inclusive: bool,
+}
+
+/// One amount of a tier table at one date.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCell {
+    pub amount: String,
+    pub status: RawStatus,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawStatus {
+    Confirmed,
+    Provisional,
+}
+
+/// Dated tier table: `values: {date: {tier: cell}}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTierTable {
+    #[serde(default)]
+    pub label: Option<String>,
+    pub values: BTreeMap<String, BTreeMap<String, RawCell>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmountItem {
+    pub label: String,
+    pub reference: String,
+    pub values: BTreeMap<String, BTreeMap<String, RawCell>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpliftScope {
+    Once,
+    Annual,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUplift {
+    pub label: String,
+    pub reference: String,
+    #[serde(default)]
+    pub choice: Option<String>,
+    pub signed_on_or_before: String,
+    pub scope: UpliftScope,
+    pub values: BTreeMap<String, BTreeMap<String, RawCell>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissionKind {
+    Socle,
+    Optional,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMission {
+    pub id: String,
+    pub label: String,
+    pub kind: MissionKind,
+    pub reference: String,
+    pub exists_from: String,
+    #[serde(default)]
+    pub start_within_months: Option<u32>,
+    #[serde(default)]
+    pub deployed_within_months: Option<u32>,
+    #[serde(default)]
+    pub choice: Option<String>,
+    #[serde(default)]
+    pub fixed_first_year: Option<RawTierTable>,
+    pub fixed: RawTierTable,
+    #[serde(default)]
+    pub variable: Option<RawTierTable>,
+    #[serde(default)]
+    pub crisis_envelope: Option<RawTierTable>,
+}
+
+/// A dated scalar (a rate): `values: {date: cell}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatedValue {
+    pub values: BTreeMap<String, RawCell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstYearFonctionnement {
+    /// Paid in full at signature (ACI 2019, art. 9.1).
+    AtSignature,
+    /// Paid like later years: advance at the start, balance at the end.
+    LikeOtherYears,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BalanceDue {
+    YearEnd,
+    WithVariable,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMonthDay {
+    pub month: u32,
+    pub day: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProrataUnit {
+    Days,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProrata {
+    pub unit: ProrataUnit,
+    #[serde(default)]
+    pub choice: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPayment {
+    pub reference: String,
+    #[serde(default)]
+    pub choice: Option<String>,
+    pub advance_rate: RawDatedValue,
+    pub first_year_fonctionnement: FirstYearFonctionnement,
+    pub balance_due: BalanceDue,
+    pub variable_due: RawMonthDay,
+    pub crisis_due: BalanceDue,
+    pub prorata: RawProrata,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingStage {
+    PerLine,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRounding {
+    pub decimals: u32,
+    pub mode: RoundingMode,
+    pub stage: RoundingStage,
+    #[serde(default)]
+    pub choice: Option<String>,
+    pub reference: String,
+}

@@ -1,0 +1,381 @@
+//! raw -> [`RuleSet`]: checks a rules document whole and reports every problem, each located in
+//! the file (E02xx codes). Nothing stops at the first error.
+
+use super::raw::*;
+use super::*;
+use crate::calendar::parse_date;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::money::{parse_decimal, Rounding};
+use crate::yaml::Locator;
+use std::collections::{BTreeMap, HashSet};
+
+struct Ctx<'a> {
+    loc: &'a Locator,
+    errors: Vec<Diagnostic>,
+    tier_ids: Vec<String>,
+    source_ids: Vec<String>,
+    choice_ids: Vec<String>,
+    first_text: Option<Date>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, code: &'static str, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(Diagnostic::error(code, msg, self.loc.at(path)));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    fn date(&mut self, path: &str, text: &str) -> Option<Date> {
+        match parse_date(text) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.err("E0205", path, m);
+                None
+            }
+        }
+    }
+
+    fn choice(&mut self, path: &str, id: &Option<String>) {
+        if let Some(id) = id {
+            if !self.choice_ids.contains(id) {
+                let hint = did_you_mean(id, self.choice_ids.iter().map(String::as_str)).map(str::to_string);
+                let d = self.err("E0215", path, format!("unknown choice `{id}`: not declared under `choices`"));
+                if let Some(h) = hint {
+                    d.help = Some(format!("did you mean `{h}`?"));
+                }
+            }
+        }
+    }
+
+    fn cell(&mut self, path: &str, raw: &RawCell, allow_above_one: bool) -> Option<Cell> {
+        let amount = match parse_decimal(&raw.amount) {
+            Ok(a) => a,
+            Err(m) => {
+                self.err("E0206", &format!("{path}.amount"), m);
+                return None;
+            }
+        };
+        if amount.is_sign_negative() && !amount.is_zero() {
+            self.err("E0207", &format!("{path}.amount"), format!("amount {amount} is negative"));
+            return None;
+        }
+        if !allow_above_one && amount > Decimal::ONE {
+            self.err("E0210", &format!("{path}.amount"), format!("rate {amount} is above 1"));
+            return None;
+        }
+        if !self.source_ids.contains(&raw.source) {
+            let hint = did_you_mean(&raw.source, self.source_ids.iter().map(String::as_str)).map(str::to_string);
+            let d = self.err("E0211", &format!("{path}.source"), format!("unknown source `{}`: not listed under `sources`", raw.source));
+            d.help = Some(match hint {
+                Some(h) => format!("did you mean `{h}`?"),
+                None => "add it to `sources` with its citation".into(),
+            });
+        }
+        let status = match raw.status {
+            RawStatus::Confirmed => Status::Confirmed,
+            RawStatus::Provisional => Status::Provisional,
+        };
+        Some(Cell { amount, status, source: raw.source.clone(), path: path.to_string() })
+    }
+
+    fn value_date(&mut self, path: &str, key: &str) -> Option<Date> {
+        let d = self.date(path, key)?;
+        if let Some(first) = self.first_text {
+            if d < first {
+                self.err("E0208", path, format!("value dated {d} is before the first text in force ({first})"));
+                return None;
+            }
+        }
+        Some(d)
+    }
+
+    fn table(&mut self, path: &str, values: &BTreeMap<String, BTreeMap<String, RawCell>>) -> TierTable {
+        let mut entries = Vec::new();
+        if values.is_empty() {
+            self.err("E0204", &format!("{path}.values"), "no dated values: give at least one `YYYY-MM-DD:` entry");
+        }
+        for (date_text, cells) in values {
+            let dpath = format!("{path}.values.{date_text}");
+            let date = self.value_date(&dpath, date_text);
+            for id in cells.keys() {
+                if !self.tier_ids.contains(id) {
+                    let hint = did_you_mean(id, self.tier_ids.iter().map(String::as_str)).map(str::to_string);
+                    let all = self.tier_ids.join(", ");
+                    let d = self.err("E0203", &format!("{dpath}.{id}"), format!("unknown tier `{id}`"));
+                    d.help = Some(match hint {
+                        Some(h) => format!("did you mean `{h}`? tiers are: {all}"),
+                        None => format!("tiers are: {all}"),
+                    });
+                }
+            }
+            let mut row = Vec::new();
+            for tier in self.tier_ids.clone() {
+                match cells.get(&tier) {
+                    Some(c) => {
+                        if let Some(cell) = self.cell(&format!("{dpath}.{tier}"), c, true) {
+                            row.push(cell);
+                        }
+                    }
+                    None => {
+                        self.err("E0204", &dpath, format!("no amount for tier `{tier}` at {date_text}"));
+                    }
+                }
+            }
+            if let (Some(d), true) = (date, row.len() == self.tier_ids.len()) {
+                entries.push((d, row));
+            }
+        }
+        Dated::new(entries)
+    }
+
+    fn labelled(&mut self, path: &str, t: &RawTierTable) -> (Option<String>, TierTable) {
+        (t.label.clone(), self.table(path, &t.values))
+    }
+}
+
+fn bound(ctx: &mut Ctx, path: &str, b: &RawBound) -> Option<u64> {
+    match b.value.trim().parse::<u64>() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            ctx.err("E0206", &format!("{path}.value"), format!("`{}` is not a whole, non-negative population", b.value));
+            None
+        }
+    }
+}
+
+fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let n = raw.list.len();
+    if n == 0 {
+        ctx.err("E0202", "tiers.list", "no tiers: at least one is needed");
+    }
+    for (i, t) in raw.list.iter().enumerate() {
+        let path = format!("tiers.list[{i}]");
+        if !seen.insert(t.id.clone()) {
+            ctx.err("E0209", &format!("{path}.id"), format!("duplicate tier id `{}`", t.id));
+        }
+        let lo = bound(ctx, &format!("{path}.min_population"), &t.min_population)
+            .map(|v| if t.min_population.inclusive { v } else { v + 1 });
+        let hi = match &t.max_population {
+            None => {
+                if i + 1 != n {
+                    ctx.err("E0202", &path, format!("tier `{}` has no max_population but is not the last tier", t.id));
+                }
+                Some(None)
+            }
+            Some(b) => match bound(ctx, &format!("{path}.max_population"), b) {
+                Some(v) if !b.inclusive && v == 0 => {
+                    ctx.err("E0217", &format!("{path}.max_population"), format!("tier `{}` is empty", t.id));
+                    None
+                }
+                Some(v) => Some(Some(if b.inclusive { v } else { v - 1 })),
+                None => None,
+            },
+        };
+        if i + 1 == n && hi.is_some_and(|h| h.is_some()) {
+            ctx.err("E0202", &format!("{path}.max_population"), format!("the last tier `{}` must be open-ended (no max_population) so that every population has a tier", t.id));
+        }
+        let (Some(lo), Some(hi)) = (lo, hi) else { continue };
+        if let Some(h) = hi {
+            if lo > h {
+                ctx.err("E0217", &path, format!("tier `{}` is empty: its lower bound is above its upper bound", t.id));
+                continue;
+            }
+        }
+        let fmt = |b: &RawBound, lower: bool| match (lower, b.inclusive) {
+            (true, true) => format!(">= {}", b.value),
+            (true, false) => format!("> {}", b.value),
+            (false, true) => format!("<= {}", b.value),
+            (false, false) => format!("< {}", b.value),
+        };
+        let mut bounds_text = fmt(&t.min_population, true);
+        if let Some(m) = &t.max_population {
+            bounds_text = format!("{bounds_text} and {}", fmt(m, false));
+        }
+        out.push((i, Tier { id: t.id.clone(), label: t.label.clone(), min: lo, max: hi, bounds_text }));
+    }
+    // Coverage: the first starts at 0, each starts right after the previous one.
+    let mut expected = Some(0u64);
+    let mut prev_id: Option<String> = None;
+    for (i, t) in &out {
+        let path = format!("tiers.list[{i}].min_population.value");
+        match expected {
+            Some(e) if t.min > e => {
+                let d = ctx.err("E0202", &path, match &prev_id {
+                    Some(p) => format!("gap between tier `{p}` and tier `{}`: populations {e} to {} have no tier", t.id, t.min - 1),
+                    None => format!("populations 0 to {} have no tier: the first tier `{}` must start at 0", t.min - 1, t.id),
+                });
+                d.label = Some("leaves a gap".into());
+            }
+            Some(e) if t.min < e => {
+                let p = prev_id.clone().unwrap_or_default();
+                let d = ctx.err("E0201", &path, format!("tier `{}` overlaps tier `{p}`: population {} is in both", t.id, t.min));
+                d.label = Some("starts inside the previous tier".into());
+                d.help = Some("make one of the two bounds exclusive (`inclusive: false`)".into());
+            }
+            None => {
+                ctx.err("E0201", &path, format!("tier `{}` comes after an open-ended tier", t.id));
+            }
+            _ => {}
+        }
+        expected = t.max.map(|m| m + 1);
+        prev_id = Some(t.id.clone());
+    }
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut ctx = Ctx {
+        loc,
+        errors: Vec::new(),
+        tier_ids: raw.tiers.list.iter().map(|t| t.id.clone()).collect(),
+        source_ids: raw.sources.iter().map(|s| s.id.clone()).collect(),
+        choice_ids: raw.choices.iter().map(|c| c.id.clone()).collect(),
+        first_text: None,
+    };
+    if raw.format_version != 1 {
+        ctx.err("E0216", "format_version", format!("unsupported format_version {}: this engine reads version 1", raw.format_version));
+    }
+    if raw.contract_length_years == 0 {
+        ctx.err("E0210", "contract_length_years", "contract_length_years must be at least 1");
+    }
+    for (what, ids) in [("source", &ctx.source_ids.clone()), ("choice", &ctx.choice_ids.clone())] {
+        let mut seen = HashSet::new();
+        for (i, id) in ids.iter().enumerate() {
+            if !seen.insert(id) {
+                ctx.err("E0209", &format!("{what}s[{i}].id"), format!("duplicate {what} id `{id}`"));
+            }
+        }
+    }
+
+    // Texts, in increasing order of entry into force.
+    let mut texts: Vec<Text> = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, t) in raw.texts.iter().enumerate() {
+        let path = format!("texts[{i}]");
+        if !seen.insert(t.id.clone()) {
+            ctx.err("E0209", &format!("{path}.id"), format!("duplicate text id `{}`", t.id));
+        }
+        if let Some(d) = ctx.date(&format!("{path}.in_force_from"), &t.in_force_from) {
+            if let Some(prev) = texts.last() {
+                if d <= prev.in_force_from {
+                    ctx.err("E0214", &format!("{path}.in_force_from"), format!("text `{}` comes into force on {d}, not after the previous text `{}` ({})", t.id, prev.id, prev.in_force_from));
+                }
+            }
+            texts.push(Text { id: t.id.clone(), label: t.label.clone(), reference: t.reference.clone(), in_force_from: d });
+        }
+    }
+    if raw.texts.is_empty() {
+        ctx.err("E0214", "texts", "no texts: at least the founding text is needed");
+    }
+    ctx.first_text = texts.first().map(|t| t.in_force_from);
+
+    let tiers = tiers(&mut ctx, &raw.tiers);
+    ctx.choice("tiers.choice", &raw.tiers.choice);
+
+    let fonctionnement = AmountItem {
+        label: raw.fonctionnement.label.clone(),
+        reference: raw.fonctionnement.reference.clone(),
+        table: ctx.table("fonctionnement", &raw.fonctionnement.values),
+    };
+
+    let uplift = raw.fonctionnement_uplift.as_ref().map(|u| {
+        ctx.choice("fonctionnement_uplift.choice", &u.choice);
+        let signed = ctx.date("fonctionnement_uplift.signed_on_or_before", &u.signed_on_or_before);
+        Uplift {
+            label: u.label.clone(),
+            reference: u.reference.clone(),
+            choice: u.choice.clone(),
+            signed_on_or_before: signed.unwrap_or_default(),
+            scope: u.scope,
+            table: ctx.table("fonctionnement_uplift", &u.values),
+        }
+    });
+
+    let mut missions = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, m) in raw.missions.iter().enumerate() {
+        let path = format!("missions[{i}]");
+        if !seen.insert(m.id.clone()) {
+            ctx.err("E0209", &format!("{path}.id"), format!("duplicate mission id `{}`", m.id));
+        }
+        ctx.choice(&format!("{path}.choice"), &m.choice);
+        let exists_from = ctx.value_date(&format!("{path}.exists_from"), &m.exists_from);
+        if let (Some(s), Some(d)) = (m.start_within_months, m.deployed_within_months) {
+            if d < s {
+                ctx.err("E0210", &format!("{path}.deployed_within_months"), format!("mission `{}` must be deployed ({d} months) after it starts ({s} months)", m.id));
+            }
+        }
+        let mission = Mission {
+            id: m.id.clone(),
+            label: m.label.clone(),
+            kind: m.kind,
+            reference: m.reference.clone(),
+            exists_from: exists_from.unwrap_or_default(),
+            start_within_months: m.start_within_months,
+            deployed_within_months: m.deployed_within_months,
+            choice: m.choice.clone(),
+            fixed_first_year: m.fixed_first_year.as_ref().map(|t| ctx.labelled(&format!("{path}.fixed_first_year"), t)),
+            fixed: ctx.labelled(&format!("{path}.fixed"), &m.fixed),
+            variable: m.variable.as_ref().map(|t| ctx.table(&format!("{path}.variable"), &t.values)),
+            crisis_envelope: m.crisis_envelope.as_ref().map(|t| ctx.labelled(&format!("{path}.crisis_envelope"), t)),
+        };
+        missions.push(mission);
+    }
+
+    let p = &raw.payment;
+    ctx.choice("payment.choice", &p.choice);
+    ctx.choice("payment.prorata.choice", &p.prorata.choice);
+    let mut rates = Vec::new();
+    for (date_text, cell) in &p.advance_rate.values {
+        let path = format!("payment.advance_rate.values.{date_text}");
+        let d = ctx.value_date(&path, date_text);
+        if let (Some(d), Some(c)) = (d, ctx.cell(&path, cell, false)) {
+            rates.push((d, c));
+        }
+    }
+    if p.advance_rate.values.is_empty() {
+        ctx.err("E0204", "payment.advance_rate.values", "no dated advance rate");
+    }
+    if chrono::NaiveDate::from_ymd_opt(2000, p.variable_due.month, p.variable_due.day).is_none() {
+        ctx.err("E0205", "payment.variable_due", format!("{}/{} is not a day of the year", p.variable_due.day, p.variable_due.month));
+    }
+    let payment = Payment {
+        reference: p.reference.clone(),
+        choice: p.choice.clone(),
+        advance_rate: Dated::new(rates),
+        first_year_fonctionnement: p.first_year_fonctionnement,
+        balance_due: p.balance_due,
+        variable_due: (p.variable_due.month, p.variable_due.day),
+        crisis_due: p.crisis_due,
+        prorata_choice: p.prorata.choice.clone(),
+    };
+
+    ctx.choice("rounding.choice", &raw.rounding.choice);
+    if raw.rounding.decimals > 6 {
+        ctx.err("E0210", "rounding.decimals", format!("{} decimals: money is rounded to at most 6", raw.rounding.decimals));
+    }
+    let rounding = Rounding { decimals: raw.rounding.decimals, mode: raw.rounding.mode, reference: raw.rounding.reference.clone() };
+
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    let rules = RuleSet {
+        id: raw.id.clone(),
+        title: raw.title.clone(),
+        file: loc.file().to_string(),
+        sha256: String::new(),
+        contract_length_years: raw.contract_length_years,
+        texts,
+        sources: raw.sources.iter().map(|s| (s.id.clone(), s.citation.clone())).collect(),
+        choices: raw.choices.iter().map(|c| Choice { id: c.id.clone(), topic: c.topic.clone(), choice: c.choice.clone() }).collect(),
+        tiers_reference: raw.tiers.reference.clone(),
+        tiers,
+        fonctionnement,
+        uplift,
+        missions,
+        payment,
+        rounding,
+    };
+    Ok((rules, Vec::new()))
+}

@@ -1,1 +1,240 @@
-fn main(){}
+//! `cpts-funding`: thin glue over the `cpts_funding` library. Parses arguments, reads files,
+//! calls the library, prints what it returns, and maps the outcome to an exit code:
+//! 0 ok, 1 invalid rules/input or failed evaluation, 2 usage or I/O error.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cpts_funding::calendar::parse_date;
+use cpts_funding::diagnostic::{render_json, render_text, Diagnostic, Location};
+use cpts_funding::eval::{evaluate, max_per_tier, Breakdown, EvalError};
+use cpts_funding::input::Contract;
+use cpts_funding::report::{json, text};
+use cpts_funding::rules::{RuleSet, DEFAULT_RULES_NAME, DEFAULT_RULES_TEXT};
+use chrono::Datelike;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cpts-funding", version, about = "Computes what the Assurance Maladie pays a CPTS under the ACI CPTS, with an audit trail.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Rules file (YAML). Default: the rules embedded in the binary (rules/aci-cpts.yaml).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Output format. With json, diagnostics go to stderr as JSON lines.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute a CPTS's funding for a contract year: lines, totals, dated payments, warnings.
+    #[command(after_help = "Example:\n  cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024")]
+    Compute {
+        /// Contract files (YAML), one CPTS each.
+        #[arg(required = true, value_name = "CONTRACT")]
+        contracts: Vec<PathBuf>,
+        /// The calendar year in which the contract year starts (e.g. 2024).
+        #[arg(long, conflicts_with = "contract_year")]
+        year: Option<i32>,
+        /// The contract year, 1 to 5 (instead of --year). Without either: every contract year.
+        #[arg(long)]
+        contract_year: Option<u32>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Maximum annual funding per tier under the text in force on a date.
+    #[command(after_help = "Example:\n  cpts-funding max --date 2019-09-01")]
+    Max {
+        /// The date (YYYY-MM-DD) whose text and values apply.
+        #[arg(long)]
+        date: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Validate rule and contract files and print every problem found; exit 0 when clean.
+    #[command(after_help = "Example:\n  cpts-funding check fixtures/ok/*/contract.yaml")]
+    Check {
+        /// Contract files to validate against the rules.
+        #[arg(value_name = "CONTRACT")]
+        contracts: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+/// Prints diagnostics to stderr in the chosen format, with a source snippet in text.
+fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
+    for d in diags {
+        match format {
+            Format::Json => eprintln!("{}", render_json(d)),
+            Format::Text => eprint!("{}", render_text(d, source)),
+        }
+    }
+}
+
+fn read(path: &PathBuf, format: Format) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let d = Diagnostic::error("E0001", format!("cannot read {}: {e}", path.display()), Location::file(path.display().to_string()));
+        report(&[d], None, format);
+        ExitCode::from(2)
+    })
+}
+
+fn load_rules(common: &Common) -> Result<RuleSet, ExitCode> {
+    let (name, text) = match &common.rules {
+        Some(p) => (p.display().to_string(), read(p, common.format)?),
+        None => (DEFAULT_RULES_NAME.to_string(), DEFAULT_RULES_TEXT.to_string()),
+    };
+    match RuleSet::from_text(&name, &text) {
+        Ok((rules, warnings)) => {
+            report(&warnings, Some(&text), common.format);
+            Ok(rules)
+        }
+        Err(errors) => {
+            report(&errors, Some(&text), common.format);
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+fn load_contract(path: &PathBuf, rules: &RuleSet, format: Format) -> Result<Contract, ExitCode> {
+    let text = read(path, format)?;
+    match Contract::from_text(&path.display().to_string(), &text, rules) {
+        Ok((c, warnings)) => {
+            report(&warnings, Some(&text), format);
+            Ok(c)
+        }
+        Err(errors) => {
+            report(&errors, Some(&text), format);
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+fn years(rules: &RuleSet, c: &Contract, year: Option<i32>, contract_year: Option<u32>) -> Result<Vec<u32>, EvalError> {
+    match (year, contract_year) {
+        (Some(y), _) => {
+            let first = c.signature.year();
+            let last = first + rules.contract_length_years as i32 - 1;
+            match c.year_starting_in(y).filter(|k| *k <= rules.contract_length_years) {
+                Some(k) => Ok(vec![k]),
+                None => Err(EvalError::NoYearStartingIn { year: y, signature: c.signature, first, last }),
+            }
+        }
+        (None, Some(k)) => Ok(vec![k]),
+        (None, None) => Ok((1..=rules.contract_length_years).collect()),
+    }
+}
+
+fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common) -> ExitCode {
+    let rules = match load_rules(common) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut worst = 0u8;
+    let mut loaded = Vec::new();
+    for path in contracts {
+        match load_contract(path, &rules, common.format) {
+            Ok(c) => loaded.push(c),
+            Err(code) => worst = worst.max(if code == ExitCode::from(2) { 2 } else { 1 }),
+        }
+    }
+    let mut breakdowns: Vec<Breakdown> = Vec::new();
+    for c in &loaded {
+        let ks = match years(&rules, c, year, contract_year) {
+            Ok(ks) => ks,
+            Err(e) => {
+                report(&[e.to_diagnostic(&c.file)], None, common.format);
+                worst = worst.max(1);
+                continue;
+            }
+        };
+        for k in ks {
+            match evaluate(&rules, c, k) {
+                Ok(b) => breakdowns.push(b),
+                Err(e) => {
+                    report(&[e.to_diagnostic(&c.file)], None, common.format);
+                    worst = worst.max(1);
+                }
+            }
+        }
+    }
+    match common.format {
+        Format::Json => print!("{}", json::compute(&breakdowns)),
+        Format::Text => {
+            let pages: Vec<String> = breakdowns.iter().map(text::breakdown).collect();
+            print!("{}", pages.join(&format!("\n{}\n\n", "─".repeat(78))));
+        }
+    }
+    ExitCode::from(worst)
+}
+
+fn max(date: &str, common: &Common) -> ExitCode {
+    let rules = match load_rules(common) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let date = match parse_date(date) {
+        Ok(d) => d,
+        Err(m) => {
+            report(&[Diagnostic::error("E0205", m, Location::file("--date"))], None, common.format);
+            return ExitCode::from(2);
+        }
+    };
+    match max_per_tier(&rules, date) {
+        Ok(t) => {
+            match common.format {
+                Format::Json => print!("{}", json::max(&t, &rules.sha256)),
+                Format::Text => print!("{}", text::max_table(&t)),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report(&[e.to_diagnostic(&rules.file)], None, common.format);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(contracts: &[PathBuf], common: &Common) -> ExitCode {
+    let rules = match load_rules(common) {
+        Ok(r) => r,
+        Err(code) => {
+            // The contracts cannot be checked without rules; say so.
+            if !contracts.is_empty() && common.format == Format::Text {
+                eprintln!("note: {} contract file(s) not checked: the rules are invalid", contracts.len());
+            }
+            return code;
+        }
+    };
+    let mut worst = 0u8;
+    for path in contracts {
+        if let Err(code) = load_contract(path, &rules, common.format) {
+            worst = worst.max(if code == ExitCode::from(2) { 2 } else { 1 });
+        }
+    }
+    if worst == 0 && common.format == Format::Text {
+        println!("ok: {} and {} contract file(s) are valid", rules.file, contracts.len());
+    }
+    ExitCode::from(worst)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Compute { contracts, year, contract_year, common } => compute(contracts, *year, *contract_year, common),
+        Command::Max { date, common } => max(date, common),
+        Command::Check { contracts, common } => check(contracts, common),
+    }
+}

@@ -1,0 +1,257 @@
+//! RuleSet x Contract x contract year -> [`Breakdown`]. Pure: no IO, no clock, no printing.
+//! Lines are structured data in rule order (fonctionnement, then each mission in the order of
+//! the rules: fixed part, indicators, crisis envelope); words are rendered later by `report`, so
+//! evaluating stays cheap. Every amount goes through the declared rounding, with checked
+//! arithmetic.
+
+mod error;
+mod indicator;
+mod max;
+mod schedule;
+mod warning;
+
+pub use error::EvalError;
+pub use indicator::payout;
+pub use max::{max_per_tier, MaxRow, MaxTable};
+pub use schedule::{Payment, PaymentKind};
+pub use warning::Warning;
+
+use crate::calendar::{contract_year_period, days_between, Date};
+use crate::input::{Contract, Engagement, Indicator, Observation};
+use crate::rules::{Cell, Mission, RuleSet, Status, Text, Tier};
+use rust_decimal::Decimal;
+
+/// What a line pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item<'a> {
+    /// Fonctionnement; `uplift` when the avenant-2 +75 % amount applies.
+    Fonctionnement { uplift: bool },
+    /// A mission's fixed part; `first_year` when the mission's first-year amount applies.
+    Fixed { mission: &'a Mission, first_year: bool },
+    /// One indicator's payout, from the mission's variable part.
+    Variable { mission: &'a Mission, indicator: &'a Indicator },
+    /// The crisis mission's extra envelope, when the ARS recognised a serious crisis.
+    Crisis { mission: &'a Mission },
+}
+
+/// Totals are split by these categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    Fonctionnement,
+    Fixed,
+    Variable,
+    Crisis,
+}
+
+impl Item<'_> {
+    pub fn category(&self) -> Category {
+        match self {
+            Item::Fonctionnement { .. } => Category::Fonctionnement,
+            Item::Fixed { .. } => Category::Fixed,
+            Item::Variable { .. } => Category::Variable,
+            Item::Crisis { .. } => Category::Crisis,
+        }
+    }
+}
+
+/// How a line's amount was obtained; rendered in words by `report`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Formula {
+    /// The tier's amount, as is.
+    TierAmount,
+    /// The tier's amount × days from the mission start to the anniversary / days of the year.
+    Prorata { full: Decimal, start: Date, days: i64, year_days: i64 },
+    /// Binary indicator: reached or not.
+    Binary { reached: bool },
+    /// Stepped indicator: the best step reached by the observed value, if any.
+    Steps { observed: Decimal, reached: Option<usize> },
+    /// Linear indicator: max × clamp((observed - baseline) / (target - baseline), 0, 1).
+    Linear { observed: Decimal, ratio: Decimal },
+    /// No observation for the year: pays nothing (choice `missing_observation`).
+    Missing,
+}
+
+/// One payment item of the year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub item: Item<'a>,
+    /// The tier-table cell used (none for indicators, whose maxima come from the contract).
+    pub cell: Option<&'a Cell>,
+    pub formula: Formula,
+    pub before_rounding: Decimal,
+    pub amount: Decimal,
+}
+
+impl Line<'_> {
+    pub fn is_provisional(&self) -> bool {
+        self.cell.is_some_and(|c| c.status == Status::Provisional)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Totals {
+    pub fonctionnement: Decimal,
+    pub fixed: Decimal,
+    pub variable: Decimal,
+    pub crisis: Decimal,
+    pub total: Decimal,
+}
+
+/// The result of evaluating one contract year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakdown<'a> {
+    pub rules: &'a RuleSet,
+    pub contract: &'a Contract,
+    pub contract_year: u32,
+    pub from: Date,
+    /// Exclusive: the next anniversary.
+    pub to: Date,
+    /// The date whose values apply (choice `value_date`): the first day of the contract year.
+    pub value_date: Date,
+    pub text: &'a Text,
+    pub population: u64,
+    pub tier: &'a Tier,
+    pub tier_index: usize,
+    pub lines: Vec<Line<'a>>,
+    pub schedule: Vec<Payment>,
+    pub warnings: Vec<Warning<'a>>,
+    pub totals: Totals,
+}
+
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_add(b).ok_or(EvalError::Overflow)
+}
+
+/// Evaluates contract year `k` (1-based) of `contract` under `rules`.
+pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Result<Breakdown<'a>, EvalError> {
+    if k == 0 || k > rules.contract_length_years {
+        return Err(EvalError::YearOutOfContract { year: k, length: rules.contract_length_years });
+    }
+    let (from, to) = contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
+    let text = rules.text_at(from).ok_or(EvalError::DateOutOfTexts { date: from, first: rules.texts[0].in_force_from })?;
+    let population = contract.population_for(k);
+    let tier_index = rules.tier_index(population);
+    let result = contract.results.get(&k);
+    let mut warnings = Vec::new();
+    if k > 1 {
+        let prev = rules.tier_index(contract.population_for(k - 1));
+        if prev != tier_index {
+            warnings.push(Warning::TierChange { from: &rules.tiers[prev], to: &rules.tiers[tier_index], population });
+        }
+    }
+    let mut lines = Vec::with_capacity(16);
+    lines.push(fonctionnement(rules, contract, k, from, tier_index)?);
+
+    for mission in &rules.missions {
+        warning::deadlines(contract, mission, from, to, &mut warnings);
+        let Some(e) = contract.engagement(&mission.id) else { continue };
+        if e.start >= to {
+            continue;
+        }
+        if mission.exists_from > from {
+            warnings.push(Warning::MissionNotInText { mission, text });
+            continue;
+        }
+        lines.push(fixed_part(mission, e, from, to, tier_index)?);
+        mission_variable(mission, e, result.map(|r| &r.observations), from, tier_index, &mut lines, &mut warnings)?;
+        if let (Some((_, table)), Some(r)) = (&mission.crisis_envelope, result) {
+            if r.crisis_recognised {
+                let cell = cell_at(table, from, tier_index)?;
+                lines.push(Line { item: Item::Crisis { mission }, cell: Some(cell), formula: Formula::TierAmount, before_rounding: cell.amount, amount: cell.amount });
+            }
+        }
+    }
+    if result.is_some_and(|r| r.crisis_recognised) && !lines.iter().any(|l| matches!(l.item, Item::Crisis { .. })) {
+        warnings.push(Warning::CrisisWithoutMission);
+    }
+
+    let mut totals = Totals::default();
+    for line in &mut lines {
+        line.amount = rules.rounding.apply(line.before_rounding);
+        let slot = match line.item.category() {
+            Category::Fonctionnement => &mut totals.fonctionnement,
+            Category::Fixed => &mut totals.fixed,
+            Category::Variable => &mut totals.variable,
+            Category::Crisis => &mut totals.crisis,
+        };
+        *slot = add(*slot, line.amount)?;
+        totals.total = add(totals.total, line.amount)?;
+    }
+    let provisional = lines.iter().filter(|l| l.is_provisional()).count();
+    if provisional > 0 {
+        warnings.insert(0, Warning::Provisional { lines: provisional });
+    }
+    let schedule = schedule::build(rules, contract, k, from, to, &lines)?;
+    Ok(Breakdown { rules, contract, contract_year: k, from, to, value_date: from, text, population, tier: &rules.tiers[tier_index], tier_index, lines, schedule, warnings, totals })
+}
+
+fn cell_at(table: &crate::rules::TierTable, date: Date, tier: usize) -> Result<&Cell, EvalError> {
+    table.at(date).map(|(_, row)| &row[tier]).ok_or(EvalError::NoValue { date })
+}
+
+fn fonctionnement<'a>(rules: &'a RuleSet, contract: &Contract, k: u32, from: Date, tier: usize) -> Result<Line<'a>, EvalError> {
+    let base = cell_at(&rules.fonctionnement.table, from, tier)?;
+    let uplift = rules.uplift.as_ref().filter(|u| contract.signature <= u.signed_on_or_before).and_then(|u| {
+        let start = u.table.first_date()?;
+        let (_, row) = u.table.at(from)?;
+        let applies = match u.scope {
+            crate::rules::UpliftScope::Annual => true,
+            // Once: the first contract year evaluated under the uplift's values.
+            crate::rules::UpliftScope::Once => k == 1 || contract_year_period(contract.signature, k - 1).is_some_and(|(prev, _)| prev < start),
+        };
+        applies.then(|| &row[tier])
+    });
+    let cell = uplift.unwrap_or(base);
+    Ok(Line { item: Item::Fonctionnement { uplift: uplift.is_some() }, cell: Some(cell), formula: Formula::TierAmount, before_rounding: cell.amount, amount: cell.amount })
+}
+
+fn fixed_part<'a>(mission: &'a Mission, e: &Engagement, from: Date, to: Date, tier: usize) -> Result<Line<'a>, EvalError> {
+    // The mission's first contract year is the one in which it starts (choice `crisis_first_year`).
+    let first_year = e.start >= from && mission.fixed_first_year.is_some();
+    let table = match (&mission.fixed_first_year, first_year) {
+        (Some((_, t)), true) => t,
+        _ => &mission.fixed.1,
+    };
+    let cell = cell_at(table, from, tier)?;
+    let (formula, before) = if e.start > from {
+        let days = days_between(e.start, to);
+        let year_days = days_between(from, to);
+        let v = cell
+            .amount
+            .checked_mul(Decimal::from(days))
+            .and_then(|x| x.checked_div(Decimal::from(year_days)))
+            .ok_or(EvalError::Overflow)?;
+        (Formula::Prorata { full: cell.amount, start: e.start, days, year_days }, v)
+    } else {
+        (Formula::TierAmount, cell.amount)
+    };
+    Ok(Line { item: Item::Fixed { mission, first_year }, cell: Some(cell), formula, before_rounding: before, amount: before })
+}
+
+fn mission_variable<'a>(
+    mission: &'a Mission,
+    e: &'a Engagement,
+    observations: Option<&std::collections::BTreeMap<String, Observation>>,
+    from: Date,
+    tier: usize,
+    lines: &mut Vec<Line<'a>>,
+    warnings: &mut Vec<Warning<'a>>,
+) -> Result<(), EvalError> {
+    let mut maxima = Decimal::ZERO;
+    for ind in &e.indicators {
+        maxima = add(maxima, ind.max)?;
+        let obs = observations.and_then(|o| o.get(&ind.id)).copied();
+        if obs.is_none() {
+            warnings.push(Warning::MissingObservation { mission, indicator: ind });
+        }
+        let (before, formula) = payout(ind, obs)?;
+        lines.push(Line { item: Item::Variable { mission, indicator: ind }, cell: None, formula, before_rounding: before, amount: before });
+    }
+    if let Some(table) = &mission.variable {
+        let envelope = cell_at(table, from, tier)?;
+        if maxima < envelope.amount {
+            warnings.push(Warning::EnvelopeShortfall { mission, maxima, envelope: envelope.amount });
+        }
+    }
+    Ok(())
+}

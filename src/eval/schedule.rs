@@ -1,0 +1,83 @@
+//! The dated payments of a contract year under the rules' payment policy (ACI 2019 art. 9.1;
+//! Sénat 2025 for the fixed part; choice `due_dates`): the fonctionnement of year 1 in full at
+//! signature; otherwise a 75 % advance at the start of the year (or at the mission's start) and
+//! the balance at the anniversary; the variable part on the first 30 April after the year. The
+//! advance is rounded by the declared rule and the balance is the remainder, so the payments of
+//! a year add up exactly to its total.
+
+use super::{EvalError, Formula, Item, Line};
+use crate::calendar::{next_month_day, Date};
+use crate::input::Contract;
+use crate::rules::{BalanceDue, FirstYearFonctionnement, RuleSet};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PaymentKind {
+    /// Paid in full at signature (fonctionnement of the first year).
+    AtSignature,
+    Advance,
+    Balance,
+    Variable,
+    Crisis,
+}
+
+/// One dated payment. `line` is the index of the line it pays (for the variable part, the
+/// first indicator line of the mission: the payment covers all of that mission's indicators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub date: Date,
+    pub kind: PaymentKind,
+    pub line: usize,
+    pub amount: Decimal,
+}
+
+pub(super) fn build(rules: &RuleSet, contract: &Contract, k: u32, from: Date, to: Date, lines: &[Line]) -> Result<Vec<Payment>, EvalError> {
+    let policy = &rules.payment;
+    let rate = policy.advance_rate.at(from).map(|(_, c)| c.amount).ok_or(EvalError::NoValue { date: from })?;
+    let (month, day) = policy.variable_due;
+    let variable_date = next_month_day(to, month, day).ok_or(EvalError::NoValue { date: to })?;
+    let due = |b: BalanceDue| match b {
+        BalanceDue::YearEnd => to,
+        BalanceDue::WithVariable => variable_date,
+    };
+    let mut out = Vec::with_capacity(lines.len() + 4);
+    let split = |out: &mut Vec<Payment>, at: Date, i: usize, amount: Decimal| -> Result<(), EvalError> {
+        let advance = rules.rounding.apply(amount.checked_mul(rate).ok_or(EvalError::Overflow)?);
+        let balance = amount.checked_sub(advance).ok_or(EvalError::Overflow)?;
+        out.push(Payment { date: at, kind: PaymentKind::Advance, line: i, amount: advance });
+        out.push(Payment { date: due(policy.balance_due), kind: PaymentKind::Balance, line: i, amount: balance });
+        Ok(())
+    };
+    let mut variable_mission: Option<&str> = None;
+    for (i, line) in lines.iter().enumerate() {
+        match line.item {
+            Item::Fonctionnement { .. } => {
+                if k == 1 && policy.first_year_fonctionnement == FirstYearFonctionnement::AtSignature {
+                    out.push(Payment { date: contract.signature, kind: PaymentKind::AtSignature, line: i, amount: line.amount });
+                } else {
+                    split(&mut out, from, i, line.amount)?;
+                }
+            }
+            Item::Fixed { .. } => {
+                let at = match line.formula {
+                    Formula::Prorata { start, .. } => start,
+                    _ => from,
+                };
+                split(&mut out, at, i, line.amount)?;
+            }
+            Item::Variable { mission, .. } => {
+                // One payment per mission, for all its indicators.
+                if variable_mission != Some(mission.id.as_str()) {
+                    variable_mission = Some(&mission.id);
+                    out.push(Payment { date: variable_date, kind: PaymentKind::Variable, line: i, amount: Decimal::ZERO });
+                }
+                let last = out.last_mut().expect("pushed above");
+                last.amount = last.amount.checked_add(line.amount).ok_or(EvalError::Overflow)?;
+            }
+            Item::Crisis { .. } => out.push(Payment { date: due(policy.crisis_due), kind: PaymentKind::Crisis, line: i, amount: line.amount }),
+        }
+    }
+    out.retain(|p| !p.amount.is_zero());
+    out.sort_by_key(|p| p.date);
+    Ok(out)
+}

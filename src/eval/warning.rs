@@ -1,0 +1,73 @@
+//! Things an evaluation reports without failing (W05xx): provisional amounts used, missing
+//! observations, missed mission deadlines, a tier change, an indicator set that does not use the
+//! whole envelope. Data here; messages are rendered by [`Warning::message`].
+
+use crate::calendar::{add_months, Date};
+use crate::input::{Contract, Indicator};
+use crate::money::format_2dp;
+use crate::rules::{Mission, MissionKind, Text, Tier};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning<'a> {
+    Provisional { lines: usize },
+    MissingObservation { mission: &'a Mission, indicator: &'a Indicator },
+    MissedStart { mission: &'a Mission, start: Date, deadline: Date },
+    NotStarted { mission: &'a Mission, deadline: Date },
+    MissedDeployment { mission: &'a Mission, deployed: Date, deadline: Date },
+    TierChange { from: &'a Tier, to: &'a Tier, population: u64 },
+    EnvelopeShortfall { mission: &'a Mission, maxima: Decimal, envelope: Decimal },
+    MissionNotInText { mission: &'a Mission, text: &'a Text },
+    CrisisWithoutMission,
+}
+
+impl Warning<'_> {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::Provisional { .. } => "W0501",
+            Warning::MissingObservation { .. } => "W0502",
+            Warning::MissedStart { .. } | Warning::NotStarted { .. } | Warning::MissedDeployment { .. } => "W0503",
+            Warning::TierChange { .. } => "W0504",
+            Warning::EnvelopeShortfall { .. } => "W0505",
+            Warning::MissionNotInText { .. } => "W0506",
+            Warning::CrisisWithoutMission => "W0507",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Warning::Provisional { lines } => format!("{lines} line(s) use a provisional amount (not sourced cell by cell; see the rules' `sources`): the result is an estimate"),
+            Warning::MissingObservation { mission, indicator } => format!("no observed value for indicator `{}` of mission `{}`: it pays nothing", indicator.id, mission.id),
+            Warning::MissedStart { mission, start, deadline } => format!("mission `{}` started on {start}, after its deadline of {deadline}", mission.id),
+            Warning::NotStarted { mission, deadline } => format!("socle mission `{}` has not started; its deadline was {deadline}", mission.id),
+            Warning::MissedDeployment { mission, deployed, deadline } => format!("mission `{}` was fully deployed on {deployed}, after its deadline of {deadline}", mission.id),
+            Warning::TierChange { from, to, population } => format!("tier changed since the previous contract year: {} -> {} (population {population})", from.id, to.id),
+            Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("indicator maxima of mission `{}` add up to {} €, below its variable envelope of {} €", mission.id, format_2dp(*maxima), format_2dp(*envelope)),
+            Warning::MissionNotInText { mission, text } => format!("mission `{}` does not exist in the text in force ({}): nothing paid for it this year", mission.id, text.id),
+            Warning::CrisisWithoutMission => "a sanitary crisis was recognised but no crisis mission runs this year: no crisis envelope is paid".to_string(),
+        }
+    }
+}
+
+/// Mission deadlines (choice `mission_deadlines`): months after the signature, or after the
+/// mission's entry into force if later. Each warning is given in the year it concerns.
+pub(super) fn deadlines<'a>(contract: &Contract, mission: &'a Mission, from: Date, to: Date, out: &mut Vec<Warning<'a>>) {
+    let origin = contract.signature.max(mission.exists_from);
+    let start_deadline = mission.start_within_months.and_then(|m| add_months(origin, m));
+    let engagement = contract.engagement(&mission.id);
+    if let Some(deadline) = start_deadline {
+        match engagement {
+            Some(e) if e.start > deadline && e.start >= from && e.start < to => out.push(Warning::MissedStart { mission, start: e.start, deadline }),
+            Some(e) if e.start > deadline && deadline < to && e.start >= to => out.push(Warning::NotStarted { mission, deadline }),
+            None if mission.kind == MissionKind::Socle && deadline < to && mission.exists_from <= from => out.push(Warning::NotStarted { mission, deadline }),
+            _ => {}
+        }
+    }
+    if let (Some(e), Some(m)) = (engagement, mission.deployed_within_months) {
+        if let (Some(deployed), Some(deadline)) = (e.full_deployment, add_months(origin, m)) {
+            if deployed > deadline && deployed >= from && deployed < to {
+                out.push(Warning::MissedDeployment { mission, deployed, deadline });
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! A CPTS's contract and yearly results, validated against a [`RuleSet`]: missions exist and
+//! start after signature, indicators are well formed and fit the national envelopes, results
+//! name known indicators. Once built, a [`Contract`] can be evaluated for any of its years.
+
+pub mod raw;
+mod validate;
+
+use crate::calendar::Date;
+use crate::diagnostic::Diagnostic;
+use crate::rules::RuleSet;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+pub use raw::{Direction, IndicatorKind};
+
+/// How an indicator's attainment turns into euros.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payout {
+    /// Reached or not: the maximum or nothing.
+    Binary,
+    /// Thresholds with amounts, ordered from the easiest to the best step.
+    Steps { direction: Direction, steps: Vec<Step> },
+    /// Proportional between a baseline (0 €) and a target (the maximum), capped.
+    Linear { baseline: Decimal, target: Decimal },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub threshold: Decimal,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indicator {
+    pub id: String,
+    pub label: String,
+    pub max: Decimal,
+    pub payout: Payout,
+}
+
+/// A mission the CPTS engaged in, with its start date and its contract indicators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Engagement {
+    pub mission: String,
+    pub start: Date,
+    pub full_deployment: Option<Date>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// An observed indicator value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observation {
+    Reached(bool),
+    Value(Decimal),
+}
+
+/// What happened in one contract year.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct YearResult {
+    pub population: Option<u64>,
+    pub crisis_recognised: bool,
+    pub observations: BTreeMap<String, Observation>,
+}
+
+/// A validated contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contract {
+    pub id: String,
+    pub name: String,
+    pub region: Option<String>,
+    pub department: Option<String>,
+    pub population: u64,
+    pub population_year: Option<u32>,
+    pub signature: Date,
+    pub engagements: Vec<Engagement>,
+    pub results: BTreeMap<u32, YearResult>,
+    pub file: String,
+    pub sha256: String,
+}
+
+impl Contract {
+    /// Parses and validates a contract file against `rules`; every problem found is returned.
+    pub fn from_text(file: &str, text: &str, rules: &RuleSet) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (raw, locator) = crate::yaml::parse::<raw::RawContract>(file, text).map_err(|d| vec![d])?;
+        let (mut contract, warnings) = validate::validate(&raw, &locator, rules)?;
+        contract.sha256 = crate::rules::sha256_hex(text.as_bytes());
+        Ok((contract, warnings))
+    }
+
+    /// The population retained for contract year `k`: the year's figure if given, else the
+    /// contract's (choice `population_figure`).
+    pub fn population_for(&self, k: u32) -> u64 {
+        self.results.get(&k).and_then(|r| r.population).unwrap_or(self.population)
+    }
+
+    /// The contract year (1-based) whose period starts in calendar year `year`.
+    pub fn year_starting_in(&self, year: i32) -> Option<u32> {
+        use chrono::Datelike;
+        let k = year.checked_sub(self.signature.year())?.checked_add(1)?;
+        u32::try_from(k).ok().filter(|k| *k >= 1)
+    }
+
+    pub fn engagement(&self, mission: &str) -> Option<&Engagement> {
+        self.engagements.iter().find(|e| e.mission == mission)
+    }
+}

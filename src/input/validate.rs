@@ -1,0 +1,312 @@
+//! raw -> [`Contract`]: checks a contract file whole against the rules (E03xx codes), each
+//! problem located in the file. Nothing stops at the first error.
+
+use super::raw::*;
+use super::*;
+use crate::calendar::{contract_year_period, parse_date};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::money::{format_2dp, parse_decimal};
+use crate::yaml::Locator;
+use std::collections::HashSet;
+
+struct Ctx<'a> {
+    loc: &'a Locator,
+    errors: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, code: &'static str, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(Diagnostic::error(code, msg, self.loc.at(path)));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    fn date(&mut self, path: &str, text: &str) -> Option<Date> {
+        parse_date(text).map_err(|m| self.err("E0205", path, m)).ok()
+    }
+
+    fn decimal(&mut self, path: &str, text: &str) -> Option<Decimal> {
+        parse_decimal(text).map_err(|m| self.err("E0206", path, m)).ok()
+    }
+
+    fn amount(&mut self, path: &str, text: &str) -> Option<Decimal> {
+        let v = self.decimal(path, text)?;
+        if v.is_sign_negative() && !v.is_zero() {
+            self.err("E0207", path, format!("amount {v} is negative"));
+            return None;
+        }
+        Some(v)
+    }
+
+    fn population(&mut self, path: &str, text: &str) -> Option<u64> {
+        match text.trim().parse::<u64>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let msg = if text.trim().starts_with('-') {
+                    format!("population {text} is negative")
+                } else {
+                    format!("population `{text}` is not a whole number of inhabitants")
+                };
+                self.err("E0303", path, msg);
+                None
+            }
+        }
+    }
+}
+
+fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator> {
+    let max = ctx.amount(&format!("{path}.max"), &raw.max);
+    let misplaced = |ctx: &mut Ctx, key: &str, present: bool| {
+        if present {
+            ctx.err("E0309", &format!("{path}.{key}"), format!("indicator `{}` of kind `{}` takes no `{key}`", raw.id, kind_name(raw.kind)));
+        }
+    };
+    let payout = match raw.kind {
+        IndicatorKind::Binary => {
+            misplaced(ctx, "steps", raw.steps.is_some());
+            misplaced(ctx, "direction", raw.direction.is_some());
+            misplaced(ctx, "baseline", raw.baseline.is_some());
+            misplaced(ctx, "target", raw.target.is_some());
+            Some(Payout::Binary)
+        }
+        IndicatorKind::Linear => {
+            misplaced(ctx, "steps", raw.steps.is_some());
+            misplaced(ctx, "direction", raw.direction.is_some());
+            let (b, t) = match (&raw.baseline, &raw.target) {
+                (Some(b), Some(t)) => (ctx.decimal(&format!("{path}.baseline"), b), ctx.decimal(&format!("{path}.target"), t)),
+                _ => {
+                    ctx.err("E0307", path, format!("linear indicator `{}` needs both `baseline` and `target`", raw.id));
+                    (None, None)
+                }
+            };
+            match (b, t) {
+                (Some(b), Some(t)) if b == t => {
+                    ctx.err("E0307", &format!("{path}.target"), format!("linear indicator `{}`: target equals baseline ({t}), nothing to interpolate", raw.id));
+                    None
+                }
+                (Some(baseline), Some(target)) => Some(Payout::Linear { baseline, target }),
+                _ => None,
+            }
+        }
+        IndicatorKind::Steps => {
+            misplaced(ctx, "baseline", raw.baseline.is_some());
+            misplaced(ctx, "target", raw.target.is_some());
+            steps(ctx, path, raw, max)
+        }
+    };
+    Some(Indicator { id: raw.id.clone(), label: raw.label.clone(), max: max?, payout: payout? })
+}
+
+fn kind_name(k: IndicatorKind) -> &'static str {
+    match k {
+        IndicatorKind::Binary => "binary",
+        IndicatorKind::Steps => "steps",
+        IndicatorKind::Linear => "linear",
+    }
+}
+
+/// Steps are written from the easiest to the best (the order of real contracts does not matter:
+/// they are sorted by threshold), and a better step never pays less.
+fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) -> Option<Payout> {
+    let Some(direction) = raw.direction else {
+        ctx.err("E0306", path, format!("steps indicator `{}` needs a `direction` (higher_is_better or lower_is_better)", raw.id));
+        return None;
+    };
+    let list = match &raw.steps {
+        Some(s) if !s.is_empty() => s,
+        _ => {
+            ctx.err("E0306", path, format!("steps indicator `{}` needs at least one step", raw.id));
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for (i, s) in list.iter().enumerate() {
+        let sp = format!("{path}.steps[{i}]");
+        let t = ctx.decimal(&format!("{sp}.threshold"), &s.threshold);
+        let a = ctx.amount(&format!("{sp}.amount"), &s.amount);
+        if let (Some(a), Some(m)) = (a, max) {
+            if a > m {
+                ctx.err("E0305", &format!("{sp}.amount"), format!("step pays {} €, above the indicator's maximum {} €", format_2dp(a), format_2dp(m)));
+            }
+        }
+        if let (Some(threshold), Some(amount)) = (t, a) {
+            out.push((i, Step { threshold, amount }));
+        }
+    }
+    if out.len() != list.len() {
+        return None;
+    }
+    // Easiest first: ascending thresholds when higher is better, descending when lower is.
+    out.sort_by(|a, b| match direction {
+        Direction::HigherIsBetter => a.1.threshold.cmp(&b.1.threshold),
+        Direction::LowerIsBetter => b.1.threshold.cmp(&a.1.threshold),
+    });
+    let mut ok = true;
+    for w in out.windows(2) {
+        let ((_, easy), (j, better)) = (&w[0], &w[1]);
+        if easy.threshold == better.threshold {
+            ctx.err("E0306", &format!("{path}.steps[{j}].threshold"), format!("two steps of `{}` share the threshold {}", raw.id, better.threshold));
+            ok = false;
+        } else if better.amount < easy.amount {
+            ctx.err("E0306", &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {} €, less than the easier step at {} ({} €): a better result must not pay less", better.threshold, raw.id, format_2dp(better.amount), easy.threshold, format_2dp(easy.amount)));
+            ok = false;
+        }
+    }
+    ok.then(|| Payout::Steps { direction, steps: out.into_iter().map(|(_, s)| s).collect() })
+}
+
+pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut ctx = Ctx { loc, errors: Vec::new() };
+    if raw.format_version != 1 {
+        ctx.err("E0216", "format_version", format!("unsupported format_version {}: this engine reads version 1", raw.format_version));
+    }
+    let population = ctx.population("population", &raw.population);
+    let signature = ctx.date("signature_date", &raw.signature_date);
+    let first_text = rules.texts.first().map(|t| t.in_force_from);
+    if let (Some(s), Some(f)) = (signature, first_text) {
+        if s < f {
+            ctx.err("E0312", "signature_date", format!("signed on {s}, before the first text in force ({f}): no rules apply"));
+        }
+    }
+
+    let mission_ids: Vec<&str> = rules.missions.iter().map(|m| m.id.as_str()).collect();
+    let mut engagements = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, e) in raw.missions.iter().enumerate() {
+        let path = format!("missions[{i}]");
+        let Some(mission) = rules.mission(&e.mission) else {
+            let d = ctx.err("E0301", &format!("{path}.mission"), format!("unknown mission `{}`", e.mission));
+            d.help = Some(match did_you_mean(&e.mission, mission_ids.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? missions are: {}", mission_ids.join(", ")),
+                None => format!("missions are: {}", mission_ids.join(", ")),
+            });
+            continue;
+        };
+        if !seen.insert(e.mission.clone()) {
+            ctx.err("E0308", &format!("{path}.mission"), format!("mission `{}` is engaged twice", e.mission));
+        }
+        let start = ctx.date(&format!("{path}.start"), &e.start);
+        if let (Some(st), Some(sig)) = (start, signature) {
+            if st < sig {
+                ctx.err("E0302", &format!("{path}.start"), format!("mission `{}` starts on {st}, before the contract's signature ({sig})", e.mission));
+            }
+        }
+        if let Some(st) = start {
+            if st < mission.exists_from {
+                ctx.err("E0302", &format!("{path}.start"), format!("mission `{}` starts on {st}, before it exists in the texts (from {})", e.mission, mission.exists_from));
+            }
+        }
+        let full = e.full_deployment.as_ref().and_then(|t| ctx.date(&format!("{path}.full_deployment"), t));
+        if let (Some(st), Some(f)) = (start, full) {
+            if f < st {
+                ctx.err("E0302", &format!("{path}.full_deployment"), format!("mission `{}` is fully deployed on {f}, before it starts ({st})", e.mission));
+            }
+        }
+        let mut indicators = Vec::new();
+        let mut ids = HashSet::new();
+        for (j, ind) in e.indicators.iter().enumerate() {
+            let ip = format!("{path}.indicators[{j}]");
+            if !ids.insert(ind.id.clone()) {
+                ctx.err("E0308", &format!("{ip}.id"), format!("duplicate indicator id `{}` in mission `{}`", ind.id, e.mission));
+            }
+            if let Some(x) = indicator(&mut ctx, &ip, ind) {
+                indicators.push(x);
+            }
+        }
+        if let Some(st) = start {
+            engagements.push((i, Engagement { mission: e.mission.clone(), start: st, full_deployment: full, indicators }));
+        }
+    }
+    // Indicator ids are unique across the contract so that observations can name them alone.
+    let mut all_ids: HashSet<&str> = HashSet::new();
+    for (i, e) in &engagements {
+        for (j, ind) in e.indicators.iter().enumerate() {
+            if !all_ids.insert(&ind.id) {
+                ctx.err("E0308", &format!("missions[{i}].indicators[{j}].id"), format!("indicator id `{}` is used by two missions: observations could not tell them apart", ind.id));
+            }
+        }
+    }
+
+    let mut results = BTreeMap::new();
+    for (i, r) in raw.results.iter().enumerate() {
+        let path = format!("results[{i}]");
+        if r.contract_year == 0 || r.contract_year > rules.contract_length_years {
+            ctx.err("E0311", &format!("{path}.contract_year"), format!("contract year {} is outside the contract (years 1 to {})", r.contract_year, rules.contract_length_years));
+        }
+        if results.contains_key(&r.contract_year) {
+            ctx.err("E0311", &format!("{path}.contract_year"), format!("contract year {} has two results", r.contract_year));
+        }
+        let pop = r.population.as_ref().and_then(|p| ctx.population(&format!("{path}.population"), p));
+        let mut observations = BTreeMap::new();
+        for (id, value) in &r.observations {
+            let op = format!("{path}.observations.{id}");
+            let ind = engagements.iter().flat_map(|(_, e)| &e.indicators).find(|x| &x.id == id);
+            let Some(ind) = ind else {
+                let known: Vec<&str> = engagements.iter().flat_map(|(_, e)| &e.indicators).map(|x| x.id.as_str()).collect();
+                let d = ctx.err("E0310", &op, format!("observation for unknown indicator `{id}`"));
+                d.help = did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+                continue;
+            };
+            let obs = match ind.payout {
+                Payout::Binary => match value.trim() {
+                    "true" => Some(Observation::Reached(true)),
+                    "false" => Some(Observation::Reached(false)),
+                    _ => {
+                        ctx.err("E0310", &op, format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"));
+                        None
+                    }
+                },
+                _ => ctx.decimal(&op, value).map(Observation::Value),
+            };
+            if let Some(o) = obs {
+                observations.insert(id.clone(), o);
+            }
+        }
+        results.insert(r.contract_year, YearResult { population: pop, crisis_recognised: r.crisis_recognised, observations });
+    }
+
+    // The indicator maxima of a mission must fit its national variable envelope, every year the
+    // mission runs (the tier and the text may change from year to year).
+    let (Some(population), Some(signature)) = (population, signature) else {
+        return Err(ctx.errors);
+    };
+    let mut contract = Contract {
+        id: raw.id.clone(),
+        name: raw.name.clone(),
+        region: raw.region.clone(),
+        department: raw.department.clone(),
+        population,
+        population_year: raw.population_year,
+        signature,
+        engagements: Vec::new(),
+        results,
+        file: loc.file().to_string(),
+        sha256: String::new(),
+    };
+    for (i, e) in &engagements {
+        let total: Decimal = e.indicators.iter().map(|x| x.max).fold(Decimal::ZERO, |a, b| a.saturating_add(b));
+        if total.is_zero() {
+            continue;
+        }
+        let mission = rules.mission(&e.mission).expect("checked above");
+        for k in 1..=rules.contract_length_years {
+            let Some((from, to)) = contract_year_period(signature, k) else { break };
+            if e.start >= to {
+                continue;
+            }
+            let tier = rules.tier_index(contract.population_for(k));
+            let envelope = mission.variable.as_ref().and_then(|t| t.at(from)).map(|(_, row)| row[tier].amount).unwrap_or(Decimal::ZERO);
+            if from >= mission.exists_from && total > envelope {
+                let d = ctx.err("E0304", &format!("missions[{i}].indicators"), format!(
+                    "indicator maxima of mission `{}` add up to {} €, above its variable envelope of {} € ({}, contract year {k} from {from})",
+                    e.mission, format_2dp(total), format_2dp(envelope), rules.tiers[tier].id));
+                d.help = Some("lower the indicators' `max` so that they add up to at most the envelope".into());
+                break;
+            }
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    contract.engagements = engagements.into_iter().map(|(_, e)| e).collect();
+    Ok((contract, Vec::new()))
+}

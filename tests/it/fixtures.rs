@@ -1,0 +1,94 @@
+//! Golden fixtures.
+//! - `fixtures/ok/<case>/`: `contract.yaml`, `args` (the arguments after the contract, e.g.
+//!   `--year 2024`), `expected.txt` and `expected.json` (stdout of `compute` in each format).
+//! - `fixtures/err/<case>.yaml`: a bad contract (checked against the embedded rules) or, when the
+//!   name starts with `rules-`, a bad rules file; `<case>.stderr` holds the exact diagnostic.
+//! Every failure names its case.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cpts-funding")).args(args).current_dir(root()).output().expect("run the binary");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_EXPECT").is_some()
+}
+
+/// Compares `actual` with the golden file, or rewrites it under UPDATE_EXPECT=1.
+fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String>) {
+    if updating() {
+        std::fs::write(golden, actual).expect("write golden");
+        return;
+    }
+    match std::fs::read_to_string(golden) {
+        Ok(want) if want == actual => {}
+        Ok(want) => {
+            let line = want.lines().zip(actual.lines()).position(|(a, b)| a != b).map(|i| i + 1).unwrap_or(want.lines().count().min(actual.lines().count()) + 1);
+            failures.push(format!("{case}: {} differs from the output at line {line}\n--- expected\n{want}\n--- actual\n{actual}", golden.display()));
+        }
+        Err(_) => failures.push(format!("{case}: missing golden file {} (run with UPDATE_EXPECT=1)", golden.display())),
+    }
+}
+
+fn cases(dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir)).expect("fixtures dir").map(|e| e.expect("entry").path()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn ok_fixtures_match_golden_outputs() {
+    let mut failures = Vec::new();
+    let all = cases("fixtures/ok");
+    assert!(all.len() >= 1, "no ok fixtures");
+    for dir in all {
+        let case = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let contract = format!("fixtures/ok/{case}/contract.yaml");
+        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
+        let extra: Vec<&str> = args.split_whitespace().collect();
+        for (format, golden) in [("text", "expected.txt"), ("json", "expected.json")] {
+            let mut a = vec!["compute", contract.as_str()];
+            a.extend(&extra);
+            a.extend(["--format", format]);
+            let (code, stdout, stderr) = run(&a);
+            if code != 0 {
+                failures.push(format!("{case} ({format}): exit {code}\n{stderr}"));
+                continue;
+            }
+            expect(&case, &dir.join(golden), &stdout, &mut failures);
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn err_fixtures_give_their_exact_diagnostic() {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for path in cases("fixtures/err") {
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        n += 1;
+        let case = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let file = format!("fixtures/err/{case}.yaml");
+        let args: Vec<&str> = if case.starts_with("rules-") { vec!["check", "--rules", &file] } else { vec!["check", &file] };
+        let (code, stdout, stderr) = run(&args);
+        if code != 1 {
+            failures.push(format!("{case}: expected exit 1, got {code}\nstdout: {stdout}\nstderr: {stderr}"));
+        }
+        if stderr.contains("panicked") {
+            failures.push(format!("{case}: the binary panicked\n{stderr}"));
+        }
+        expect(&case, &path.with_extension("stderr"), &stderr, &mut failures);
+    }
+    assert!(n >= 1, "no err fixtures");
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
+}

@@ -3,6 +3,7 @@
 //!   `--year 2024`), `expected.txt` and `expected.json` (stdout of `compute` in each format).
 //! - `fixtures/err/<case>.yaml`: a bad contract (checked against the embedded rules) or, when the
 //!   name starts with `rules-`, a bad rules file; `<case>.stderr` holds the exact diagnostic.
+//!
 //! Every failure names its case.
 
 use std::path::{Path, PathBuf};
@@ -47,7 +48,7 @@ fn cases(dir: &str) -> Vec<PathBuf> {
 fn ok_fixtures_match_golden_outputs() {
     let mut failures = Vec::new();
     let all = cases("fixtures/ok");
-    assert!(all.len() >= 1, "no ok fixtures");
+    assert!(!all.is_empty(), "no ok fixtures");
     for dir in all {
         let case = dir.file_name().unwrap().to_string_lossy().into_owned();
         let contract = format!("fixtures/ok/{case}/contract.yaml");

@@ -289,3 +289,9 @@ mod tests {
         assert!(d.location.line.is_some());
     }
 }
+
+/// Writes `value` as YAML (used to save rules, e.g. after an overlay, and to test that rules
+/// survive load -> save -> load).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}

@@ -176,6 +176,16 @@ impl RuleSet {
         Ok(rules)
     }
 
+    /// Writes the raw form of a rules document back as YAML text.
+    pub fn save_raw(raw: &raw::RawRules) -> Result<String, String> {
+        crate::yaml::to_string(raw)
+    }
+
+    /// Parses a rules document into its raw (unvalidated) form.
+    pub fn load_raw(file: &str, text: &str) -> Result<raw::RawRules, Diagnostic> {
+        crate::yaml::parse::<raw::RawRules>(file, text).map(|(r, _)| r)
+    }
+
     /// The rules embedded in the binary (`rules/aci-cpts.yaml`).
     pub fn embedded() -> Result<Loaded, Vec<Diagnostic>> {
         RuleSet::from_text(DEFAULT_RULES_NAME, DEFAULT_RULES_TEXT)

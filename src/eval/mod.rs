@@ -152,7 +152,7 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
             warnings.push(Warning::MissionNotInText { mission, text });
             continue;
         }
-        lines.push(fixed_part(mission, e, from, to, tier_index)?);
+        lines.push(fixed_part(mission, e, contract.signature, k, from, to, tier_index)?);
         mission_variable(mission, e, result.map(|r| &r.observations), from, tier_index, &mut lines, &mut warnings)?;
         if let (Some((_, table)), Some(r)) = (&mission.crisis_envelope, result) {
             if r.crisis_recognised {
@@ -205,9 +205,15 @@ fn fonctionnement<'a>(rules: &'a RuleSet, contract: &Contract, k: u32, from: Dat
     Ok(Line { item: Item::Fonctionnement { uplift: uplift.is_some() }, cell: Some(cell), formula: Formula::TierAmount, before_rounding: cell.amount, amount: cell.amount })
 }
 
-fn fixed_part<'a>(mission: &'a Mission, e: &Engagement, from: Date, to: Date, tier: usize) -> Result<Line<'a>, EvalError> {
-    // The mission's first contract year is the one in which it starts (choice `crisis_first_year`).
-    let first_year = e.start >= from && mission.fixed_first_year.is_some();
+fn fixed_part<'a>(mission: &'a Mission, e: &Engagement, signature: Date, k: u32, from: Date, to: Date, tier: usize) -> Result<Line<'a>, EvalError> {
+    // The mission's first year is the first contract year in which it is funded: the year it
+    // starts, or the first year evaluated under a text where it exists if it started before
+    // (choice `crisis_first_year`). The previous year was funded iff the mission had started by
+    // then (start < from) and existed on that year's value date.
+    let previous_funded = k > 1
+        && e.start < from
+        && contract_year_period(signature, k - 1).is_some_and(|(prev_from, _)| prev_from >= mission.exists_from);
+    let first_year = !previous_funded && mission.fixed_first_year.is_some();
     let table = match (&mission.fixed_first_year, first_year) {
         (Some((_, t)), true) => t,
         _ => &mission.fixed.1,

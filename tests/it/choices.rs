@@ -1,0 +1,129 @@
+//! Each reading the rules declare under `choices` (no source settles them), pinned by a test
+//! named after the choice. If one of these fails, a reading changed: update the rules' `choices`
+//! text, the README and this test together.
+
+use cpts_funding::eval::{evaluate, Breakdown, Item, PaymentKind};
+use cpts_funding::input::Contract;
+use cpts_funding::rules::{RuleSet, DEFAULT_RULES_TEXT};
+use rust_decimal::Decimal;
+
+fn rules() -> RuleSet {
+    RuleSet::embedded().expect("embedded rules").0
+}
+
+fn contract(rules: &RuleSet, yaml: &str) -> Contract {
+    Contract::from_text("test.yaml", yaml, rules).unwrap_or_else(|e| panic!("{e:?}")).0
+}
+
+fn line(b: &Breakdown, id: &str) -> Decimal {
+    b.lines.iter().find(|l| cpts_funding::report::audit::line_id(l) == id).unwrap_or_else(|| panic!("no line {id}")).amount
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+const EARLY_T1: &str = "format_version: 1\nid: early\nname: early\npopulation: 30000\nsignature_date: 2021-06-01\nmissions:\n  - {mission: acces_soins, start: 2021-06-01}\n";
+
+#[test]
+fn value_date_is_the_first_day_of_the_contract_year() {
+    let r = rules();
+    let c = contract(&r, EARLY_T1);
+    // Year 1 starts 2021-06-01 (ACI 2019): 55 000; year 2 starts 2022-06-01 (avenant 2): 60 000.
+    assert_eq!(line(&evaluate(&r, &c, 1).unwrap(), "acces_soins.fixed"), d("55000"));
+    let y2 = evaluate(&r, &c, 2).unwrap();
+    assert_eq!(y2.text.id, "avenant_2");
+    assert_eq!(line(&y2, "acces_soins.fixed"), d("60000"));
+}
+
+#[test]
+fn uplift_scope_once_for_early_signers() {
+    let r = rules();
+    let c = contract(&r, EARLY_T1);
+    let f = |k| line(&evaluate(&r, &c, k).unwrap(), "fonctionnement");
+    assert_eq!([f(1), f(2), f(3)], [d("50000"), d("87500"), d("50000")]);
+    // Signed after 2021-12-31: never.
+    let late = contract(&r, &EARLY_T1.replace("2021-06-01", "2022-01-10"));
+    assert_eq!(line(&evaluate(&r, &late, 2).unwrap(), "fonctionnement"), d("50000"));
+}
+
+#[test]
+fn uplift_scope_annual_is_one_data_change_away() {
+    let text = DEFAULT_RULES_TEXT.replace("  scope: once\n", "  scope: annual\n");
+    let r = RuleSet::from_text("annual.yaml", &text).unwrap().0;
+    let c = contract(&r, EARLY_T1);
+    assert_eq!(line(&evaluate(&r, &c, 3).unwrap(), "fonctionnement"), d("87500"));
+}
+
+#[test]
+fn prorata_by_days_to_the_next_anniversary() {
+    let r = rules();
+    let c = contract(&r, "format_version: 1\nid: p\nname: p\npopulation: 62000\nsignature_date: 2024-03-15\nmissions:\n  - {mission: acces_soins, start: 2024-09-15}\n");
+    let b = evaluate(&r, &c, 1).unwrap();
+    // 75 000 × 181 / 365 = 37 191.780..., rounded half away from zero to the cent.
+    assert_eq!(line(&b, "acces_soins.fixed"), d("37191.78"));
+}
+
+#[test]
+fn crisis_first_year_is_plan_writing_then_plan_update() {
+    let r = rules();
+    let c = contract(&r, "format_version: 1\nid: c\nname: c\npopulation: 200000\nsignature_date: 2023-01-01\nmissions:\n  - {mission: crise, start: 2023-01-01}\nresults:\n  - {contract_year: 2, crisis_recognised: true}\n");
+    assert_eq!(line(&evaluate(&r, &c, 1).unwrap(), "crise.fixed_first_year"), d("50000"));
+    let y2 = evaluate(&r, &c, 2).unwrap();
+    assert_eq!(line(&y2, "crise.fixed"), d("25000"));
+    assert_eq!(line(&y2, "crise.crisis_envelope"), d("75000"));
+}
+
+#[test]
+fn crisis_first_year_waits_for_the_first_year_the_mission_is_funded() {
+    let r = rules();
+    // Year 1 (from 2021-06-01) is under ACI 2019, where the crisis mission does not exist.
+    let c = contract(&r, "format_version: 1\nid: c\nname: c\npopulation: 30000\nsignature_date: 2021-06-01\nmissions:\n  - {mission: crise, start: 2022-04-15}\n");
+    let y1 = evaluate(&r, &c, 1).unwrap();
+    assert!(!y1.lines.iter().any(|l| matches!(l.item, Item::Fixed { .. })));
+    assert!(y1.warnings.iter().any(|w| w.code() == "W0506"));
+    assert_eq!(line(&evaluate(&r, &c, 2).unwrap(), "crise.fixed_first_year"), d("25000"));
+    assert_eq!(line(&evaluate(&r, &c, 3).unwrap(), "crise.fixed"), d("12500"));
+}
+
+#[test]
+fn missing_observation_pays_nothing_and_warns() {
+    let r = rules();
+    let c = contract(&r, "format_version: 1\nid: m\nname: m\npopulation: 30000\nsignature_date: 2023-01-01\nmissions:\n  - mission: parcours\n    start: 2023-01-01\n    indicators: [{id: x, label: x, max: 1000, kind: binary}]\n");
+    let b = evaluate(&r, &c, 1).unwrap();
+    assert_eq!(line(&b, "parcours.variable.x"), Decimal::ZERO);
+    assert!(b.warnings.iter().any(|w| w.code() == "W0502"));
+}
+
+#[test]
+fn due_dates_advance_balance_and_variable() {
+    let r = rules();
+    let c = contract(&r, "format_version: 1\nid: s\nname: s\npopulation: 30000\nsignature_date: 2023-05-10\nmissions:\n  - mission: parcours\n    start: 2023-05-10\n    indicators: [{id: x, label: x, max: 1000, kind: binary}]\nresults:\n  - {contract_year: 2, observations: {x: true}}\n");
+    let b = evaluate(&r, &c, 2).unwrap();
+    let at = |kind, line_id: &str| b.schedule.iter().find(|p| p.kind == kind && cpts_funding::report::audit::line_id(&b.lines[p.line]) == line_id).map(|p| (p.date.to_string(), p.amount));
+    assert_eq!(at(PaymentKind::Advance, "fonctionnement"), Some(("2024-05-10".into(), d("37500.00"))));
+    assert_eq!(at(PaymentKind::Balance, "fonctionnement"), Some(("2025-05-10".into(), d("12500.00"))));
+    assert_eq!(at(PaymentKind::Variable, "parcours.variable.x"), Some(("2026-04-30".into(), d("1000"))));
+    // Year 1: the fonctionnement is paid in full at signature.
+    let y1 = evaluate(&r, &c, 1).unwrap();
+    assert_eq!(y1.schedule[0].kind, PaymentKind::AtSignature);
+    assert_eq!((y1.schedule[0].date.to_string(), y1.schedule[0].amount), ("2023-05-10".into(), d("50000")));
+}
+
+#[test]
+fn rounding_to_the_cent_half_away_from_zero_per_line() {
+    let r = rules();
+    // A linear indicator paying 1 000 × 1/8 = 125.000 and 10.01 × 1/2 = 5.005 -> 5.01.
+    let c = contract(&r, "format_version: 1\nid: r\nname: r\npopulation: 30000\nsignature_date: 2023-01-01\nmissions:\n  - mission: parcours\n    start: 2023-01-01\n    indicators: [{id: x, label: x, max: \"10.01\", kind: linear, baseline: 0, target: 2}]\nresults:\n  - {contract_year: 1, observations: {x: 1}}\n");
+    let b = evaluate(&r, &c, 1).unwrap();
+    let l = b.lines.iter().find(|l| cpts_funding::report::audit::line_id(l) == "parcours.variable.x").unwrap();
+    assert_eq!(l.before_rounding, d("5.005"));
+    assert_eq!(l.amount, d("5.01"));
+}
+
+#[test]
+fn tier_bounds_at_the_thresholds() {
+    let r = rules();
+    let ids: Vec<&str> = [39_999, 40_000, 80_000, 175_000, 175_001].iter().map(|p| r.tiers[r.tier_index(*p)].id.as_str()).collect();
+    assert_eq!(ids, ["t1", "t2", "t3", "t3", "t4"]);
+}

@@ -244,6 +244,12 @@ fn backticked(s: &str) -> Vec<String> {
     s.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
 
+/// Writes `value` as YAML (used to save rules, e.g. after an overlay, and to test that rules
+/// survive load -> save -> load).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,10 +294,4 @@ mod tests {
         assert_eq!(d.code, "E0101");
         assert!(d.location.line.is_some());
     }
-}
-
-/// Writes `value` as YAML (used to save rules, e.g. after an overlay, and to test that rules
-/// survive load -> save -> load).
-pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_yaml::to_string(value).map_err(|e| e.to_string())
 }

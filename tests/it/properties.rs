@@ -19,11 +19,15 @@ fn cents(c: i64) -> Decimal {
 
 /// A generated contract: population, signature, which missions start when, indicator maxima and
 /// observations, and whether a crisis was recognised. Maxima stay within the smallest envelope.
+/// One engaged mission: (index into `MISSIONS`, start offset in days, indicators as
+/// (maximum in cents, payout kind, observation)).
+type MissionSpec = (usize, i64, Vec<(i64, u8, i64)>);
+
 #[derive(Debug, Clone)]
 struct Spec {
     population: u64,
     signature_days: i64,
-    missions: Vec<(usize, i64, Vec<(i64, u8, i64)>)>,
+    missions: Vec<MissionSpec>,
     crisis: bool,
     year: u32,
 }

@@ -1,26 +1,86 @@
 //! Turns a structured [`Line`] into an audit line a treasurer can read: id, label, legal
 //! reference, the inputs used with their values, the formula in words (French, like the
 //! agreement), the amount before rounding, the rounding applied, and the amount.
+//!
+//! Building the trail must stay cheap (a CPAM runs it for every CPTS of its area, a negotiator
+//! for every variant): texts that live in the rules or the contract are borrowed, input values
+//! stay typed ([`Value`]) until a report writes them, and the formula is written into one buffer
+//! through the allocation-free formatters of [`crate::money`].
 
+use crate::calendar::Date;
 use crate::eval::{Breakdown, Category, Formula, Item, Line};
-use crate::input::{Direction, Payout};
-use crate::money::{format_2dp, format_eur};
+use crate::input::{Contract, Direction, Observation, Payout, Step};
+use crate::money::{Eur, Plain, TwoDp};
+use crate::rules::{Mission, RuleSet};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
+/// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditLine {
-    pub id: String,
-    pub label: String,
+pub struct AuditLine<'a> {
+    /// Stable id: `fonctionnement`, `parcours.fixed`, `acces_soins.variable.ald_sans_mt`, ...
+    pub id: Cow<'a, str>,
+    pub label: Cow<'a, str>,
     pub category: Category,
-    pub mission: Option<String>,
-    pub reference: String,
-    pub inputs: Vec<(String, String)>,
+    pub mission: Option<&'a str>,
+    /// Legal reference (article of the agreement).
+    pub reference: &'a str,
+    /// The inputs used, by name (`tier`, `population`, `observed`, ...), in a stable order.
+    pub inputs: Vec<(&'static str, Value<'a>)>,
+    /// The calculation in words with its numbers, in French.
     pub formula: String,
     pub before_rounding: Decimal,
     pub rounding_applied: bool,
     pub amount: Decimal,
+    /// `confirmed` or `provisional`, for amounts read from a tier table.
     pub status: Option<&'static str>,
-    pub source: Option<String>,
+    pub source: Option<&'a str>,
+}
+
+/// An input value of an audit line; `Display` gives its text form (the one in the JSON report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value<'a> {
+    Text(&'a str),
+    Count(u64),
+    Date(Date),
+    Bool(bool),
+    /// An amount, written with 2 decimals (`9000.00`).
+    Money(Decimal),
+    /// A number as written (`55.5`).
+    Number(Decimal),
+    /// A steps scale: `≤ 50 → 9 000,00 €; ≤ 100 → 6 000,00 €`.
+    Steps(Direction, &'a [Step]),
+    /// No observation for the year.
+    Missing,
+}
+
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(t) => f.write_str(t),
+            Value::Count(n) => write!(f, "{n}"),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Money(m) => write!(f, "{}", TwoDp(*m)),
+            Value::Number(n) => write!(f, "{}", Plain(*n)),
+            Value::Steps(direction, steps) => {
+                for (i, s) in steps.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    write!(f, "{sep}{} {} → {}", op(*direction), Plain(s.threshold), Eur(s.amount))?;
+                }
+                Ok(())
+            }
+            Value::Missing => f.write_str("(none)"),
+        }
+    }
+}
+
+fn op(direction: Direction) -> &'static str {
+    match direction {
+        Direction::HigherIsBetter => "≥",
+        Direction::LowerIsBetter => "≤",
+    }
 }
 
 pub fn category_name(c: Category) -> &'static str {
@@ -35,113 +95,114 @@ pub fn category_name(c: Category) -> &'static str {
 /// The stable id of a line: `fonctionnement`, `parcours.fixed`, `crise.fixed_first_year`,
 /// `acces_soins.variable.ald_sans_mt`, `crise.crisis_envelope`.
 pub fn line_id(line: &Line) -> String {
+    line_id_cow(line).into_owned()
+}
+
+fn line_id_cow<'a>(line: &Line<'a>) -> Cow<'a, str> {
     match line.item {
-        Item::Fonctionnement { .. } => "fonctionnement".into(),
-        Item::Fixed { mission, first_year: true } => format!("{}.fixed_first_year", mission.id),
-        Item::Fixed { mission, .. } => format!("{}.fixed", mission.id),
-        Item::Variable { mission, indicator } => format!("{}.variable.{}", mission.id, indicator.id),
-        Item::Crisis { mission } => format!("{}.crisis_envelope", mission.id),
+        Item::Fonctionnement { .. } => Cow::Borrowed("fonctionnement"),
+        Item::Fixed { mission, first_year: true } => Cow::Owned(format!("{}.fixed_first_year", mission.id)),
+        Item::Fixed { mission, .. } => Cow::Owned(format!("{}.fixed", mission.id)),
+        Item::Variable { mission, indicator } => Cow::Owned(format!("{}.variable.{}", mission.id, indicator.id)),
+        Item::Crisis { mission } => Cow::Owned(format!("{}.crisis_envelope", mission.id)),
     }
 }
 
+/// The French label of a line, e.g. `Amélioration de l'accès aux soins: part fixe`.
 pub fn line_label(b: &Breakdown, line: &Line) -> String {
+    line_label_cow(b, line).into_owned()
+}
+
+fn line_label_cow<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> Cow<'a, str> {
+    let rules: &'a RuleSet = b.rules;
     match line.item {
-        Item::Fonctionnement { uplift: true } => b.rules.uplift.as_ref().map(|u| u.label.clone()).unwrap_or_default(),
-        Item::Fonctionnement { uplift: false } => b.rules.fonctionnement.label.clone(),
+        Item::Fonctionnement { uplift: true } => Cow::Borrowed(rules.uplift.as_ref().map(|u| u.label.as_str()).unwrap_or_default()),
+        Item::Fonctionnement { uplift: false } => Cow::Borrowed(&rules.fonctionnement.label),
         Item::Fixed { mission, first_year } => {
             let table_label = if first_year { mission.fixed_first_year.as_ref().and_then(|(l, _)| l.as_ref()) } else { mission.fixed.0.as_ref() };
-            match table_label {
+            Cow::Owned(match table_label {
                 Some(l) => format!("{}: part fixe ({l})", mission.label),
                 None => format!("{}: part fixe", mission.label),
-            }
+            })
         }
-        Item::Variable { mission, indicator } => format!("{}: {}", mission.label, indicator.label),
+        Item::Variable { mission, indicator } => Cow::Owned(format!("{}: {}", mission.label, indicator.label)),
         Item::Crisis { mission } => {
-            let l = mission.crisis_envelope.as_ref().and_then(|(l, _)| l.clone()).unwrap_or_else(|| "enveloppe crise".into());
-            format!("{}: {l}", mission.label)
+            let l = mission.crisis_envelope.as_ref().and_then(|(l, _)| l.as_deref()).unwrap_or("enveloppe crise");
+            Cow::Owned(format!("{}: {l}", mission.label))
         }
     }
 }
 
-fn num(d: Decimal) -> String {
-    d.normalize().to_string()
-}
-
-fn steps_text(direction: Direction, steps: &[crate::input::Step]) -> String {
-    let op = match direction {
-        Direction::HigherIsBetter => "≥",
-        Direction::LowerIsBetter => "≤",
-    };
-    steps.iter().map(|s| format!("{op} {} → {}", num(s.threshold), format_eur(s.amount))).collect::<Vec<_>>().join("; ")
-}
-
-pub fn audit_line(b: &Breakdown, line: &Line) -> AuditLine {
-    let rules = b.rules;
-    let mut inputs: Vec<(String, String)> = Vec::new();
-    let mut push = |k: &str, v: String| inputs.push((k.to_string(), v));
-    let (mission, reference) = match line.item {
+/// The audit line of `line`, one of `b.lines`.
+pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
+    let rules: &'a RuleSet = b.rules;
+    let contract: &'a Contract = b.contract;
+    let tier: &'a str = &b.tier.id;
+    let mut inputs: Vec<(&'static str, Value<'a>)> = Vec::with_capacity(8);
+    let (mission, reference): (Option<&'a Mission>, &'a str) = match line.item {
         Item::Fonctionnement { uplift } => {
-            push("tier", b.tier.id.clone());
-            push("population", b.population.to_string());
-            push("value_date", b.value_date.to_string());
+            inputs.push(("tier", Value::Text(tier)));
+            inputs.push(("population", Value::Count(b.population)));
+            inputs.push(("value_date", Value::Date(b.value_date)));
             if uplift {
-                push("signature_date", b.contract.signature.to_string());
+                inputs.push(("signature_date", Value::Date(contract.signature)));
                 if let Some(u) = &rules.uplift {
-                    push("signed_on_or_before", u.signed_on_or_before.to_string());
+                    inputs.push(("signed_on_or_before", Value::Date(u.signed_on_or_before)));
                 }
             }
             let r = match (&rules.uplift, uplift) {
-                (Some(u), true) => u.reference.clone(),
-                _ => rules.fonctionnement.reference.clone(),
+                (Some(u), true) => &u.reference,
+                _ => &rules.fonctionnement.reference,
             };
             (None, r)
         }
         Item::Fixed { mission, .. } => {
-            push("tier", b.tier.id.clone());
-            push("value_date", b.value_date.to_string());
-            if let Some(e) = b.contract.engagement(&mission.id) {
-                push("mission_start", e.start.to_string());
+            inputs.push(("tier", Value::Text(tier)));
+            inputs.push(("value_date", Value::Date(b.value_date)));
+            if let Some(e) = contract.engagement(&mission.id) {
+                inputs.push(("mission_start", Value::Date(e.start)));
             }
-            (Some(mission), mission.reference.clone())
+            (Some(mission), &mission.reference)
         }
         Item::Variable { mission, indicator } => {
-            push("indicator", indicator.id.clone());
-            push("max", format_2dp(indicator.max));
+            inputs.push(("indicator", Value::Text(&indicator.id)));
+            inputs.push(("max", Value::Money(indicator.max)));
             match &indicator.payout {
-                Payout::Binary => push("kind", "binary".into()),
+                Payout::Binary => inputs.push(("kind", Value::Text("binary"))),
                 Payout::Steps { direction, steps } => {
-                    push("kind", "steps".into());
-                    push("steps", steps_text(*direction, steps));
+                    inputs.push(("kind", Value::Text("steps")));
+                    inputs.push(("steps", Value::Steps(*direction, steps)));
                 }
                 Payout::Linear { baseline, target } => {
-                    push("kind", "linear".into());
-                    push("baseline", num(*baseline));
-                    push("target", num(*target));
+                    inputs.push(("kind", Value::Text("linear")));
+                    inputs.push(("baseline", Value::Number(*baseline)));
+                    inputs.push(("target", Value::Number(*target)));
                 }
             }
-            let observed = b.contract.results.get(&b.contract_year).and_then(|r| r.observations.get(&indicator.id));
-            push("observed", match observed {
-                Some(crate::input::Observation::Reached(r)) => r.to_string(),
-                Some(crate::input::Observation::Value(v)) => num(*v),
-                None => "(none)".into(),
-            });
-            (Some(mission), mission.reference.clone())
+            let observed = contract.results.get(&b.contract_year).and_then(|r| r.observations.get(&indicator.id));
+            let observed = match observed {
+                Some(Observation::Reached(r)) => Value::Bool(*r),
+                Some(Observation::Value(v)) => Value::Number(*v),
+                None => Value::Missing,
+            };
+            inputs.push(("observed", observed));
+            (Some(mission), &mission.reference)
         }
         Item::Crisis { mission } => {
-            push("tier", b.tier.id.clone());
-            push("value_date", b.value_date.to_string());
-            push("crisis_recognised", "true".into());
-            (Some(mission), mission.reference.clone())
+            inputs.push(("tier", Value::Text(tier)));
+            inputs.push(("value_date", Value::Date(b.value_date)));
+            inputs.push(("crisis_recognised", Value::Bool(true)));
+            (Some(mission), &mission.reference)
         }
     };
     if let Some(c) = line.cell {
-        push("tier_amount", format_2dp(c.amount));
+        inputs.push(("tier_amount", Value::Money(c.amount)));
     }
     AuditLine {
-        id: line_id(line),
-        label: line_label(b, line),
+        id: line_id_cow(line),
+        label: line_label_cow(b, line),
         category: line.item.category(),
-        mission: mission.map(|m| m.id.clone()),
+        mission: mission.map(|m| m.id.as_str()),
         reference,
         inputs,
         formula: formula_words(b, line),
@@ -149,37 +210,63 @@ pub fn audit_line(b: &Breakdown, line: &Line) -> AuditLine {
         rounding_applied: line.before_rounding != line.amount,
         amount: line.amount,
         status: line.cell.map(|c| c.status.name()),
-        source: line.cell.map(|c| c.source.clone()),
+        source: line.cell.map(|c| c.source.as_str()),
     }
 }
 
 /// The formula with its numbers, in French.
 pub fn formula_words(b: &Breakdown, line: &Line) -> String {
+    let mut o = String::with_capacity(160);
+    // Writing into a String cannot fail.
+    let _ = write_formula(&mut o, b, line);
+    o
+}
+
+fn write_formula(o: &mut String, b: &Breakdown, line: &Line) -> fmt::Result {
     let tier = &b.tier.id;
+    let before = Eur(line.before_rounding);
     match (&line.formula, line.item) {
-        (Formula::TierAmount, Item::Fonctionnement { uplift: true }) => format!(
-            "montant majoré de la taille {tier} en vigueur au {}, contrat signé le {} (au plus tard le {}): {}",
-            b.value_date, b.contract.signature, b.rules.uplift.as_ref().map(|u| u.signed_on_or_before.to_string()).unwrap_or_default(), format_eur(line.before_rounding)),
-        (Formula::TierAmount, Item::Crisis { .. }) => format!("crise sanitaire grave reconnue par l'ARS: enveloppe de la taille {tier} en vigueur au {} = {}", b.value_date, format_eur(line.before_rounding)),
-        (Formula::TierAmount, _) => format!("montant de la taille {tier} en vigueur au {} = {}", b.value_date, format_eur(line.before_rounding)),
-        (Formula::Prorata { full, start, days, year_days }, _) => format!(
+        (Formula::TierAmount, Item::Fonctionnement { uplift: true }) => {
+            write!(o, "montant majoré de la taille {tier} en vigueur au {}, contrat signé le {} (au plus tard le ", b.value_date, b.contract.signature)?;
+            if let Some(u) = &b.rules.uplift {
+                write!(o, "{}", u.signed_on_or_before)?;
+            }
+            write!(o, "): {before}")
+        }
+        (Formula::TierAmount, Item::Crisis { .. }) => {
+            write!(o, "crise sanitaire grave reconnue par l'ARS: enveloppe de la taille {tier} en vigueur au {} = {before}", b.value_date)
+        }
+        (Formula::TierAmount, _) => write!(o, "montant de la taille {tier} en vigueur au {} = {before}", b.value_date),
+        (Formula::Prorata { full, start, days, year_days }, _) => write!(
+            o,
             "prorata au jour près: {} × {days} j (du démarrage le {start} à l'anniversaire du {}) / {year_days} j = {}",
-            format_eur(*full), b.to, format_eur(b.rules.rounding.apply(line.before_rounding))),
-        (Formula::Binary { reached: true }, _) => format!("objectif atteint: maximum {}", format_eur(line.before_rounding)),
-        (Formula::Binary { reached: false }, _) => "objectif non atteint: 0,00 €".into(),
+            Eur(*full),
+            b.to,
+            Eur(b.rules.rounding.apply(line.before_rounding))
+        ),
+        (Formula::Binary { reached: true }, _) => write!(o, "objectif atteint: maximum {before}"),
+        (Formula::Binary { reached: false }, _) => o.write_str("objectif non atteint: 0,00 €"),
         (Formula::Steps { observed, reached }, Item::Variable { indicator, .. }) => match (reached, &indicator.payout) {
-            (Some(i), Payout::Steps { direction, steps }) => format!(
-                "valeur observée {}: palier {} {} atteint → {}",
-                num(*observed), if *direction == Direction::HigherIsBetter { "≥" } else { "≤" }, num(steps[*i].threshold), format_eur(line.before_rounding)),
-            _ => format!("valeur observée {}: aucun palier atteint → 0,00 €", num(*observed)),
+            (Some(i), Payout::Steps { direction, steps }) => {
+                write!(o, "valeur observée {}: palier {} {} atteint → {before}", Plain(*observed), op(*direction), Plain(steps[*i].threshold))
+            }
+            _ => write!(o, "valeur observée {}: aucun palier atteint → 0,00 €", Plain(*observed)),
         },
         (Formula::Linear { observed, ratio }, Item::Variable { indicator, .. }) => match indicator.payout {
-            Payout::Linear { baseline, target } => format!(
+            Payout::Linear { baseline, target } => write!(
+                o,
                 "{} × ({} − {}) / ({} − {}), borné entre 0 et 1 (= {}) → {}",
-                format_eur(indicator.max), num(*observed), num(baseline), num(target), num(baseline), num(ratio.round_dp(6)), format_eur(b.rules.rounding.apply(line.before_rounding))),
-            _ => String::new(),
+                Eur(indicator.max),
+                Plain(*observed),
+                Plain(baseline),
+                Plain(target),
+                Plain(baseline),
+                Plain(ratio.round_dp(6)),
+                Eur(b.rules.rounding.apply(line.before_rounding))
+            ),
+            _ => Ok(()),
         },
-        (Formula::Missing, _) => "pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)".into(),
-        _ => String::new(),
+        (Formula::Missing, _) => o.write_str("pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)"),
+        _ => Ok(()),
     }
 }

@@ -151,18 +151,18 @@ pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
             .map(|l| {
                 let a = audit_line(b, l);
                 LineDoc {
-                    id: a.id,
-                    label: a.label,
+                    id: a.id.into_owned(),
+                    label: a.label.into_owned(),
                     category: category_name(a.category),
-                    mission: a.mission,
-                    reference: a.reference,
-                    inputs: a.inputs.into_iter().map(|(name, value)| InputDoc { name, value }).collect(),
+                    mission: a.mission.map(str::to_string),
+                    reference: a.reference.to_string(),
+                    inputs: a.inputs.into_iter().map(|(name, value)| InputDoc { name: name.to_string(), value: value.to_string() }).collect(),
                     formula: a.formula,
                     amount_before_rounding: a.before_rounding.normalize().to_string(),
                     rounding: RoundingDoc { decimals: rounding.decimals, mode: rounding.mode.name(), reference: rounding.reference.clone(), changed_amount: a.rounding_applied },
                     amount: amount(a.amount),
                     status: a.status,
-                    source: a.source,
+                    source: a.source.map(str::to_string),
                 }
             })
             .collect(),

@@ -48,6 +48,7 @@
 // Diagnostics are returned on the cold path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod budget;
 pub mod calendar;
 pub mod diagnostic;
 pub mod eval;

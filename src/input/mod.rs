@@ -2,6 +2,7 @@
 //! start after signature, indicators are well formed and fit the national envelopes, results
 //! name known indicators. Once built, a [`Contract`] can be evaluated for any of its years.
 
+mod expected;
 pub mod raw;
 mod validate;
 
@@ -11,6 +12,8 @@ use crate::rules::RuleSet;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+pub use expected::{Expectation, Expectations};
+pub(crate) use expected::validate as validate_expected;
 pub use raw::{Direction, IndicatorKind};
 
 /// How an indicator's attainment turns into euros.
@@ -74,6 +77,8 @@ pub struct Contract {
     pub signature: Date,
     pub engagements: Vec<Engagement>,
     pub results: BTreeMap<u32, YearResult>,
+    /// The optional `expected` section, for budget scenarios (`compute` ignores it).
+    pub expected: Expectations,
     pub file: String,
     pub sha256: String,
 }

@@ -22,6 +22,9 @@ pub struct RawContract {
     pub missions: Vec<RawEngagement>,
     #[serde(default)]
     pub results: Vec<RawYearResult>,
+    /// Optional: the treasurer's expectations for indicators not yet measured (`budget`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expected: Vec<RawExpectation>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -84,4 +87,21 @@ pub struct RawYearResult {
     pub crisis_recognised: bool,
     #[serde(default)]
     pub observations: BTreeMap<String, String>,
+}
+
+/// One entry of the optional `expected` section (contract file or `--scenario` file): for one
+/// contract year (or, without `contract_year`, every year without an entry of its own), the
+/// expected value of indicators (same syntax as `observations`) or their expected attainment in
+/// percent of the indicator's maximum.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpectation {
+    #[serde(default)]
+    pub contract_year: Option<u32>,
+    #[serde(default)]
+    pub crisis_recognised: Option<bool>,
+    #[serde(default)]
+    pub observations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub attainment: BTreeMap<String, String>,
 }

@@ -263,6 +263,8 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
         }
         results.insert(r.contract_year, YearResult { population: pop, crisis_recognised: r.crisis_recognised, observations });
     }
+    let indicators: Vec<&Indicator> = engagements.iter().flat_map(|(_, e)| &e.indicators).collect();
+    let expected = super::expected::validate(&raw.expected, "expected", loc, &indicators, rules.contract_length_years, &mut ctx.errors);
 
     // The indicator maxima of a mission must fit its national variable envelope, every year the
     // mission runs (the tier and the text may change from year to year).
@@ -279,6 +281,7 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
         signature,
         engagements: Vec::new(),
         results,
+        expected,
         file: loc.file().to_string(),
         sha256: String::new(),
     };

@@ -39,9 +39,37 @@ pub fn next_month_day(after: Date, month: u32, day: u32) -> Option<Date> {
     }
 }
 
+/// Appends `date` as `YYYY-MM-DD` to `out` without going through `fmt` (the audit trail writes
+/// many dates).
+pub fn push_date(out: &mut String, date: Date) {
+    let y = date.year();
+    if !(0..=9999).contains(&y) {
+        out.push_str(&date.to_string());
+        return;
+    }
+    let (m, d) = (date.month(), date.day());
+    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10];
+    for v in digits {
+        out.push(char::from(b'0' + v as u8));
+    }
+    out.push('-');
+    out.push(char::from(b'0' + (m / 10) as u8));
+    out.push(char::from(b'0' + (m % 10) as u8));
+    out.push('-');
+    out.push(char::from(b'0' + (d / 10) as u8));
+    out.push(char::from(b'0' + (d % 10) as u8));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_date_writes_iso_dates() {
+        let mut s = String::new();
+        push_date(&mut s, parse_date("2024-03-05").unwrap());
+        assert_eq!(s, "2024-03-05");
+    }
 
     fn d(s: &str) -> Date {
         parse_date(s).unwrap()
@@ -60,3 +88,4 @@ mod tests {
         assert_eq!(next_month_day(d("2024-04-30"), 4, 30), Some(d("2025-04-30")));
     }
 }
+

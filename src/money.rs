@@ -92,89 +92,122 @@ pub struct Eur(pub Decimal);
 #[derive(Debug, Clone, Copy)]
 pub struct Plain(pub Decimal);
 
-/// Sign and cents of `value` rounded half away from zero to 2 decimals.
-fn cents(value: Decimal) -> (bool, u128) {
+/// A number written right to left into a stack buffer (no allocation).
+struct Rev {
+    buf: [u8; 96],
+    at: usize,
+}
+
+impl Rev {
+    fn new() -> Self {
+        Rev { buf: [0; 96], at: 96 }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.at -= bytes.len();
+        self.buf[self.at..self.at + bytes.len()].copy_from_slice(bytes);
+    }
+
+    fn digit(&mut self, d: u128) {
+        self.at -= 1;
+        self.buf[self.at] = b'0' + (d % 10) as u8;
+    }
+
+    /// The digits of `n`, with a U+202F every three digits when `group`.
+    fn int(&mut self, mut n: u128, group: bool) {
+        let mut count = 0;
+        loop {
+            if group && count > 0 && count % 3 == 0 {
+                self.push("\u{202f}".as_bytes());
+            }
+            self.digit(n);
+            n /= 10;
+            count += 1;
+            if n == 0 {
+                return;
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII and whole UTF-8 sequences are ever pushed.
+        std::str::from_utf8(&self.buf[self.at..]).unwrap_or_default()
+    }
+}
+
+/// `value` rounded half away from zero to the cent, with 2 decimals; French style (`1 234,50`)
+/// when `french`, else `1234.50`.
+fn cents_text(value: Decimal, french: bool, suffix: &str) -> Rev {
     let r = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let mut c = r.mantissa().unsigned_abs();
     for _ in r.scale()..2 {
         c *= 10;
     }
-    (r.is_sign_negative() && c != 0, c)
+    let mut out = Rev::new();
+    out.push(suffix.as_bytes());
+    out.digit(c);
+    out.digit(c / 10);
+    out.push(if french { b"," } else { b"." });
+    out.int(c / 100, french);
+    if r.is_sign_negative() && c != 0 {
+        out.push(b"-");
+    }
+    out
 }
 
-/// Writes the decimal digits of `n` at the end of `buf`, returning where they start; with
-/// `group`, a U+202F (3 bytes) every three digits.
-fn digits(mut n: u128, buf: &mut [u8; 128], group: bool) -> usize {
-    let mut i = buf.len();
-    let mut count = 0;
-    loop {
-        if group && count > 0 && count % 3 == 0 {
-            i -= 3;
-            buf[i..i + 3].copy_from_slice("\u{202f}".as_bytes());
-        }
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        count += 1;
-        if n == 0 {
-            return i;
-        }
+/// `value` as written, without trailing zeros.
+fn plain_text(value: Decimal) -> Rev {
+    let mut m = value.mantissa().unsigned_abs();
+    let mut scale = value.scale();
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
     }
+    let mut out = Rev::new();
+    for _ in 0..scale {
+        out.digit(m);
+        m /= 10;
+    }
+    if scale > 0 {
+        out.push(b".");
+    }
+    out.int(m, false);
+    if value.is_sign_negative() && !value.is_zero() {
+        out.push(b"-");
+    }
+    out
 }
 
-fn write_cents(f: &mut fmt::Formatter<'_>, value: Decimal, group: bool, comma: bool) -> fmt::Result {
-    let (neg, c) = cents(value);
-    let mut buf = [0u8; 128];
-    let start = digits(c / 100, &mut buf, group);
-    if neg {
-        f.write_str("-")?;
-    }
-    // Only ASCII digits and U+202F were written.
-    f.write_str(std::str::from_utf8(&buf[start..]).map_err(|_| fmt::Error)?)?;
-    let frac = (c % 100) as u8;
-    let tail = [if comma { b',' } else { b'.' }, b'0' + frac / 10, b'0' + frac % 10];
-    f.write_str(std::str::from_utf8(&tail).map_err(|_| fmt::Error)?)
+/// Appends [`format_eur`] of `value` to `out`.
+pub fn push_eur(out: &mut String, value: Decimal) {
+    out.push_str(cents_text(value, true, " €").as_str());
+}
+
+/// Appends [`format_2dp`] of `value` to `out`.
+pub fn push_2dp(out: &mut String, value: Decimal) {
+    out.push_str(cents_text(value, false, "").as_str());
+}
+
+/// Appends [`format_plain`] of `value` to `out`.
+pub fn push_plain(out: &mut String, value: Decimal) {
+    out.push_str(plain_text(value).as_str());
 }
 
 impl fmt::Display for TwoDp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_cents(f, self.0, false, false)
+        f.write_str(cents_text(self.0, false, "").as_str())
     }
 }
 
 impl fmt::Display for Eur {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_cents(f, self.0, true, true)?;
-        f.write_str(" €")
+        f.write_str(cents_text(self.0, true, " €").as_str())
     }
 }
 
 impl fmt::Display for Plain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut m = self.0.mantissa().unsigned_abs();
-        let mut scale = self.0.scale();
-        while scale > 0 && m % 10 == 0 {
-            m /= 10;
-            scale -= 1;
-        }
-        let mut buf = [0u8; 128];
-        let mut start = digits(m, &mut buf, false);
-        let scale = scale as usize;
-        if m != 0 && self.0.is_sign_negative() {
-            f.write_str("-")?;
-        }
-        if scale == 0 {
-            return f.write_str(std::str::from_utf8(&buf[start..]).map_err(|_| fmt::Error)?);
-        }
-        // Pad with leading zeros so there is at least one integer digit.
-        while buf.len() - start < scale + 1 {
-            start -= 1;
-            buf[start] = b'0';
-        }
-        let point = buf.len() - scale;
-        f.write_str(std::str::from_utf8(&buf[start..point]).map_err(|_| fmt::Error)?)?;
-        f.write_str(".")?;
-        f.write_str(std::str::from_utf8(&buf[point..]).map_err(|_| fmt::Error)?)
+        f.write_str(plain_text(self.0).as_str())
     }
 }
 

@@ -7,14 +7,14 @@
 //! stay typed ([`Value`]) until a report writes them, and the formula is written into one buffer
 //! through the allocation-free formatters of [`crate::money`].
 
-use crate::calendar::Date;
+use crate::calendar::{push_date, Date};
 use crate::eval::{Breakdown, Category, Formula, Item, Line};
 use crate::input::{Contract, Direction, Observation, Payout, Step};
-use crate::money::{Eur, Plain, TwoDp};
+use crate::money::{push_eur, push_plain, Eur, Plain, TwoDp};
 use crate::rules::{Mission, RuleSet};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,10 +101,10 @@ pub fn line_id(line: &Line) -> String {
 fn line_id_cow<'a>(line: &Line<'a>) -> Cow<'a, str> {
     match line.item {
         Item::Fonctionnement { .. } => Cow::Borrowed("fonctionnement"),
-        Item::Fixed { mission, first_year: true } => Cow::Owned(format!("{}.fixed_first_year", mission.id)),
-        Item::Fixed { mission, .. } => Cow::Owned(format!("{}.fixed", mission.id)),
-        Item::Variable { mission, indicator } => Cow::Owned(format!("{}.variable.{}", mission.id, indicator.id)),
-        Item::Crisis { mission } => Cow::Owned(format!("{}.crisis_envelope", mission.id)),
+        Item::Fixed { mission, first_year: true } => Cow::Owned(concat(&[&mission.id, ".fixed_first_year"])),
+        Item::Fixed { mission, .. } => Cow::Owned(concat(&[&mission.id, ".fixed"])),
+        Item::Variable { mission, indicator } => Cow::Owned(concat(&[&mission.id, ".variable.", &indicator.id])),
+        Item::Crisis { mission } => Cow::Owned(concat(&[&mission.id, ".crisis_envelope"])),
     }
 }
 
@@ -121,16 +121,25 @@ fn line_label_cow<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> Cow<'a, str> {
         Item::Fixed { mission, first_year } => {
             let table_label = if first_year { mission.fixed_first_year.as_ref().and_then(|(l, _)| l.as_ref()) } else { mission.fixed.0.as_ref() };
             Cow::Owned(match table_label {
-                Some(l) => format!("{}: part fixe ({l})", mission.label),
-                None => format!("{}: part fixe", mission.label),
+                Some(l) => concat(&[&mission.label, ": part fixe (", l, ")"]),
+                None => concat(&[&mission.label, ": part fixe"]),
             })
         }
-        Item::Variable { mission, indicator } => Cow::Owned(format!("{}: {}", mission.label, indicator.label)),
+        Item::Variable { mission, indicator } => Cow::Owned(concat(&[&mission.label, ": ", &indicator.label])),
         Item::Crisis { mission } => {
             let l = mission.crisis_envelope.as_ref().and_then(|(l, _)| l.as_deref()).unwrap_or("enveloppe crise");
-            Cow::Owned(format!("{}: {l}", mission.label))
+            Cow::Owned(concat(&[&mission.label, ": ", l]))
         }
     }
+}
+
+/// The parts joined, allocated once at the right size.
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
 }
 
 /// The audit line of `line`, one of `b.lines`.
@@ -216,57 +225,100 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
 
 /// The formula with its numbers, in French.
 pub fn formula_words(b: &Breakdown, line: &Line) -> String {
-    let mut o = String::with_capacity(160);
-    // Writing into a String cannot fail.
-    let _ = write_formula(&mut o, b, line);
+    let mut o = String::with_capacity(256);
+    write_formula(&mut o, b, line);
     o
 }
 
-fn write_formula(o: &mut String, b: &Breakdown, line: &Line) -> fmt::Result {
-    let tier = &b.tier.id;
-    let before = Eur(line.before_rounding);
+/// Writes the formula with `push_str` and the allocation-free number writers: the audit trail
+/// is built for every line of every CPTS, so this is the hot path of a portfolio run.
+fn write_formula(o: &mut String, b: &Breakdown, line: &Line) {
+    let tier = b.tier.id.as_str();
+    let before = line.before_rounding;
+    let rounded = b.rules.rounding.apply(line.before_rounding);
     match (&line.formula, line.item) {
         (Formula::TierAmount, Item::Fonctionnement { uplift: true }) => {
-            write!(o, "montant majoré de la taille {tier} en vigueur au {}, contrat signé le {} (au plus tard le ", b.value_date, b.contract.signature)?;
+            o.push_str("montant majoré de la taille ");
+            o.push_str(tier);
+            o.push_str(" en vigueur au ");
+            push_date(o, b.value_date);
+            o.push_str(", contrat signé le ");
+            push_date(o, b.contract.signature);
+            o.push_str(" (au plus tard le ");
             if let Some(u) = &b.rules.uplift {
-                write!(o, "{}", u.signed_on_or_before)?;
+                push_date(o, u.signed_on_or_before);
             }
-            write!(o, "): {before}")
+            o.push_str("): ");
+            push_eur(o, before);
         }
         (Formula::TierAmount, Item::Crisis { .. }) => {
-            write!(o, "crise sanitaire grave reconnue par l'ARS: enveloppe de la taille {tier} en vigueur au {} = {before}", b.value_date)
+            o.push_str("crise sanitaire grave reconnue par l'ARS: enveloppe de la taille ");
+            o.push_str(tier);
+            o.push_str(" en vigueur au ");
+            push_date(o, b.value_date);
+            o.push_str(" = ");
+            push_eur(o, before);
         }
-        (Formula::TierAmount, _) => write!(o, "montant de la taille {tier} en vigueur au {} = {before}", b.value_date),
-        (Formula::Prorata { full, start, days, year_days }, _) => write!(
-            o,
-            "prorata au jour près: {} × {days} j (du démarrage le {start} à l'anniversaire du {}) / {year_days} j = {}",
-            Eur(*full),
-            b.to,
-            Eur(b.rules.rounding.apply(line.before_rounding))
-        ),
-        (Formula::Binary { reached: true }, _) => write!(o, "objectif atteint: maximum {before}"),
-        (Formula::Binary { reached: false }, _) => o.write_str("objectif non atteint: 0,00 €"),
-        (Formula::Steps { observed, reached }, Item::Variable { indicator, .. }) => match (reached, &indicator.payout) {
-            (Some(i), Payout::Steps { direction, steps }) => {
-                write!(o, "valeur observée {}: palier {} {} atteint → {before}", Plain(*observed), op(*direction), Plain(steps[*i].threshold))
+        (Formula::TierAmount, _) => {
+            o.push_str("montant de la taille ");
+            o.push_str(tier);
+            o.push_str(" en vigueur au ");
+            push_date(o, b.value_date);
+            o.push_str(" = ");
+            push_eur(o, before);
+        }
+        (Formula::Prorata { full, start, days, year_days }, _) => {
+            o.push_str("prorata au jour près: ");
+            push_eur(o, *full);
+            o.push_str(" × ");
+            push_plain(o, Decimal::from(*days));
+            o.push_str(" j (du démarrage le ");
+            push_date(o, *start);
+            o.push_str(" à l'anniversaire du ");
+            push_date(o, b.to);
+            o.push_str(") / ");
+            push_plain(o, Decimal::from(*year_days));
+            o.push_str(" j = ");
+            push_eur(o, rounded);
+        }
+        (Formula::Binary { reached: true }, _) => {
+            o.push_str("objectif atteint: maximum ");
+            push_eur(o, before);
+        }
+        (Formula::Binary { reached: false }, _) => o.push_str("objectif non atteint: 0,00 €"),
+        (Formula::Steps { observed, reached }, Item::Variable { indicator, .. }) => {
+            o.push_str("valeur observée ");
+            push_plain(o, *observed);
+            match (reached, &indicator.payout) {
+                (Some(i), Payout::Steps { direction, steps }) => {
+                    o.push_str(": palier ");
+                    o.push_str(op(*direction));
+                    o.push(' ');
+                    push_plain(o, steps[*i].threshold);
+                    o.push_str(" atteint → ");
+                    push_eur(o, before);
+                }
+                _ => o.push_str(": aucun palier atteint → 0,00 €"),
             }
-            _ => write!(o, "valeur observée {}: aucun palier atteint → 0,00 €", Plain(*observed)),
-        },
-        (Formula::Linear { observed, ratio }, Item::Variable { indicator, .. }) => match indicator.payout {
-            Payout::Linear { baseline, target } => write!(
-                o,
-                "{} × ({} − {}) / ({} − {}), borné entre 0 et 1 (= {}) → {}",
-                Eur(indicator.max),
-                Plain(*observed),
-                Plain(baseline),
-                Plain(target),
-                Plain(baseline),
-                Plain(ratio.round_dp(6)),
-                Eur(b.rules.rounding.apply(line.before_rounding))
-            ),
-            _ => Ok(()),
-        },
-        (Formula::Missing, _) => o.write_str("pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)"),
-        _ => Ok(()),
+        }
+        (Formula::Linear { observed, ratio }, Item::Variable { indicator, .. }) => {
+            if let Payout::Linear { baseline, target } = indicator.payout {
+                push_eur(o, indicator.max);
+                o.push_str(" × (");
+                push_plain(o, *observed);
+                o.push_str(" − ");
+                push_plain(o, baseline);
+                o.push_str(") / (");
+                push_plain(o, target);
+                o.push_str(" − ");
+                push_plain(o, baseline);
+                o.push_str("), borné entre 0 et 1 (= ");
+                push_plain(o, ratio.round_dp(6));
+                o.push_str(") → ");
+                push_eur(o, rounded);
+            }
+        }
+        (Formula::Missing, _) => o.push_str("pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)"),
+        _ => {}
     }
 }

@@ -52,6 +52,7 @@ pub mod budget;
 pub mod calendar;
 pub mod diagnostic;
 pub mod eval;
+pub mod explain;
 pub mod input;
 pub mod money;
 pub mod report;

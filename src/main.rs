@@ -24,6 +24,10 @@ struct Cli {
 enum Format {
     Text,
     Json,
+    /// Markdown (compute, budget, explain): the content of the HTML page.
+    Md,
+    /// One self-contained, printable HTML page (compute with one contract, budget, explain).
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -62,6 +66,44 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Project a contract over its five years: amounts and dated payments per year, a calendar by
+    /// month with a running total, minimum/expected/maximum scenarios, and what the next step of
+    /// each indicator would add.
+    #[command(after_help = "Example:\n  cpts-funding budget fixtures/budget/t2-expected/contract.yaml --format html > budget.html")]
+    Budget {
+        /// Contract file (YAML); its optional `expected` section gives the expected scenario.
+        #[arg(value_name = "CONTRACT")]
+        contract: PathBuf,
+        /// Scenario file (YAML): expected values or attainment of the indicators not yet
+        /// measured, replacing the contract's `expected` section.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Explain each amount of a contract year in plain words: text and tier and why, article,
+    /// formula with the numbers, prorata and rounding, payments.
+    #[command(after_help = "Example:\n  cpts-funding explain fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024 acces_soins.fixed --lang en")]
+    Explain {
+        /// Contract file (YAML).
+        #[arg(value_name = "CONTRACT")]
+        contract: PathBuf,
+        /// Only this line: a line id (`acces_soins.fixed`), a mission id or an indicator id.
+        #[arg(value_name = "LINE")]
+        line: Option<String>,
+        /// The calendar year in which the contract year starts. Without it or --contract-year:
+        /// every contract year.
+        #[arg(long, conflicts_with = "contract_year")]
+        year: Option<i32>,
+        /// The contract year, 1 to 5 (instead of --year).
+        #[arg(long)]
+        contract_year: Option<u32>,
+        /// Language of the explanations.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: cmd_budget::LangArg,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Validate rule and contract files and print every problem found; exit 0 when clean.
     #[command(after_help = "Example:\n  cpts-funding check fixtures/ok/*/contract.yaml")]
     Check {
@@ -78,7 +120,7 @@ fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
     for d in diags {
         match format {
             Format::Json => eprintln!("{}", render_json(d)),
-            Format::Text => eprint!("{}", render_text(d, source)),
+            _ => eprint!("{}", render_text(d, source)),
         }
     }
 }
@@ -138,6 +180,9 @@ fn years(rules: &RuleSet, c: &Contract, year: Option<i32>, contract_year: Option
 }
 
 fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common) -> ExitCode {
+    if let Err(code) = cmd_budget::single_contract_pages(contracts.len(), common.format) {
+        return code;
+    }
     let rules = match load_rules(common) {
         Ok(r) => r,
         Err(code) => return code,
@@ -176,6 +221,7 @@ fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
             let pages: Vec<String> = breakdowns.iter().map(text::breakdown).collect();
             print!("{}", pages.join(&format!("\n{}\n\n", "─".repeat(78))));
         }
+        Format::Md | Format::Html => print!("{}", cmd_budget::render_page(&cpts_funding::report::page::compute(&breakdowns), common.format)),
     }
     ExitCode::from(worst)
 }
@@ -197,6 +243,10 @@ fn max(date: &str, common: &Common) -> ExitCode {
             match common.format {
                 Format::Json => print!("{}", json::max(&t, &rules.sha256)),
                 Format::Text => print!("{}", text::max_table(&t)),
+                Format::Md | Format::Html => {
+                    eprintln!("error: --format md and html are for compute, budget and explain; max gives text or json");
+                    return ExitCode::from(2);
+                }
             }
             ExitCode::SUCCESS
         }
@@ -230,11 +280,15 @@ fn check(contracts: &[PathBuf], common: &Common) -> ExitCode {
     ExitCode::from(worst)
 }
 
+mod cmd_budget;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Command::Compute { contracts, year, contract_year, common } => compute(contracts, *year, *contract_year, common),
         Command::Max { date, common } => max(date, common),
         Command::Check { contracts, common } => check(contracts, common),
+        Command::Budget { contract, scenario, common } => cmd_budget::budget(contract, scenario.as_ref(), common),
+        Command::Explain { contract, line, year, contract_year, lang, common } => cmd_budget::explain(contract, line.as_deref(), *year, *contract_year, *lang, common),
     }
 }

@@ -2,7 +2,13 @@
 //! evaluated data and return strings; they never print.
 
 pub mod audit;
+pub mod budget;
+pub mod budget_json;
+pub mod html;
 pub mod json;
+pub mod md;
+pub mod page;
+pub mod svg;
 pub mod text;
 
 use crate::eval::{Breakdown, Item, Payment, PaymentKind};

@@ -1,0 +1,164 @@
+//! A [`Page`] as ONE self-contained HTML document: styles inline, the chart as inline SVG, no
+//! script, no font, image or link fetched from anywhere, so it opens offline and prints on A4
+//! (`@page`, print rules that keep tables and explanations from splitting badly).
+
+use super::page::{Block, Page, Row, Table};
+use crate::money::format_eur;
+use std::fmt::Write;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// Inline code (`like this`) as `<code>`, the rest escaped; an odd backtick is left as text.
+fn inline(s: &str) -> String {
+    if s.matches('`').count() % 2 == 1 {
+        return escape(s);
+    }
+    let mut o = String::with_capacity(s.len() + 16);
+    for (i, part) in s.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(o, "<code>{}</code>", escape(part));
+        } else {
+            o.push_str(&escape(part));
+        }
+    }
+    o
+}
+
+const STYLE: &str = r#"
+@page { size: A4; margin: 14mm 12mm 16mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10pt; line-height: 1.35; color: #1a1a1a; max-width: 190mm; margin: 0 auto; padding: 10mm 6mm; background: #fff; }
+header { border-bottom: 3px solid #1f4e79; margin-bottom: 5mm; padding-bottom: 2mm; }
+h1 { font-size: 17pt; margin: 0 0 1.5mm; color: #1f4e79; }
+header p { margin: 0.5mm 0; color: #444; }
+header p.key { font-size: 11.5pt; color: #1a1a1a; font-weight: bold; }
+h2 { font-size: 13pt; color: #1f4e79; border-bottom: 1px solid #9db3c8; margin: 7mm 0 2.5mm; padding-bottom: 1mm; }
+h3 { font-size: 10.5pt; margin: 4mm 0 1.5mm; }
+p { margin: 1mm 0 2mm; }
+p.note { font-size: 8.5pt; color: #555; }
+table { border-collapse: collapse; width: 100%; margin: 1mm 0 4mm; font-size: 8.5pt; }
+th { background: #e8eef5; text-align: left; font-weight: bold; border-bottom: 1.5px solid #1f4e79; }
+th, td { padding: 1.2mm 1.6mm; vertical-align: top; border-bottom: 0.5px solid #c9d3de; }
+.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.strong td { font-weight: bold; background: #f3f6f9; }
+tfoot td { font-weight: bold; border-top: 1.5px solid #1f4e79; background: #f3f6f9; }
+ul.warnings { list-style: none; padding: 0; margin: 1mm 0 3mm; }
+ul.warnings li { background: #fff5e0; border-left: 3px solid #d98c00; padding: 1mm 2mm; margin: 0 0 1mm; font-size: 8.5pt; }
+dl.explain dt { font-weight: bold; margin-top: 2.5mm; }
+dl.explain dt .amount { float: right; font-variant-numeric: tabular-nums; }
+dl.explain dd { margin: 0.5mm 0 0 4mm; font-size: 8.8pt; }
+dl.explain .id { color: #777; font-weight: normal; font-size: 8pt; }
+code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.9em; }
+figure { margin: 2mm 0 4mm; }
+figcaption { font-size: 8.5pt; color: #555; }
+svg.chart { width: 100%; height: auto; display: block; }
+svg .bar { fill: #4f81bd; }
+svg .cum { fill: none; stroke: #c0504d; stroke-width: 2.2; }
+svg .grid { stroke: #dde3ea; stroke-width: 1; }
+svg .tick, svg .axisline { stroke: #555; stroke-width: 1; }
+svg text { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10px; fill: #333; }
+svg text.cum { fill: #c0504d; stroke: none; }
+svg text.legend { font-size: 11px; }
+footer { margin-top: 8mm; border-top: 1px solid #9db3c8; padding-top: 2mm; font-size: 7.5pt; color: #666; }
+@media print {
+  body { max-width: none; padding: 0; }
+  section.break { break-before: page; }
+  h2, h3 { break-after: avoid; }
+  tr, figure, dl.explain dt, dl.explain dd, ul.warnings li { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
+"#;
+
+fn table(o: &mut String, t: &Table) {
+    let class = |i: usize| if t.numeric.get(i).copied().unwrap_or(false) { r#" class="n""# } else { "" };
+    o.push_str("<table><thead><tr>");
+    for (i, h) in t.head.iter().enumerate() {
+        let _ = write!(o, "<th{}>{}</th>", class(i), escape(h));
+    }
+    o.push_str("</tr></thead><tbody>");
+    let row = |o: &mut String, r: &Row| {
+        o.push_str(if r.strong { r#"<tr class="strong">"# } else { "<tr>" });
+        for (i, c) in r.cells.iter().enumerate() {
+            let _ = write!(o, "<td{}>{}</td>", class(i), inline(c));
+        }
+        o.push_str("</tr>");
+    };
+    for r in &t.rows {
+        row(o, r);
+    }
+    o.push_str("</tbody>");
+    if !t.foot.is_empty() {
+        o.push_str("<tfoot>");
+        for r in &t.foot {
+            row(o, r);
+        }
+        o.push_str("</tfoot>");
+    }
+    o.push_str("</table>\n");
+}
+
+/// The page as a complete HTML document.
+pub fn render(page: &Page) -> String {
+    let mut o = String::with_capacity(64 * 1024);
+    let _ = write!(o, "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n", page.lang, escape(&page.title));
+    let _ = write!(o, "<header>\n<h1>{}</h1>\n", escape(&page.title));
+    for (i, s) in page.subtitle.iter().enumerate() {
+        let _ = writeln!(o, "<p{}>{}</p>", if i > 0 { r#" class="key""# } else { "" }, inline(s));
+    }
+    o.push_str("</header>\n");
+    for s in &page.sections {
+        let _ = write!(o, "<section{}>\n<h2>{}</h2>\n", if s.page_break { r#" class="break""# } else { "" }, escape(&s.title));
+        for b in &s.blocks {
+            match b {
+                Block::Heading(h) => {
+                    let _ = writeln!(o, "<h3>{}</h3>", inline(h));
+                }
+                Block::Para(p) => {
+                    let _ = writeln!(o, "<p>{}</p>", inline(p));
+                }
+                Block::Note(p) => {
+                    let _ = writeln!(o, "<p class=\"note\">{}</p>", inline(p));
+                }
+                Block::Table(t) => table(&mut o, t),
+                Block::Warnings(w) => {
+                    o.push_str("<ul class=\"warnings\">");
+                    for x in w {
+                        let _ = write!(o, "<li>⚠ {}</li>", inline(x));
+                    }
+                    o.push_str("</ul>\n");
+                }
+                Block::Chart(c) => {
+                    let _ = writeln!(o, "<figure>{}<figcaption>{}</figcaption></figure>", super::svg::chart(c), escape(&c.title));
+                }
+                Block::Explanations(lines) => {
+                    o.push_str("<dl class=\"explain\">");
+                    for l in lines {
+                        let _ = write!(o, "<dt>{} <span class=\"id\">[{}]</span><span class=\"amount\">{}</span></dt>", escape(&l.label), escape(&l.id), escape(&format_eur(l.amount)));
+                        for s in &l.sentences {
+                            let _ = write!(o, "<dd>{}</dd>", inline(s));
+                        }
+                    }
+                    o.push_str("</dl>\n");
+                }
+            }
+        }
+        o.push_str("</section>\n");
+    }
+    let _ = write!(o, "<footer>{}</footer>\n</body>\n</html>\n", inline(&page.footer));
+    o
+}

@@ -75,7 +75,15 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
         .collect();
     if hits.is_empty() {
         let mut d = Diagnostic::error("E0404", format!("no line `{sel}` in contract year {} of `{}`", b.contract_year, b.contract.id), Location::file(&b.contract.file));
-        d.help = Some(match did_you_mean(sel, ids.iter().map(String::as_str)) {
+        let mut names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for l in &b.lines {
+            match l.item {
+                Item::Fixed { mission, .. } | Item::Crisis { mission } => names.push(&mission.id),
+                Item::Variable { mission, indicator } => names.extend([mission.id.as_str(), indicator.id.as_str()]),
+                Item::Fonctionnement { .. } => {}
+            }
+        }
+        d.help = Some(match did_you_mean(sel, names.into_iter()) {
             Some(s) => format!("did you mean `{s}`? lines of this year: {}", ids.join(", ")),
             None => format!("lines of this year: {}", ids.join(", ")),
         });
@@ -92,7 +100,7 @@ pub fn explain_year(b: &Breakdown, which: &[usize], lang: Lang) -> YearExplanati
             format!("{} — année de contrat {} (du {} au {})", b.contract.name, b.contract_year, b.from, last_day),
             vec![
                 format!("Texte en vigueur au {} (premier jour de l'année de contrat) : {} — {}.", b.value_date, b.text.label, b.text.reference),
-                format!("Taille {} ({}) : {}.", b.tier.id, b.tier.label, tier_reason(b)),
+                format!("Taille {} — {} ; pourquoi : {}.", b.tier.id, b.tier.label, tier_reason(b)),
                 format!("Total de l'année : {}.", format_eur(b.totals.total)),
             ],
         ),
@@ -100,7 +108,7 @@ pub fn explain_year(b: &Breakdown, which: &[usize], lang: Lang) -> YearExplanati
             format!("{} — contract year {} (from {} to {})", b.contract.name, b.contract_year, b.from, last_day),
             vec![
                 format!("Text in force on {} (the first day of the contract year): {} — {}.", b.value_date, b.text.label, b.text.reference),
-                format!("Tier {} ({}): {}.", b.tier.id, b.tier.label, en::tier_reason(b)),
+                format!("Tier {} — {}; why: {}.", b.tier.id, b.tier.label, en::tier_reason(b)),
                 format!("Total of the year: {}.", format_eur(b.totals.total)),
             ],
         ),
@@ -109,17 +117,29 @@ pub fn explain_year(b: &Breakdown, which: &[usize], lang: Lang) -> YearExplanati
     YearExplanation { contract_year: b.contract_year, lang, title, context, lines }
 }
 
-/// A number before rounding, in French or English style, at most 6 decimals (`…` if cut).
-fn unrounded(d: Decimal, lang: Lang) -> String {
+/// A number before rounding, at most 6 decimals (`…` if cut), in the French style of every
+/// amount shown to people: `37 191,780822…`.
+fn unrounded(d: Decimal) -> String {
     let cut = d.round_dp(6);
-    let mut s = format_plain(cut);
+    let plain = format_plain(cut);
+    let (sign, digits) = plain.strip_prefix('-').map(|x| ("-", x)).unwrap_or(("", plain.as_str()));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let (group, point) = ('\u{202f}', ',');
+    let mut s = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            s.push(group);
+        }
+        s.push(c);
+    }
+    if !frac.is_empty() {
+        s.push(point);
+        s.push_str(frac);
+    }
     if cut != d {
         s.push('…');
     }
-    match lang {
-        Lang::Fr => s.replace('.', ","),
-        Lang::En => s,
-    }
+    s
 }
 
 fn mode_words(r: &Rounding, lang: Lang) -> &'static str {
@@ -147,8 +167,8 @@ fn explain_line(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> LineExp
     if a.rounding_applied {
         let r = &b.rules.rounding;
         s.push(match lang {
-            Lang::Fr => format!("Arrondi à {} décimale(s), {} (règle déclarée) : {} € → {}.", r.decimals, mode_words(r, lang), unrounded(a.before_rounding, lang), format_eur(a.amount)),
-            Lang::En => format!("Rounded to {} decimal(s), {} (declared rule): {} € → {}.", r.decimals, mode_words(r, lang), unrounded(a.before_rounding, lang), format_eur(a.amount)),
+            Lang::Fr => format!("Arrondi à {} décimale(s), {} (règle déclarée) : {} € → {}.", r.decimals, mode_words(r, lang), unrounded(a.before_rounding), format_eur(a.amount)),
+            Lang::En => format!("Rounded to {} decimal(s), {} (declared rule): {} € → {}.", r.decimals, mode_words(r, lang), unrounded(a.before_rounding), format_eur(a.amount)),
         });
     }
     s.push(match lang {

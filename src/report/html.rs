@@ -2,7 +2,7 @@
 //! script, no font, image or link fetched from anywhere, so it opens offline and prints on A4
 //! (`@page`, print rules that keep tables and explanations from splitting badly).
 
-use super::page::{Block, Page, Row, Table};
+use super::page::{Block, Col, Page, Row, Table};
 use crate::money::format_eur;
 use std::fmt::Write;
 
@@ -55,6 +55,7 @@ table { border-collapse: collapse; width: 100%; margin: 1mm 0 4mm; font-size: 8.
 th { background: #e8eef5; text-align: left; font-weight: bold; border-bottom: 1.5px solid #1f4e79; }
 th, td { padding: 1.2mm 1.6mm; vertical-align: top; border-bottom: 0.5px solid #c9d3de; }
 .n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.w { white-space: nowrap; }
 tr.strong td { font-weight: bold; background: #f3f6f9; }
 tfoot td { font-weight: bold; border-top: 1.5px solid #1f4e79; background: #f3f6f9; }
 ul.warnings { list-style: none; padding: 0; margin: 1mm 0 3mm; }
@@ -85,7 +86,11 @@ footer { margin-top: 8mm; border-top: 1px solid #9db3c8; padding-top: 2mm; font-
 "#;
 
 fn table(o: &mut String, t: &Table) {
-    let class = |i: usize| if t.numeric.get(i).copied().unwrap_or(false) { r#" class="n""# } else { "" };
+    let class = |i: usize| match t.cols.get(i) {
+        Some(Col::Number) => r#" class="n""#,
+        Some(Col::NoWrap) => r#" class="w""#,
+        _ => "",
+    };
     o.push_str("<table><thead><tr>");
     for (i, h) in t.head.iter().enumerate() {
         let _ = write!(o, "<th{}>{}</th>", class(i), escape(h));

@@ -2,7 +2,7 @@
 //! the chart becomes a text bar chart in a code block.
 
 use super::budget::month_name;
-use super::page::{Block, Chart, Page, Table};
+use super::page::{Block, Chart, Col, Page, Table};
 use crate::money::format_eur;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -15,7 +15,7 @@ fn cell(s: &str) -> String {
 
 fn table(o: &mut String, t: &Table) {
     let _ = writeln!(o, "| {} |", t.head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
-    let rule: Vec<&str> = (0..t.head.len()).map(|i| if t.numeric.get(i).copied().unwrap_or(false) { "---:" } else { "---" }).collect();
+    let rule: Vec<&str> = (0..t.head.len()).map(|i| if t.cols.get(i) == Some(&Col::Number) { "---:" } else { "---" }).collect();
     let _ = writeln!(o, "| {} |", rule.join(" | "));
     for r in t.rows.iter().chain(&t.foot) {
         let strong = r.strong || t.foot.contains(r);

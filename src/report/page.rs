@@ -50,10 +50,30 @@ pub enum Block {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub head: Vec<String>,
-    /// Which columns hold numbers (right-aligned).
-    pub numeric: Vec<bool>,
+    /// How each column is set.
+    pub cols: Vec<Col>,
     pub rows: Vec<Row>,
     pub foot: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Text,
+    /// An amount: right-aligned, never wrapped.
+    Number,
+    /// A date or a period: never wrapped.
+    NoWrap,
+}
+
+/// Columns from a compact spec: `t` text, `n` number, `w` no wrap.
+fn cols(spec: &str) -> Vec<Col> {
+    spec.chars()
+        .map(|c| match c {
+            'n' => Col::Number,
+            'w' => Col::NoWrap,
+            _ => Col::Text,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,8 +140,7 @@ fn schedule_table(items: &[(u32, &Breakdown, &Payment)], with_year: bool) -> Tab
         head.push("Année".into());
     }
     head.extend(["Versement".to_string(), "Montant".to_string()]);
-    let mut numeric = vec![false; head.len()];
-    numeric[head.len() - 1] = true;
+    let cols = cols(if with_year { "wttn" } else { "wtn" });
     let rows = items
         .iter()
         .map(|(k, b, p)| {
@@ -133,7 +152,7 @@ fn schedule_table(items: &[(u32, &Breakdown, &Payment)], with_year: bool) -> Tab
             Row::new(cells)
         })
         .collect();
-    Table { head, numeric, rows, foot: Vec::new() }
+    Table { head, cols, rows, foot: Vec::new() }
 }
 
 fn warnings_of(b: &Breakdown) -> Vec<String> {
@@ -172,7 +191,7 @@ pub fn compute(breakdowns: &[Breakdown]) -> Page {
                 Row::new(vec![format!("{}{flag}", a.label), a.formula, eur(a.amount)])
             })
             .collect();
-        blocks.push(Block::Table(Table { head: vec!["Ligne".into(), "Calcul".into(), "Montant".into()], numeric: vec![false, false, true], rows, foot: totals_rows(b) }));
+        blocks.push(Block::Table(Table { head: vec!["Ligne".into(), "Calcul".into(), "Montant".into()], cols: cols("ttn"), rows, foot: totals_rows(b) }));
         let dated: Vec<(Date, Decimal)> = b.schedule.iter().map(|p| (p.date, p.amount)).collect();
         blocks.push(Block::Chart(Chart::from_payments("Versements par mois et cumul", &dated)));
         let items: Vec<(u32, &Breakdown, &Payment)> = b.schedule.iter().map(|p| (b.contract_year, b, p)).collect();
@@ -228,13 +247,12 @@ pub fn budget(budget: &Budget) -> Page {
     }
     let mut foot = vec!["TOTAL".to_string(), String::new(), String::new()];
     foot.extend(sum.iter().map(|x| eur(*x)));
-    let numeric = vec![false, false, false, true, true, true, true, true];
     let head = ["Année", "Période", "Taille", "Fonctionnement", "Parts fixes", "Parts var.", "Crise", "Total"].map(String::from).to_vec();
     sections.push(Section {
         title: "Synthèse".into(),
         blocks: vec![
             Block::Para(format!("Sur les {} années du contrat, la CPTS peut attendre {} (scénario attendu), entre {} si aucun indicateur non encore mesuré n'est atteint et {} s'ils le sont tous.", budget.years.len(), eur(t.expected), eur(t.minimum), eur(t.maximum))),
-            Block::Table(Table { head, numeric, rows, foot: vec![Row { cells: foot, strong: true }] }),
+            Block::Table(Table { head, cols: cols("twtnnnnn"), rows, foot: vec![Row { cells: foot, strong: true }] }),
         ],
         page_break: false,
     });
@@ -249,7 +267,7 @@ pub fn budget(budget: &Budget) -> Page {
         blocks: vec![
             Block::Table(Table {
                 head: ["Année", "Indicateurs mesurés", "Minimum", "Attendu", "Maximum"].map(String::from).to_vec(),
-                numeric: vec![false, false, true, true, true],
+                cols: cols("ttnnn"),
                 rows,
                 foot: vec![Row { cells: vec!["TOTAL".into(), String::new(), eur(t.minimum), eur(t.expected), eur(t.maximum)], strong: true }],
             }),
@@ -280,7 +298,7 @@ pub fn budget(budget: &Budget) -> Page {
         title: "Trésorerie : ce qui arrive, mois par mois".into(),
         blocks: vec![
             Block::Chart(Chart::from_payments("Versements par mois (barres) et cumul (ligne), scénario attendu", &dated)),
-            Block::Table(Table { head: ["Mois", "Reçu", "Cumul"].map(String::from).to_vec(), numeric: vec![false, true, true], rows, foot: Vec::new() }),
+            Block::Table(Table { head: ["Mois", "Reçu", "Cumul"].map(String::from).to_vec(), cols: cols("wnn"), rows, foot: Vec::new() }),
             Block::Heading("Versements datés".into()),
             Block::Table(schedule_table(&items, true)),
         ],
@@ -291,7 +309,7 @@ pub fn budget(budget: &Budget) -> Page {
     for y in budget.years.iter().filter(|y| !y.levers.is_empty()) {
         blocks.push(Block::Heading(format!("Année {} ({} → {})", y.contract_year, y.expected.from, last_day(&y.expected))));
         let rows = y.levers.iter().map(|l| Row::new(vec![l.indicator.label.clone(), standing_words(&y.expected, l), next_words(l)])).collect();
-        blocks.push(Block::Table(Table { head: ["Indicateur", "Où il en est", "Un meilleur résultat ajouterait"].map(String::from).to_vec(), numeric: vec![false, false, false], rows, foot: Vec::new() }));
+        blocks.push(Block::Table(Table { head: ["Indicateur", "Où il en est", "Un meilleur résultat ajouterait"].map(String::from).to_vec(), cols: cols("ttt"), rows, foot: Vec::new() }));
     }
     sections.push(Section { title: "Ce que rapporterait chaque indicateur".into(), blocks, page_break: false });
 

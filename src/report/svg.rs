@@ -94,9 +94,15 @@ pub fn chart(c: &Chart) -> String {
             let _ = write!(o, r#"<line class="tick" x1="{}" x2="{}" y1="{}" y2="{}"/>"#, px(x), px(x), px(y0), px(y0 + 50));
             let _ = write!(o, r#"<text class="axis" x="{}" y="{}">{year}</text>"#, px(x + 20), px(y0 + 150));
         }
-        cum += a;
-        points.push(format!("{},{}", px(x + slot), px(y0 - cum * ph / top_r)));
+        // The running total steps up in the middle of the month's bar.
+        if a > 0 {
+            let xc = x + slot / 2;
+            points.push(format!("{},{}", px(xc), px(y0 - cum * ph / top_r)));
+            cum += a;
+            points.push(format!("{},{}", px(xc), px(y0 - cum * ph / top_r)));
+        }
     }
+    points.push(format!("{},{}", px(x0 + pw), px(y0 - cum * ph / top_r)));
     let _ = write!(o, r#"<polyline class="cum" points="{}"/>"#, points.join(" "));
     let _ = write!(o, r#"<line class="axisline" x1="{}" x2="{}" y1="{}" y2="{}"/>"#, px(x0), px(x0 + pw), px(y0), px(y0));
     // Legend.

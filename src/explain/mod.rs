@@ -83,7 +83,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
                 Item::Fonctionnement { .. } => {}
             }
         }
-        d.help = Some(match did_you_mean(sel, names.into_iter()) {
+        d.help = Some(match did_you_mean(sel, names) {
             Some(s) => format!("did you mean `{s}`? lines of this year: {}", ids.join(", ")),
             None => format!("lines of this year: {}", ids.join(", ")),
         });

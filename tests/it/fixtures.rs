@@ -23,7 +23,7 @@ fn updating() -> bool {
 }
 
 /// Compares `actual` with the golden file, or rewrites it under UPDATE_EXPECT=1.
-fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String>) {
+pub fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String>) {
     if updating() {
         std::fs::write(golden, actual).expect("write golden");
         return;

@@ -175,10 +175,13 @@ pub fn compute(breakdowns: &[Breakdown]) -> Page {
         return Page { lang: "fr", title: "Financement ACI CPTS".into(), subtitle: Vec::new(), sections: Vec::new(), footer: String::new() };
     };
     let c = first.contract;
+    // One contract per page; should several come, each section names its CPTS.
+    let several = breakdowns.iter().any(|b| b.contract.id != c.id || b.contract.file != c.file);
+    let who = |b: &Breakdown| if several { format!("{} — ", b.contract.name) } else { String::new() };
     let mut sections = Vec::new();
     for b in breakdowns {
         let mut blocks = vec![
-            Block::Para(format!("Du {} au {} (contrat signé le {}).", b.from, last_day(b), c.signature)),
+            Block::Para(format!("Du {} au {} (contrat signé le {}).", b.from, last_day(b), b.contract.signature)),
             Block::Para(format!("Texte en vigueur : {} — {} (valeurs au {}).", b.text.label, b.text.reference, b.value_date)),
             Block::Para(format!("Taille {} — {} ; pourquoi : {}.", b.tier.id, b.tier.label, tier_reason(b))),
         ];
@@ -202,18 +205,22 @@ pub fn compute(breakdowns: &[Breakdown]) -> Page {
             blocks.push(Block::Heading("Avertissements".into()));
             blocks.push(Block::Warnings(w));
         }
-        sections.push(Section { title: format!("Année de contrat {} : {}", b.contract_year, eur(b.totals.total)), blocks, page_break: false });
+        sections.push(Section { title: format!("{}Année de contrat {} : {}", who(b), b.contract_year, eur(b.totals.total)), blocks, page_break: false });
     }
     for (i, b) in breakdowns.iter().enumerate() {
-        sections.push(Section { title: format!("Explications — année {}", b.contract_year), blocks: explanations(b, Lang::Fr), page_break: i == 0 });
+        sections.push(Section { title: format!("{}Explications — année {}", who(b), b.contract_year), blocks: explanations(b, Lang::Fr), page_break: i == 0 });
     }
     let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
     Page {
         lang: "fr",
-        title: format!("Financement ACI CPTS — {}", c.name),
-        subtitle: subtitle(c),
+        title: if several { "Financement ACI CPTS".to_string() } else { format!("Financement ACI CPTS — {}", c.name) },
+        subtitle: if several { Vec::new() } else { subtitle(c) },
         sections,
-        footer: format!("Règles : {} (sha256 {}) ; contrat : {} (sha256 {}) ; moteur cpts-funding {}", first.rules.file, short(&first.rules.sha256), c.file, short(&c.sha256), env!("CARGO_PKG_VERSION")),
+        footer: if several {
+            format!("Règles : {} (sha256 {}) ; moteur cpts-funding {}", first.rules.file, short(&first.rules.sha256), env!("CARGO_PKG_VERSION"))
+        } else {
+            format!("Règles : {} (sha256 {}) ; contrat : {} (sha256 {}) ; moteur cpts-funding {}", first.rules.file, short(&first.rules.sha256), c.file, short(&c.sha256), env!("CARGO_PKG_VERSION"))
+        },
     }
 }
 

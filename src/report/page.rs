@@ -259,7 +259,7 @@ pub fn budget(budget: &Budget) -> Page {
         title: "Synthèse".into(),
         blocks: vec![
             Block::Para(format!("Sur les {} années du contrat, la CPTS peut attendre {} (scénario attendu), entre {} si aucun indicateur non encore mesuré n'est atteint et {} s'ils le sont tous.", budget.years.len(), eur(t.expected), eur(t.minimum), eur(t.maximum))),
-            Block::Table(Table { head, cols: cols("twtnnnnn"), rows, foot: vec![Row { cells: foot, strong: true }] }),
+            Block::Table(Table { head, cols: cols("tttnnnnn"), rows, foot: vec![Row { cells: foot, strong: true }] }),
         ],
         page_break: false,
     });

@@ -69,7 +69,7 @@ enum Command {
     /// Project a contract over its five years: amounts and dated payments per year, a calendar by
     /// month with a running total, minimum/expected/maximum scenarios, and what the next step of
     /// each indicator would add.
-    #[command(after_help = "Example:\n  cpts-funding budget fixtures/budget/t2-expected/contract.yaml --format html > budget.html")]
+    #[command(after_help = "Example:\n  cpts-funding budget fixtures/budget/t2-expected-in-contract/contract.yaml --format html > budget.html")]
     Budget {
         /// Contract file (YAML); its optional `expected` section gives the expected scenario.
         #[arg(value_name = "CONTRACT")]

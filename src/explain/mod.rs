@@ -246,19 +246,43 @@ pub fn render_text(years: &[YearExplanation]) -> String {
     o
 }
 
-/// The `explain --format json` document.
+#[derive(serde::Serialize)]
+struct ExplainDoc<'a> {
+    format_version: u32,
+    explanations: Vec<YearDoc<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct YearDoc<'a> {
+    contract_year: u32,
+    lang: &'static str,
+    title: &'a str,
+    context: &'a [String],
+    lines: Vec<LineDoc<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct LineDoc<'a> {
+    id: &'a str,
+    label: &'a str,
+    amount: String,
+    sentences: &'a [String],
+}
+
+/// The `explain --format json` document (`format_version` 1).
 pub fn render_json(years: &[YearExplanation]) -> String {
-    let doc = serde_json::json!({
-        "format_version": 1,
-        "explanations": years.iter().map(|y| serde_json::json!({
-            "contract_year": y.contract_year,
-            "lang": y.lang.code(),
-            "title": y.title,
-            "context": y.context,
-            "lines": y.lines.iter().map(|l| serde_json::json!({
-                "id": l.id, "label": l.label, "amount": crate::report::amount(l.amount), "sentences": l.sentences,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
+    let doc = ExplainDoc {
+        format_version: 1,
+        explanations: years
+            .iter()
+            .map(|y| YearDoc {
+                contract_year: y.contract_year,
+                lang: y.lang.code(),
+                title: &y.title,
+                context: &y.context,
+                lines: y.lines.iter().map(|l| LineDoc { id: &l.id, label: &l.label, amount: crate::report::amount(l.amount), sentences: &l.sentences }).collect(),
+            })
+            .collect(),
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

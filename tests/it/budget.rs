@@ -251,6 +251,12 @@ fn explain_one_line_in_english() {
     assert!(out.contains("Rounded to 2 decimal(s)") && out.contains("37\u{202f}191,780822… € → 37\u{202f}191,78 €"), "{out}");
     assert!(out.contains("Payments: 27\u{202f}893,84 € on 2024-09-15 (advance 75 %), 9\u{202f}297,94 € on 2025-03-15 (balance)."), "{out}");
     assert!(!out.contains("[fonctionnement]"), "only the asked line: {out}");
+    let (code, out, err) = run(&["explain", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--contract-year", "1", "parcours", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("explain json");
+    let ids: Vec<&str> = doc["explanations"][0]["lines"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["parcours.fixed", "parcours.variable.parcours_depistage_sein"], "a mission id selects its lines");
+    assert_eq!(doc["explanations"][0]["lines"][0]["amount"], "6520.55");
 }
 
 #[test]

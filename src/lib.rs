@@ -55,6 +55,8 @@ pub mod eval;
 pub mod explain;
 pub mod input;
 pub mod money;
+pub mod portfolio;
 pub mod report;
 pub mod rules;
+pub mod variant;
 mod yaml;

@@ -17,9 +17,44 @@ pub struct Locator {
     file: String,
     values: HashMap<String, (usize, usize)>,
     keys: HashMap<String, (usize, usize)>,
+    /// Shown before the paths of diagnostics: the entry's own path when this locator covers one
+    /// entry of a longer document (`cpts[3]`), else empty.
+    prefix: String,
 }
 
 impl Locator {
+    /// A locator filled by hand, for inputs that are not YAML (a CSV row's cells).
+    pub(crate) fn new(file: &str) -> Self {
+        Locator { file: file.to_string(), ..Locator::default() }
+    }
+
+    /// Records that the value at `path` is written at `line`:`column` (1-based).
+    pub(crate) fn insert(&mut self, path: impl Into<String>, line: usize, column: usize) {
+        self.values.insert(path.into(), (line, column));
+    }
+
+    /// Splits off the locators of the entries of the sequence at `list_key` (`cpts`): entry
+    /// `i`'s paths become relative to it and its diagnostics show `cpts[i].` before them.
+    pub(crate) fn split_entries(&self, list_key: &str, count: usize) -> Vec<Locator> {
+        let mut out: Vec<Locator> = (0..count).map(|i| Locator { file: self.file.clone(), prefix: format!("{list_key}[{i}]"), ..Locator::default() }).collect();
+        let head = format!("{list_key}[");
+        for (table, into_keys) in [(&self.values, false), (&self.keys, true)] {
+            for (path, pos) in table {
+                let Some(rest) = path.strip_prefix(&head) else { continue };
+                let Some(close) = rest.find(']') else { continue };
+                let Ok(i) = rest[..close].parse::<usize>() else { continue };
+                let Some(entry) = out.get_mut(i) else { continue };
+                let sub = rest[close + 1..].strip_prefix('.').unwrap_or(&rest[close + 1..]).to_string();
+                if into_keys {
+                    entry.keys.insert(sub, *pos);
+                } else {
+                    entry.values.insert(sub, *pos);
+                }
+            }
+        }
+        out
+    }
+
     /// A location for the value at `path`, falling back to the closest known ancestor.
     pub fn at(&self, path: &str) -> Location {
         self.find(path, &self.values)
@@ -35,21 +70,23 @@ impl Locator {
     }
 
     fn find(&self, path: &str, table: &HashMap<String, (usize, usize)>) -> Location {
+        let shown = if self.prefix.is_empty() {
+            path.to_string()
+        } else if path.is_empty() || path.starts_with('[') {
+            format!("{}{path}", self.prefix)
+        } else {
+            format!("{}.{path}", self.prefix)
+        };
         let mut p = path;
         loop {
             if let Some(&(line, col)) = table.get(p).or_else(|| self.values.get(p)) {
-                return Location {
-                    file: self.file.clone(),
-                    path: Some(path.to_string()),
-                    line: Some(line),
-                    column: Some(col),
-                };
+                return Location { file: self.file.clone(), path: Some(shown), line: Some(line), column: Some(col) };
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
-                None => {
-                    return Location { file: self.file.clone(), path: Some(path.to_string()), line: None, column: None }
-                }
+                // An entry's own position is the best fallback inside a longer document.
+                None if !p.is_empty() && !self.prefix.is_empty() => p = "",
+                None => return Location { file: self.file.clone(), path: Some(shown), line: None, column: None },
             }
         }
     }
@@ -163,6 +200,187 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator)
         Ok(v) => Ok((v, locator)),
         Err(e) => Err(convert_error(file, &e, &locator)),
     }
+}
+
+/// Whether the first top-level key of the document, other than those in `skip`, is `key`. Reads
+/// events only as far as that key (a portfolio file starts with `format_version`, `title`, then
+/// `cpts`; a contract file with `format_version`, then `id`).
+pub fn first_root_key_is(text: &str, key: &str, skip: &[&str]) -> bool {
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    let mut expect_key = false;
+    loop {
+        let Ok((ev, _)) = parser.next_token() else { return false };
+        match ev {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                depth += 1;
+                if depth == 1 {
+                    expect_key = matches!(ev, Event::MappingStart(..));
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 {
+                    expect_key = true;
+                }
+            }
+            Event::Scalar(name, ..) if depth == 1 => {
+                if !expect_key {
+                    expect_key = true;
+                    continue;
+                }
+                if name == key {
+                    return true;
+                }
+                if !skip.contains(&name.as_str()) {
+                    return false;
+                }
+                expect_key = false;
+            }
+            Event::StreamEnd => return false,
+            _ => {}
+        }
+    }
+}
+
+/// A document parsed entry by entry (see [`parse_entries`]).
+#[derive(Debug)]
+pub struct Entries<D> {
+    pub doc: D,
+    /// The whole document's locator.
+    pub locator: Locator,
+    /// Per entry of the list, in order: its locator (paths relative to the entry, diagnostics
+    /// showing `cpts[i].` before them) and the diagnostic that made it unreadable, if any.
+    pub entries: Vec<(Locator, Option<Diagnostic>)>,
+}
+
+/// Parses a document whose `list_key` holds a sequence of entries (a portfolio's `cpts`) so that
+/// one bad entry does not lose the others: an entry that does not map onto its type gets its
+/// located diagnostic and is read as `null` (declare the entries `Option<T>`), and the document
+/// is parsed again. Positions are kept (the entry is blanked in place), so every diagnostic
+/// points into the original text. A syntax error, or an error outside the entries, is the
+/// document's.
+pub fn parse_entries<D: DeserializeOwned>(file: &str, text: &str, list_key: &str) -> Result<Entries<D>, Diagnostic> {
+    let locator = locate(file, text)?;
+    if text.trim().is_empty() || locator.values.is_empty() {
+        return Err(Diagnostic::error("E0101", "the file is empty: expected a YAML mapping", Location::file(file)));
+    }
+    let count = (0..).take_while(|i| locator.values.contains_key(&format!("{list_key}[{i}]"))).count();
+    let mut errors: Vec<Option<Diagnostic>> = vec![None; count];
+    let mut work = std::borrow::Cow::Borrowed(text);
+    let mut spans: Option<Vec<(usize, usize)>> = None;
+    loop {
+        match serde_yaml::from_str::<D>(&work) {
+            Ok(doc) => {
+                let entries = locator.split_entries(list_key, count).into_iter().zip(errors).collect();
+                return Ok(Entries { doc, locator, entries });
+            }
+            Err(e) => {
+                let d = convert_error(file, &e, &locator);
+                let index = d.location.path.as_deref().and_then(|p| entry_index(p, list_key)).filter(|i| *i < count && errors[*i].is_none());
+                let Some(i) = index else { return Err(d) };
+                let spans = spans.get_or_insert_with(|| entry_spans(text, list_key));
+                let Some(&(from, to)) = spans.get(i) else { return Err(d) };
+                work = std::borrow::Cow::Owned(blank(&work, from, to));
+                errors[i] = Some(d);
+            }
+        }
+    }
+}
+
+/// `cpts[3].missions[0]` -> 3
+fn entry_index(path: &str, list_key: &str) -> Option<usize> {
+    let rest = path.strip_prefix(list_key)?.strip_prefix('[')?;
+    rest[..rest.find(']')?].parse().ok()
+}
+
+/// The extent of each entry of the sequence at root key `list_key`, as char indices
+/// `[start, end)`: a block mapping ends where the next token starts, a flow one after its `}`.
+fn entry_spans(text: &str, list_key: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut parser = Parser::new_from_str(text);
+    let mut spans = Vec::new();
+    let mut depth = 0usize;
+    let mut expect_key = false;
+    let mut in_list = false;
+    // (start index, depth at which the entry's node opened)
+    let mut open: Option<usize> = None;
+    let mut fix_start = false;
+    while let Ok((ev, mark)) = parser.next_token() {
+        let at = mark.index();
+        if fix_start {
+            // A block mapping's start mark lies after its first key: take the key's position.
+            if let Some((start, _)) = spans.last_mut() {
+                *start = at.min(*start);
+            }
+            fix_start = false;
+        }
+        match ev {
+            Event::StreamEnd => break,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                depth += 1;
+                if in_list && depth == 3 {
+                    spans.push((at, at));
+                    open = Some(at);
+                    fix_start = true;
+                }
+                if depth == 1 {
+                    expect_key = matches!(ev, Event::MappingStart(..));
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if in_list && depth == 3 {
+                    if let (Some(start), Some(last)) = (open.take(), spans.last_mut()) {
+                        let flow = matches!(chars.get(start), Some('{') | Some('['));
+                        last.1 = if flow { at + 1 } else { at };
+                    }
+                }
+                if in_list && depth == 2 {
+                    in_list = false;
+                }
+                depth = depth.saturating_sub(1);
+                if depth == 1 {
+                    expect_key = true;
+                }
+            }
+            Event::Scalar(value, style, ..) => {
+                if depth == 1 {
+                    if expect_key {
+                        in_list = value == list_key;
+                    }
+                    expect_key = !expect_key;
+                } else if in_list && depth == 2 {
+                    let quoted = usize::from(!matches!(style, yaml_rust2::scanner::TScalarStyle::Plain)) * 2;
+                    spans.push((at, at + value.chars().count() + quoted));
+                }
+            }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// `text` with the chars `[from, to)` replaced by `null` and spaces (line breaks kept), so that
+/// every other position stays where it was.
+fn blank(text: &str, from: usize, to: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut written = 0;
+    for (i, c) in text.chars().enumerate() {
+        if i < from || i >= to {
+            out.push(c);
+            continue;
+        }
+        if i == from {
+            out.push_str("null");
+            written = 4;
+        }
+        if c == '\n' || c == '\r' {
+            out.push(c);
+        } else if i - from >= written {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// Turns a serde_yaml error into a diagnostic. serde_yaml writes `path: message at line L column

@@ -41,7 +41,7 @@ pub fn max_per_tier(rules: &RuleSet, date: Date) -> Result<MaxTable<'_>, EvalErr
     let mut provisional = 0;
     let mut rows = Vec::new();
     let mut has_crisis = false;
-    for (t, tier) in rules.tiers.iter().enumerate() {
+    for (t, tier) in rules.tiers_at(date).iter().enumerate() {
         let mut get = |table: &TierTable| -> Result<Decimal, EvalError> {
             let (_, row) = table.at(date).ok_or(EvalError::NoValue { date })?;
             if row[t].status == Status::Provisional {
@@ -52,7 +52,7 @@ pub fn max_per_tier(rules: &RuleSet, date: Date) -> Result<MaxTable<'_>, EvalErr
         let fonctionnement = get(&rules.fonctionnement.table)?;
         let (mut fixed, mut variable, mut crisis) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         let sum = |a: Decimal, b: Decimal| a.checked_add(b).ok_or(EvalError::Overflow);
-        for m in rules.missions.iter().filter(|m| m.exists_from <= date) {
+        for m in rules.missions.iter().filter(|m| m.exists_from <= date && m.overlay.until.is_none_or(|u| date < u)) {
             let table = m.fixed_first_year.as_ref().map(|(_, t)| t).unwrap_or(&m.fixed.1);
             fixed = sum(fixed, get(table)?)?;
             if let Some(v) = &m.variable {

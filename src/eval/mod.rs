@@ -130,19 +130,29 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
     let (from, to) = contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
     let text = rules.text_at(from).ok_or(EvalError::DateOutOfTexts { date: from, first: rules.texts[0].in_force_from })?;
     let population = contract.population_for(k);
-    let tier_index = rules.tier_index(population);
+    // Tier bounds are those in force on the value date (a variant may move them from a date).
+    let tiers = rules.tiers_at(from);
+    let tier_index = rules.tier_index_at(population, from);
     let result = contract.results.get(&k);
     let mut warnings = Vec::new();
     if k > 1 {
-        let prev = rules.tier_index(contract.population_for(k - 1));
+        let prev_from = contract_year_period(contract.signature, k - 1).map_or(from, |(f, _)| f);
+        let prev = rules.tier_index_at(contract.population_for(k - 1), prev_from);
         if prev != tier_index {
-            warnings.push(Warning::TierChange { from: &rules.tiers[prev], to: &rules.tiers[tier_index], population });
+            warnings.push(Warning::TierChange { from: &rules.tiers_at(prev_from)[prev], to: &tiers[tier_index], population });
         }
     }
     let mut lines = Vec::with_capacity(16);
     lines.push(fonctionnement(rules, contract, k, from, tier_index)?);
 
     for mission in &rules.missions {
+        if mission.overlay.until.is_some_and(|until| from >= until) {
+            continue; // removed by a variant
+        }
+        if let (None, Some(d)) = (contract.engagement(&mission.id), mission.overlay.deemed_from) {
+            deemed_fixed_part(mission, contract, d, k, from, to, tier_index, &mut lines)?;
+            continue;
+        }
         warning::deadlines(contract, mission, from, to, &mut warnings);
         let Some(e) = contract.engagement(&mission.id) else { continue };
         if e.start >= to {
@@ -182,7 +192,21 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
         warnings.insert(0, Warning::Provisional { lines: provisional });
     }
     let schedule = schedule::build(rules, contract, k, from, to, &lines)?;
-    Ok(Breakdown { rules, contract, contract_year: k, from, to, value_date: from, text, population, tier: &rules.tiers[tier_index], tier_index, lines, schedule, warnings, totals })
+    Ok(Breakdown { rules, contract, contract_year: k, from, to, value_date: from, text, population, tier: &tiers[tier_index], tier_index, lines, schedule, warnings, totals })
+}
+
+/// A mission added by a negotiation variant, which every CPTS is deemed to engage from `since`
+/// (or from its signature if later): its fixed part, prorated the first year like any other.
+/// Contracts have no indicators for it yet, so it has no variable part.
+#[allow(clippy::too_many_arguments)]
+fn deemed_fixed_part<'a>(mission: &'a Mission, contract: &Contract, since: Date, k: u32, from: Date, to: Date, tier: usize, lines: &mut Vec<Line<'a>>) -> Result<(), EvalError> {
+    let start = since.max(contract.signature);
+    if start >= to || mission.exists_from > from {
+        return Ok(());
+    }
+    let e = Engagement { mission: mission.id.clone(), start, full_deployment: None, indicators: Vec::new() };
+    lines.push(fixed_part(mission, &e, contract.signature, k, from, to, tier)?);
+    Ok(())
 }
 
 fn cell_at(table: &crate::rules::TierTable, date: Date, tier: usize) -> Result<&Cell, EvalError> {
@@ -250,7 +274,10 @@ fn mission_variable<'a>(
         if obs.is_none() {
             warnings.push(Warning::MissingObservation { mission, indicator: ind });
         }
-        let (before, formula) = payout(ind, obs)?;
+        let (mut before, formula) = payout(ind, obs)?;
+        if let Some(factor) = mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, row)| row[tier]) {
+            before = before.checked_mul(factor).ok_or(EvalError::Overflow)?;
+        }
         lines.push(Line { item: Item::Variable { mission, indicator: ind }, cell: None, formula, before_rounding: before, amount: before });
     }
     if let Some(table) = &mission.variable {

@@ -92,6 +92,15 @@ impl Contract {
         Ok((contract, warnings))
     }
 
+    /// Validates a contract already mapped onto its raw form (an entry of a portfolio file, the
+    /// rows of a CPTS in a CSV file) against `rules`; `locator` says where each path is written
+    /// and `sha256` identifies the input text.
+    pub(crate) fn from_raw(raw: &raw::RawContract, locator: &crate::yaml::Locator, rules: &RuleSet, sha256: &str) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (mut contract, warnings) = validate::validate(raw, locator, rules)?;
+        contract.sha256 = sha256.to_string();
+        Ok((contract, warnings))
+    }
+
     /// The population retained for contract year `k`: the year's figure if given, else the
     /// contract's (choice `population_figure`).
     pub fn population_for(&self, k: u32) -> u64 {

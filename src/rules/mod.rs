@@ -65,6 +65,30 @@ impl<T> Dated<T> {
     pub fn first_date(&self) -> Option<Date> {
         self.entries.first().map(|(d, _)| *d)
     }
+
+    /// The dated entries, in date order.
+    pub fn entries(&self) -> &[(Date, T)] {
+        &self.entries
+    }
+
+    /// Changes the value in force on every date from `date` on: an entry starting on `date` is
+    /// added (a copy of the value then in force) unless one exists, and `f` is applied to it and
+    /// to every later entry. False (nothing changed) when no value is in force on `date`.
+    pub(crate) fn change_from(&mut self, date: Date, mut f: impl FnMut(&mut T)) -> bool
+    where
+        T: Clone,
+    {
+        let Some((_, current)) = self.at(date) else { return false };
+        if !self.entries.iter().any(|(d, _)| *d == date) {
+            let copy = current.clone();
+            let at = self.entries.partition_point(|(d, _)| *d < date);
+            self.entries.insert(at, (date, copy));
+        }
+        for (_, v) in self.entries.iter_mut().filter(|(d, _)| *d >= date) {
+            f(v);
+        }
+        true
+    }
 }
 
 /// A dated table of amounts by tier; each entry has one cell per tier, in tier order.
@@ -123,6 +147,24 @@ pub struct Mission {
     pub fixed: (Option<String>, TierTable),
     pub variable: Option<TierTable>,
     pub crisis_envelope: Option<(Option<String>, TierTable)>,
+    /// What a negotiation variant changed about the mission (nothing for rules read from a
+    /// file); see `crate::variant`.
+    pub overlay: MissionOverlay,
+}
+
+/// A mission as changed by a negotiation variant. The default (nothing changed) leaves the
+/// evaluation exactly as the rules file says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MissionOverlay {
+    /// Removed from this date: not funded for contract years whose value date is on or after it.
+    pub until: Option<Date>,
+    /// Added by a variant: every CPTS is deemed to engage the mission from this date (or from its
+    /// signature if later) and is paid its fixed part; contracts have no indicators for it yet.
+    pub deemed_from: Option<Date>,
+    /// The variable envelope was changed: contracts split the envelope into indicator maxima, so
+    /// each indicator's payout is multiplied by (variant envelope / base envelope) of the tier,
+    /// as in force on the value date.
+    pub variable_factor: Option<Dated<Vec<Decimal>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +204,17 @@ pub struct RuleSet {
     pub missions: Vec<Mission>,
     pub payment: Payment,
     pub rounding: Rounding,
+    /// What negotiation variants changed that the tables cannot say (empty for rules read from a
+    /// file); see `crate::variant`.
+    pub overlay: RulesOverlay,
+}
+
+/// Rule changes made by negotiation variants beyond dated table values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RulesOverlay {
+    /// Tier bounds moved from a date on, in date order: the whole tier list in force from that
+    /// date (same ids, same order as `RuleSet::tiers`, still covering every population once).
+    pub tiers_from: Vec<(Date, Vec<Tier>)>,
 }
 
 /// A loaded rule set and the warnings its validation produced.
@@ -202,6 +255,17 @@ impl RuleSet {
             .iter()
             .position(|t| population >= t.min && t.max.is_none_or(|m| population <= m))
             .unwrap_or(self.tiers.len() - 1)
+    }
+
+    /// The tiers in force on `date`: the rules' tiers unless a variant moved their bounds.
+    pub fn tiers_at(&self, date: Date) -> &[Tier] {
+        self.overlay.tiers_from.iter().rev().find(|(d, _)| *d <= date).map(|(_, t)| t.as_slice()).unwrap_or(&self.tiers)
+    }
+
+    /// The index of the tier of `population` under the bounds in force on `date`.
+    pub fn tier_index_at(&self, population: u64, date: Date) -> usize {
+        let tiers = self.tiers_at(date);
+        tiers.iter().position(|t| population >= t.min && t.max.is_none_or(|m| population <= m)).unwrap_or(tiers.len() - 1)
     }
 
     pub fn mission(&self, id: &str) -> Option<&Mission> {

@@ -319,6 +319,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
             fixed: ctx.labelled(&format!("{path}.fixed"), &m.fixed),
             variable: m.variable.as_ref().map(|t| ctx.table(&format!("{path}.variable"), &t.values)),
             crisis_envelope: m.crisis_envelope.as_ref().map(|t| ctx.labelled(&format!("{path}.crisis_envelope"), t)),
+            overlay: MissionOverlay::default(),
         };
         missions.push(mission);
     }
@@ -376,6 +377,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         missions,
         payment,
         rounding,
+        overlay: RulesOverlay::default(),
     };
     Ok((rules, Vec::new()))
 }

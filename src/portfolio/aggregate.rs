@@ -1,0 +1,89 @@
+//! Sums of a portfolio's rows: by tier, by mission, by region, by department, and the total.
+//! Exact (checked `Decimal` additions of amounts already rounded to the cent), so every total is
+//! the sum of its rows, to the cent.
+
+use super::{add, add_totals, MissionAmounts, Portfolio, Row};
+use crate::eval::{EvalError, Totals};
+use crate::rules::RuleSet;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A mission's sums over rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MissionSums {
+    /// CPTS-years with a line for the mission.
+    pub cpts_years: usize,
+    pub fixed: Decimal,
+    pub variable: Decimal,
+    pub crisis: Decimal,
+    pub total: Decimal,
+}
+
+/// Sums over a group of rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sums {
+    pub cpts_years: usize,
+    pub totals: Totals,
+    pub advances: Decimal,
+    /// Per mission of the rules, in rule order.
+    pub missions: Vec<MissionSums>,
+}
+
+impl Sums {
+    fn new(missions: usize) -> Self {
+        Sums { missions: vec![MissionSums::default(); missions], ..Sums::default() }
+    }
+
+    fn add_row(&mut self, row: &Row) -> Result<(), EvalError> {
+        self.cpts_years += 1;
+        add_totals(&mut self.totals, &row.totals)?;
+        self.advances = add(self.advances, row.advances)?;
+        for (s, m) in self.missions.iter_mut().zip(&row.missions) {
+            add_mission(s, m)?;
+        }
+        Ok(())
+    }
+}
+
+fn add_mission(s: &mut MissionSums, m: &MissionAmounts) -> Result<(), EvalError> {
+    if m.paid {
+        s.cpts_years += 1;
+    }
+    s.fixed = add(s.fixed, m.fixed)?;
+    s.variable = add(s.variable, m.variable)?;
+    s.crisis = add(s.crisis, m.crisis)?;
+    s.total = add(add(add(s.total, m.fixed)?, m.variable)?, m.crisis)?;
+    Ok(())
+}
+
+/// The sums of a portfolio's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Aggregates {
+    /// Per tier, in tier order (every tier, even without rows).
+    pub by_tier: Vec<Sums>,
+    /// Per region, sorted by name; rows without a region under "".
+    pub by_region: Vec<(String, Sums)>,
+    /// Per department, sorted; rows without one under "".
+    pub by_department: Vec<(String, Sums)>,
+    /// All rows; `total.missions` are the sums by mission.
+    pub total: Sums,
+}
+
+/// Sums `rows` (of portfolio `p`, evaluated under `rules`).
+pub fn aggregate<'r>(rules: &RuleSet, p: &Portfolio, rows: impl IntoIterator<Item = &'r Row>) -> Result<Aggregates, EvalError> {
+    let n = rules.missions.len();
+    let mut by_tier: Vec<Sums> = (0..rules.tiers.len()).map(|_| Sums::new(n)).collect();
+    let mut by_region: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut by_department: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut total = Sums::new(n);
+    for row in rows {
+        let c = &p.contracts[row.contract];
+        if let Some(s) = by_tier.get_mut(row.tier) {
+            s.add_row(row)?;
+        }
+        by_region.entry(c.region.clone().unwrap_or_default()).or_insert_with(|| Sums::new(n)).add_row(row)?;
+        by_department.entry(c.department.clone().unwrap_or_default()).or_insert_with(|| Sums::new(n)).add_row(row)?;
+        total.add_row(row)?;
+    }
+    Ok(Aggregates { by_tier, by_region: by_region.into_iter().collect(), by_department: by_department.into_iter().collect(), total })
+}

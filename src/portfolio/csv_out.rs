@@ -1,0 +1,217 @@
+//! A portfolio as one CSV table that a spreadsheet opens as is: one row per CPTS-year
+//! (`level` = `cpts`), then the sums in the same columns (`level` = `tier`, `mission`, `region`,
+//! `department`, `total`). Amounts have two decimals, with a point, or with a comma for French
+//! Excel (`--decimal-comma`); the separator is `,` or what is asked (`;` for French Excel); a
+//! UTF-8 BOM on request. Columns are documented in README.md (*CSV columns*).
+
+use super::{Aggregates, MissionSums, Portfolio, Row, Run, Sums};
+use crate::calendar::push_date;
+use crate::money::push_2dp;
+use crate::rules::RuleSet;
+use rust_decimal::Decimal;
+
+/// How to write CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvOptions {
+    pub separator: char,
+    pub decimal_comma: bool,
+    pub bom: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions { separator: ',', decimal_comma: false, bom: false }
+    }
+}
+
+impl CsvOptions {
+    /// What French Excel opens as is: `;`, decimal comma, UTF-8 with BOM.
+    pub fn excel_fr() -> Self {
+        CsvOptions { separator: ';', decimal_comma: true, bom: true }
+    }
+}
+
+/// Writes CSV fields, quoting when needed (RFC 4180).
+pub struct CsvWriter {
+    out: String,
+    opts: CsvOptions,
+    at_start: bool,
+}
+
+impl CsvWriter {
+    pub fn new(opts: CsvOptions) -> Self {
+        let mut out = String::with_capacity(1 << 16);
+        if opts.bom {
+            out.push('\u{feff}');
+        }
+        CsvWriter { out, opts, at_start: true }
+    }
+
+    fn sep(&mut self) {
+        if !self.at_start {
+            self.out.push(self.opts.separator);
+        }
+        self.at_start = false;
+    }
+
+    pub fn field(&mut self, s: &str) {
+        self.sep();
+        let sep = self.opts.separator;
+        if s.contains(|c| c == sep || c == '"' || c == '\n' || c == '\r') || s.starts_with(' ') || s.ends_with(' ') {
+            self.out.push('"');
+            self.out.push_str(&s.replace('"', "\"\""));
+            self.out.push('"');
+        } else {
+            self.out.push_str(s);
+        }
+    }
+
+    pub fn empty(&mut self) {
+        self.sep();
+    }
+
+    pub fn count(&mut self, n: impl std::fmt::Display) {
+        self.sep();
+        use std::fmt::Write;
+        let _ = write!(self.out, "{n}");
+    }
+
+    /// An amount with two decimals (point or comma).
+    pub fn amount(&mut self, d: Decimal) {
+        self.sep();
+        let at = self.out.len();
+        push_2dp(&mut self.out, d);
+        if self.opts.decimal_comma {
+            if let Some(i) = self.out[at..].find('.') {
+                self.out.replace_range(at + i..at + i + 1, ",");
+            }
+        }
+    }
+
+    /// A decimal as written (a parameter value), with a comma when asked.
+    pub fn number(&mut self, d: Decimal) {
+        let s = crate::money::format_plain(d);
+        let s = if self.opts.decimal_comma { s.replace('.', ",") } else { s };
+        self.field(&s);
+    }
+
+    pub fn date(&mut self, d: crate::calendar::Date) {
+        self.sep();
+        push_date(&mut self.out, d);
+    }
+
+    pub fn end_row(&mut self) {
+        self.out.push('\n');
+        self.at_start = true;
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// The header of the portfolio CSV.
+pub fn columns(rules: &RuleSet) -> Vec<String> {
+    let mut v: Vec<String> = ["level", "group", "id", "name", "region", "department", "contract_year", "from", "to", "text", "tier", "population", "cpts_years", "fonctionnement", "fixed", "variable", "crisis", "total", "advances"].iter().map(|s| s.to_string()).collect();
+    v.extend(rules.missions.iter().map(|m| m.id.clone()));
+    v.extend(["warnings".to_string(), "source".to_string()]);
+    v
+}
+
+fn row(w: &mut CsvWriter, rules: &RuleSet, p: &Portfolio, r: &Row) {
+    let c = &p.contracts[r.contract];
+    w.field("cpts");
+    w.empty();
+    w.field(&c.id);
+    w.field(&c.name);
+    w.field(c.region.as_deref().unwrap_or(""));
+    w.field(c.department.as_deref().unwrap_or(""));
+    w.count(r.contract_year);
+    w.date(r.from);
+    w.date(r.to.pred_opt().unwrap_or(r.to));
+    w.field(rules.texts.get(r.text).map_or("", |t| t.id.as_str()));
+    w.field(rules.tiers.get(r.tier).map_or("", |t| t.id.as_str()));
+    w.count(r.population);
+    w.count(1);
+    for v in [r.totals.fonctionnement, r.totals.fixed, r.totals.variable, r.totals.crisis, r.totals.total, r.advances] {
+        w.amount(v);
+    }
+    for m in &r.missions {
+        w.amount(m.total());
+    }
+    w.field(&r.warnings.join(" "));
+    w.field(&p.records[r.record].origin.to_string());
+    w.end_row();
+}
+
+fn sums(w: &mut CsvWriter, level: &str, group: &str, tier: &str, s: &Sums) {
+    w.field(level);
+    w.field(group);
+    for _ in 0..8 {
+        w.empty();
+    }
+    w.field(tier);
+    w.empty();
+    w.count(s.cpts_years);
+    for v in [s.totals.fonctionnement, s.totals.fixed, s.totals.variable, s.totals.crisis, s.totals.total, s.advances] {
+        w.amount(v);
+    }
+    for m in &s.missions {
+        w.amount(m.total);
+    }
+    w.empty();
+    w.empty();
+    w.end_row();
+}
+
+fn mission(w: &mut CsvWriter, id: &str, index: usize, count: usize, m: &MissionSums) {
+    w.field("mission");
+    w.field(id);
+    for _ in 0..10 {
+        w.empty();
+    }
+    w.count(m.cpts_years);
+    w.empty();
+    for v in [m.fixed, m.variable, m.crisis, m.total] {
+        w.amount(v);
+    }
+    w.empty();
+    for j in 0..count {
+        if j == index {
+            w.amount(m.total);
+        } else {
+            w.empty();
+        }
+    }
+    w.empty();
+    w.empty();
+    w.end_row();
+}
+
+/// The portfolio CSV: the header, one row per CPTS-year, then (when given) the sums.
+pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, aggregates: Option<&Aggregates>, opts: CsvOptions) -> String {
+    let mut w = CsvWriter::new(opts);
+    for c in columns(rules) {
+        w.field(&c);
+    }
+    w.end_row();
+    for r in run.rows() {
+        row(&mut w, rules, p, r);
+    }
+    if let Some(a) = aggregates {
+        for (t, s) in rules.tiers.iter().zip(&a.by_tier) {
+            sums(&mut w, "tier", &t.id, &t.id, s);
+        }
+        for (i, (m, s)) in rules.missions.iter().zip(&a.total.missions).enumerate() {
+            mission(&mut w, &m.id, i, rules.missions.len(), s);
+        }
+        for (name, s) in &a.by_region {
+            sums(&mut w, "region", name, "", s);
+        }
+        for (name, s) in &a.by_department {
+            sums(&mut w, "department", name, "", s);
+        }
+        sums(&mut w, "total", "", "", &a.total);
+    }
+    w.finish()
+}

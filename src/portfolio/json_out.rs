@@ -1,0 +1,209 @@
+//! The portfolio JSON document (`"kind": "portfolio"`, `format_version` 1; README.md,
+//! *Portfolios*): the selection, the rules (and variants) used, the summary, one object per
+//! CPTS-year, the sums by tier, mission, region and department, and every failed record with its
+//! diagnostics. Amounts are strings with two decimals.
+
+use super::{Aggregates, Portfolio, Row, Run, Selection, Sums};
+use crate::diagnostic::Diagnostic;
+use crate::report::amount;
+use crate::rules::RuleSet;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+pub struct RulesDoc {
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
+pub struct SelectionDoc {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_year: Option<u32>,
+}
+
+pub fn selection_doc(s: Selection) -> SelectionDoc {
+    match s {
+        Selection::Year(y) => SelectionDoc { year: Some(y), contract_year: None },
+        Selection::ContractYear(k) => SelectionDoc { year: None, contract_year: Some(k) },
+        Selection::All => SelectionDoc { year: None, contract_year: None },
+    }
+}
+
+#[derive(Serialize)]
+pub struct SummaryDoc {
+    pub read: usize,
+    pub evaluated: usize,
+    pub failed: usize,
+    pub not_selected: usize,
+    pub rows: usize,
+}
+
+#[derive(Serialize)]
+struct PeriodDoc {
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+struct SourceDoc {
+    file: String,
+    line: Option<usize>,
+    entry: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RowDoc {
+    id: String,
+    name: String,
+    region: Option<String>,
+    department: Option<String>,
+    contract_year: u32,
+    period: PeriodDoc,
+    text: String,
+    tier: String,
+    population: u64,
+    fonctionnement: String,
+    fixed: String,
+    variable: String,
+    crisis: String,
+    total: String,
+    advances: String,
+    missions: BTreeMap<String, String>,
+    warnings: Vec<&'static str>,
+    source: SourceDoc,
+}
+
+#[derive(Serialize)]
+struct SumsDoc {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    cpts_years: usize,
+    fonctionnement: String,
+    fixed: String,
+    variable: String,
+    crisis: String,
+    total: String,
+    advances: String,
+}
+
+#[derive(Serialize)]
+struct MissionDoc {
+    mission: String,
+    label: String,
+    cpts_years: usize,
+    fixed: String,
+    variable: String,
+    crisis: String,
+    total: String,
+}
+
+#[derive(Serialize)]
+struct AggregatesDoc {
+    by_tier: Vec<SumsDoc>,
+    by_mission: Vec<MissionDoc>,
+    by_region: Vec<SumsDoc>,
+    by_department: Vec<SumsDoc>,
+    total: SumsDoc,
+}
+
+#[derive(Serialize)]
+struct FailureDoc {
+    file: String,
+    line: Option<usize>,
+    entry: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct PortfolioDoc {
+    format_version: u32,
+    kind: &'static str,
+    selection: SelectionDoc,
+    rules: RulesDoc,
+    summary: SummaryDoc,
+    rows: Vec<RowDoc>,
+    aggregates: AggregatesDoc,
+    failures: Vec<FailureDoc>,
+}
+
+fn row_doc(rules: &RuleSet, p: &Portfolio, r: &Row) -> RowDoc {
+    let c = &p.contracts[r.contract];
+    let o = &p.records[r.record].origin;
+    RowDoc {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        region: c.region.clone(),
+        department: c.department.clone(),
+        contract_year: r.contract_year,
+        period: PeriodDoc { from: r.from.to_string(), to: r.to.pred_opt().unwrap_or(r.to).to_string() },
+        text: rules.texts.get(r.text).map(|t| t.id.clone()).unwrap_or_default(),
+        tier: rules.tiers.get(r.tier).map(|t| t.id.clone()).unwrap_or_default(),
+        population: r.population,
+        fonctionnement: amount(r.totals.fonctionnement),
+        fixed: amount(r.totals.fixed),
+        variable: amount(r.totals.variable),
+        crisis: amount(r.totals.crisis),
+        total: amount(r.totals.total),
+        advances: amount(r.advances),
+        missions: rules.missions.iter().zip(&r.missions).filter(|(_, a)| a.paid).map(|(m, a)| (m.id.clone(), amount(a.total()))).collect(),
+        warnings: r.warnings.clone(),
+        source: SourceDoc { file: o.file.clone(), line: o.line, entry: o.entry.clone() },
+    }
+}
+
+fn sums_doc(tier: Option<String>, group: Option<String>, s: &Sums) -> SumsDoc {
+    SumsDoc {
+        tier,
+        group,
+        cpts_years: s.cpts_years,
+        fonctionnement: amount(s.totals.fonctionnement),
+        fixed: amount(s.totals.fixed),
+        variable: amount(s.totals.variable),
+        crisis: amount(s.totals.crisis),
+        total: amount(s.totals.total),
+        advances: amount(s.advances),
+    }
+}
+
+/// The sums as JSON values (shared with the diff document).
+fn aggregates_doc(rules: &RuleSet, a: &Aggregates) -> AggregatesDoc {
+    AggregatesDoc {
+        by_tier: rules.tiers.iter().zip(&a.by_tier).map(|(t, s)| sums_doc(Some(t.id.clone()), None, s)).collect(),
+        by_mission: rules
+            .missions
+            .iter()
+            .zip(&a.total.missions)
+            .map(|(m, s)| MissionDoc { mission: m.id.clone(), label: m.label.clone(), cpts_years: s.cpts_years, fixed: amount(s.fixed), variable: amount(s.variable), crisis: amount(s.crisis), total: amount(s.total) })
+            .collect(),
+        by_region: a.by_region.iter().map(|(g, s)| sums_doc(None, Some(g.clone()), s)).collect(),
+        by_department: a.by_department.iter().map(|(g, s)| sums_doc(None, Some(g.clone()), s)).collect(),
+        total: sums_doc(None, None, &a.total),
+    }
+}
+
+/// The `compute PORTFOLIO --format json` document.
+pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> String {
+    let s = run.summary;
+    let doc = PortfolioDoc {
+        format_version: 1,
+        kind: "portfolio",
+        selection: selection_doc(run.selection),
+        rules: RulesDoc { file: rules.file.clone(), sha256: rules.sha256.clone() },
+        summary: SummaryDoc { read: s.read, evaluated: s.evaluated, failed: s.failed, not_selected: s.not_selected, rows: s.rows },
+        rows: run.rows().map(|r| row_doc(rules, p, r)).collect(),
+        aggregates: aggregates_doc(rules, a),
+        failures: run
+            .failures()
+            .map(|(i, d)| {
+                let o = &p.records[i].origin;
+                FailureDoc { file: o.file.clone(), line: o.line, entry: o.entry.clone(), diagnostics: d.to_vec() }
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}

@@ -1,0 +1,468 @@
+//! Portfolios: many CPTS at once, as a CPAM computes the payments of its area. A portfolio is
+//! read from texts the caller has read (contract files, portfolio files listing many CPTS in YAML
+//! or JSON, CSV files with one row per CPTS and contract year), evaluated record by record (in
+//! parallel, with the output order and bytes independent of the thread count), and summed by
+//! tier, mission, region and department.
+//!
+//! Nothing is lost: every record read (a file, an entry of a portfolio file, a CSV row) ends up
+//! evaluated, failed (with located diagnostics naming the file and line/row), or outside the
+//! selected year; [`Summary`] counts them. This module does no IO and never prints.
+
+mod aggregate;
+mod csv_in;
+pub mod csv_out;
+mod file;
+pub mod json_out;
+pub mod text_out;
+
+pub use aggregate::{aggregate, Aggregates, MissionSums, Sums};
+pub use csv_out::CsvOptions;
+
+use crate::calendar::Date;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::eval::{evaluate as evaluate_year, Breakdown, Category, EvalError, Item, PaymentKind, Totals};
+use crate::input::Contract;
+use crate::rules::{sha256_hex, RuleSet};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Where a record comes from: a file, and for an entry of a longer file its line and name
+/// (`row 12` of a CSV file, `cpts[3]` of a portfolio file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: Option<usize>,
+    pub entry: Option<String>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+        }
+        if let Some(e) = &self.entry {
+            write!(f, " ({e})")?;
+        }
+        Ok(())
+    }
+}
+
+/// What became of a record once read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordState {
+    /// A valid contract (index into [`Portfolio::contracts`]); a CSV row fixes its contract year.
+    Loaded { contract: usize, contract_year: Option<u32> },
+    /// Could not be read or validated: every problem found, located.
+    Failed(Vec<Diagnostic>),
+}
+
+/// One record of a portfolio: a contract file, an entry of a portfolio file, or a CSV row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub origin: Origin,
+    pub state: RecordState,
+}
+
+/// The records read, in input order, and the valid contracts they refer to.
+#[derive(Debug, Clone, Default)]
+pub struct Portfolio {
+    pub contracts: Vec<Contract>,
+    pub records: Vec<Record>,
+    /// Each input text's name and SHA-256, in input order.
+    pub inputs: Vec<(String, String)>,
+}
+
+/// What an input text holds, judged from its name and first keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// One contract (YAML).
+    Contract,
+    /// A portfolio file (YAML or JSON) listing CPTS under `cpts`.
+    PortfolioFile,
+    /// A CSV file, one row per CPTS and contract year.
+    Csv,
+}
+
+/// Whether `name`/`text` is a CSV file, a portfolio file or a contract.
+pub fn input_kind(name: &str, text: &str) -> InputKind {
+    if name.to_ascii_lowercase().ends_with(".csv") {
+        InputKind::Csv
+    } else if crate::yaml::first_root_key_is(text, "cpts", &["format_version", "title", "description"]) {
+        InputKind::PortfolioFile
+    } else {
+        InputKind::Contract
+    }
+}
+
+/// A failed record for an input that could not be read at all (the caller's IO error).
+pub fn unreadable(name: &str, message: String) -> Record {
+    Record {
+        origin: Origin { file: name.to_string(), line: None, entry: None },
+        state: RecordState::Failed(vec![Diagnostic::error("E0001", message, Location::file(name))]),
+    }
+}
+
+/// The records of one input, with contract indices local to it.
+struct Piece {
+    contracts: Vec<Contract>,
+    records: Vec<Record>,
+}
+
+fn load_one(name: &str, text: &str, rules: &RuleSet) -> Piece {
+    match input_kind(name, text) {
+        InputKind::Csv => csv_in::load(name, text, rules),
+        InputKind::PortfolioFile => file::load(name, text, rules),
+        InputKind::Contract => {
+            let origin = Origin { file: name.to_string(), line: None, entry: None };
+            match Contract::from_text(name, text, rules) {
+                Ok((c, _)) => Piece { contracts: vec![c], records: vec![Record { origin, state: RecordState::Loaded { contract: 0, contract_year: None } }] },
+                Err(ds) => Piece { contracts: Vec::new(), records: vec![Record { origin, state: RecordState::Failed(ds) }] },
+            }
+        }
+    }
+}
+
+/// Reads and validates every input (`(name, text)`, in order; in parallel), then checks that no
+/// two records give the same CPTS id (error `E0705` on the later ones: their amounts would be
+/// counted twice).
+pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
+    let pieces: Vec<Piece> = inputs.par_iter().map(|(name, text)| load_one(name, text, rules)).collect();
+    let mut p = Portfolio { inputs: inputs.iter().map(|(n, t)| (n.clone(), sha256_hex(t.as_bytes()))).collect(), ..Portfolio::default() };
+    for piece in pieces {
+        let offset = p.contracts.len();
+        p.contracts.extend(piece.contracts);
+        for mut r in piece.records {
+            if let RecordState::Loaded { contract, .. } = &mut r.state {
+                *contract += offset;
+            }
+            p.records.push(r);
+        }
+    }
+    // The same id from two contracts (not two rows of one CSV contract) is an error on the later.
+    let mut first: HashMap<&str, (usize, &Origin)> = HashMap::new();
+    let mut dup: Vec<(usize, Diagnostic)> = Vec::new();
+    for (i, r) in p.records.iter().enumerate() {
+        if let RecordState::Loaded { contract, .. } = r.state {
+            let id = p.contracts[contract].id.as_str();
+            match first.get(id) {
+                Some((c, _)) if *c == contract => {}
+                Some((_, o)) => {
+                    let loc = Location { file: r.origin.file.clone(), path: Some("id".into()), line: r.origin.line, column: None };
+                    dup.push((i, Diagnostic::error("E0705", format!("CPTS `{id}` is already in the portfolio ({o}): its amounts would be counted twice"), loc).with_help("give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)")));
+                }
+                None => {
+                    first.insert(id, (contract, &r.origin));
+                }
+            }
+        }
+    }
+    for (i, d) in dup {
+        p.records[i].state = RecordState::Failed(vec![d]);
+    }
+    p
+}
+
+/// Which contract years to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// The contract year starting in this calendar year.
+    Year(i32),
+    /// Contract year `k` (1-based).
+    ContractYear(u32),
+    /// Every contract year (a CSV row: its own year).
+    All,
+}
+
+impl Selection {
+    fn describe(self) -> String {
+        match self {
+            Selection::Year(y) => format!("no contract year starting in {y}"),
+            Selection::ContractYear(k) => format!("not contract year {k}"),
+            Selection::All => String::new(),
+        }
+    }
+}
+
+/// A mission's amounts in one CPTS-year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MissionAmounts {
+    /// The year has a line for the mission (even of 0 €).
+    pub paid: bool,
+    pub fixed: Decimal,
+    pub variable: Decimal,
+    pub crisis: Decimal,
+}
+
+impl MissionAmounts {
+    pub fn total(&self) -> Decimal {
+        self.fixed + self.variable + self.crisis
+    }
+}
+
+/// One CPTS-year evaluated: the figures a portfolio report shows, owned so that rows outlive the
+/// rules they were computed under (a diff holds the base's and the variant's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Index of the record (and of its contract) in the [`Portfolio`].
+    pub record: usize,
+    pub contract: usize,
+    pub contract_year: u32,
+    pub from: Date,
+    /// Exclusive: the next anniversary.
+    pub to: Date,
+    /// Index of the text in force in `RuleSet::texts`.
+    pub text: usize,
+    /// Index of the tier (ids and order are the same under every variant).
+    pub tier: usize,
+    pub population: u64,
+    pub totals: Totals,
+    /// Paid at signature or as advances (the rest is paid as balances and variable parts).
+    pub advances: Decimal,
+    /// Per mission of the rules, in rule order.
+    pub missions: Vec<MissionAmounts>,
+    /// Warning codes, in order of first appearance, once each.
+    pub warnings: Vec<&'static str>,
+}
+
+/// What evaluating a record gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Rows(Vec<Row>),
+    /// Valid, but no contract year matches the selection (say why).
+    NotSelected(String),
+    Failed(Vec<Diagnostic>),
+}
+
+/// Counts of a run: `read = evaluated + failed + not_selected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub read: usize,
+    pub evaluated: usize,
+    pub failed: usize,
+    pub not_selected: usize,
+    /// CPTS-years evaluated (rows).
+    pub rows: usize,
+}
+
+impl Summary {
+    /// `812 read = 590 evaluated + 2 failed + 220 with no contract year starting in 2025`.
+    pub fn sentence(&self, selection: Selection) -> String {
+        let mut s = format!("{} read = {} evaluated + {} failed", self.read, self.evaluated, self.failed);
+        if self.not_selected > 0 || selection != Selection::All {
+            s += &format!(" + {} {}", self.not_selected, selection.describe().replace("no contract year", "with no contract year").replace("not contract", "not in contract"));
+        }
+        s += &format!(" ({} CPTS-year row(s))", self.rows);
+        s
+    }
+}
+
+/// A portfolio evaluated under one rule set.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub selection: Selection,
+    /// One outcome per record, in record order.
+    pub outcomes: Vec<Outcome>,
+    pub summary: Summary,
+}
+
+impl Run {
+    /// The rows, in record order then contract-year order.
+    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.outcomes.iter().flat_map(|o| match o {
+            Outcome::Rows(r) => r.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// The records that failed, with their diagnostics, in record order.
+    pub fn failures(&self) -> impl Iterator<Item = (usize, &[Diagnostic])> {
+        self.outcomes.iter().enumerate().filter_map(|(i, o)| match o {
+            Outcome::Failed(d) => Some((i, d.as_slice())),
+            _ => None,
+        })
+    }
+}
+
+/// The contract years of `contract` to evaluate for `selection`; a CSV row fixes its own.
+fn years(rules: &RuleSet, contract: &Contract, fixed: Option<u32>, selection: Selection) -> Vec<u32> {
+    let length = rules.contract_length_years;
+    let wanted = |k: u32| match selection {
+        Selection::Year(y) => contract.year_starting_in(y) == Some(k),
+        Selection::ContractYear(j) => j == k,
+        Selection::All => true,
+    };
+    match fixed {
+        Some(k) => if wanted(k) { vec![k] } else { Vec::new() },
+        None => (1..=length).filter(|k| wanted(*k)).collect(),
+    }
+}
+
+/// The figures of an evaluated year.
+pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) -> Row {
+    let mut missions = vec![MissionAmounts::default(); rules.missions.len()];
+    for line in &b.lines {
+        let mission = match line.item {
+            Item::Fixed { mission, .. } | Item::Variable { mission, .. } | Item::Crisis { mission } => mission,
+            Item::Fonctionnement { .. } => continue,
+        };
+        let Some(i) = rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else { continue };
+        let m = &mut missions[i];
+        m.paid = true;
+        match line.item.category() {
+            Category::Fixed => m.fixed += line.amount,
+            Category::Variable => m.variable += line.amount,
+            Category::Crisis => m.crisis += line.amount,
+            Category::Fonctionnement => {}
+        }
+    }
+    let advances = b.schedule.iter().filter(|p| matches!(p.kind, PaymentKind::AtSignature | PaymentKind::Advance)).map(|p| p.amount).sum();
+    let mut warnings: Vec<&'static str> = Vec::new();
+    for w in &b.warnings {
+        if !warnings.contains(&w.code()) {
+            warnings.push(w.code());
+        }
+    }
+    Row {
+        record,
+        contract,
+        contract_year: b.contract_year,
+        from: b.from,
+        to: b.to,
+        text: rules.texts.iter().position(|t| std::ptr::eq(t, b.text)).unwrap_or(0),
+        tier: b.tier_index,
+        population: b.population,
+        totals: b.totals,
+        advances,
+        missions,
+        warnings,
+    }
+}
+
+/// Evaluates one record under `rules`.
+pub fn evaluate_record(rules: &RuleSet, p: &Portfolio, index: usize, selection: Selection) -> Outcome {
+    let record = &p.records[index];
+    let (ci, fixed) = match &record.state {
+        RecordState::Failed(d) => return Outcome::Failed(d.clone()),
+        RecordState::Loaded { contract, contract_year } => (*contract, *contract_year),
+    };
+    let c = &p.contracts[ci];
+    let ks = years(rules, c, fixed, selection);
+    if ks.is_empty() {
+        let why = match (selection, fixed) {
+            (Selection::Year(y), None) => {
+                use chrono::Datelike;
+                let first = c.signature.year();
+                format!("{y}: the contract was signed on {}, its years start in {first} to {}", c.signature, first + rules.contract_length_years as i32 - 1)
+            }
+            (_, Some(k)) => format!("the row is contract year {k}"),
+            _ => String::new(),
+        };
+        return Outcome::NotSelected(why);
+    }
+    let mut rows = Vec::with_capacity(ks.len());
+    for k in ks {
+        match evaluate_year(rules, c, k) {
+            Ok(b) => rows.push(row_of(rules, &b, index, ci)),
+            Err(e) => return Outcome::Failed(vec![eval_diagnostic(&e, record, k)]),
+        }
+    }
+    Outcome::Rows(rows)
+}
+
+fn eval_diagnostic(e: &EvalError, record: &Record, k: u32) -> Diagnostic {
+    let loc = Location { file: record.origin.file.clone(), path: record.origin.entry.clone(), line: record.origin.line, column: None };
+    Diagnostic::error(e.code(), format!("contract year {k}: {e}"), loc)
+}
+
+/// Evaluates every record under `rules` (in parallel on the current rayon pool; the result does
+/// not depend on the number of threads). `progress` is called once per record evaluated.
+pub fn evaluate(rules: &RuleSet, p: &Portfolio, selection: Selection, progress: &(dyn Fn() + Sync)) -> Run {
+    let outcomes: Vec<Outcome> = (0..p.records.len())
+        .into_par_iter()
+        .with_min_len(16)
+        .map(|i| {
+            let o = evaluate_record(rules, p, i, selection);
+            progress();
+            o
+        })
+        .collect();
+    let mut summary = Summary { read: outcomes.len(), ..Summary::default() };
+    for o in &outcomes {
+        match o {
+            Outcome::Rows(r) => {
+                summary.evaluated += 1;
+                summary.rows += r.len();
+            }
+            Outcome::NotSelected(_) => summary.not_selected += 1,
+            Outcome::Failed(_) => summary.failed += 1,
+        }
+    }
+    Run { selection, outcomes, summary }
+}
+
+/// A portfolio's totals under one rule set, without its rows: what a sweep needs for each point.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Totaled {
+    pub totals: Totals,
+    /// Total per tier (by tier index).
+    pub by_tier: Vec<Decimal>,
+    pub rows: usize,
+    /// Records that failed (to read, or to evaluate under these rules).
+    pub failed: usize,
+}
+
+pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_add(b).ok_or(EvalError::Overflow)
+}
+
+/// Adds `t` into `into`, checked.
+pub(crate) fn add_totals(into: &mut Totals, t: &Totals) -> Result<(), EvalError> {
+    into.fonctionnement = add(into.fonctionnement, t.fonctionnement)?;
+    into.fixed = add(into.fixed, t.fixed)?;
+    into.variable = add(into.variable, t.variable)?;
+    into.crisis = add(into.crisis, t.crisis)?;
+    into.total = add(into.total, t.total)?;
+    Ok(())
+}
+
+/// The totals of the portfolio under `rules` (sequential: a sweep parallelises over its points).
+/// A record whose year fails to evaluate counts as failed and adds nothing, as in [`evaluate`].
+/// `only`: the records to count (by record index), e.g. those a diff compares.
+pub fn total(rules: &RuleSet, p: &Portfolio, selection: Selection, only: Option<&[bool]>) -> Result<Totaled, EvalError> {
+    let mut out = Totaled { by_tier: vec![Decimal::ZERO; rules.tiers.len()], ..Totaled::default() };
+    let mut years_of_record: Vec<(usize, Totals)> = Vec::with_capacity(8);
+    for (i, r) in p.records.iter().enumerate() {
+        if only.is_some_and(|o| !o.get(i).copied().unwrap_or(false)) {
+            continue;
+        }
+        let RecordState::Loaded { contract, contract_year } = r.state else {
+            out.failed += 1;
+            continue;
+        };
+        let c = &p.contracts[contract];
+        years_of_record.clear();
+        let mut ok = true;
+        for k in years(rules, c, contract_year, selection) {
+            match evaluate_year(rules, c, k) {
+                Ok(b) => years_of_record.push((b.tier_index, b.totals)),
+                Err(_) => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok {
+            out.failed += 1;
+            continue;
+        }
+        for (tier, t) in &years_of_record {
+            add_totals(&mut out.totals, t)?;
+            out.by_tier[*tier] = add(out.by_tier[*tier], t.total)?;
+            out.rows += 1;
+        }
+    }
+    Ok(out)
+}

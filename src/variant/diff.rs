@@ -1,0 +1,244 @@
+//! What a variant costs on a portfolio: each CPTS-year under the base rules and under the
+//! variant, the delta, sums by tier (the base tier) and by mission, the CPTS-years whose tier
+//! changes, and the attribution of the total delta to each change of the overlay(s):
+//!
+//! - **one at a time**: each change applied alone to the base; their sum differs from the total
+//!   delta by the **interaction** (changes that act on each other, e.g. a raised amount and a
+//!   moved tier bound), shown so that the parts add up to the total;
+//! - **sequential**: the changes applied in order, each credited with what it adds to the ones
+//!   before it; these parts add up to the total exactly (they depend on the order).
+//!
+//! Only the records evaluated under both rule sets are compared; the others are listed as
+//! failures.
+
+use crate::diagnostic::Diagnostic;
+use crate::eval::{EvalError, Totals};
+use crate::portfolio::{self, evaluate, Outcome, Portfolio, Run, Selection};
+use crate::rules::RuleSet;
+use crate::variant::{apply, Change, Variant};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_add(b).ok_or(EvalError::Overflow)
+}
+
+fn sub(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_sub(b).ok_or(EvalError::Overflow)
+}
+
+/// One CPTS-year under both rule sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffRow {
+    pub record: usize,
+    pub contract: usize,
+    pub contract_year: u32,
+    pub population: u64,
+    pub base_tier: usize,
+    pub variant_tier: usize,
+    pub base: Totals,
+    pub variant: Totals,
+    pub delta: Decimal,
+}
+
+/// Base, variant and delta of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Delta {
+    pub cpts_years: usize,
+    pub base: Decimal,
+    pub variant: Decimal,
+    pub delta: Decimal,
+}
+
+impl Delta {
+    fn add(&mut self, base: Decimal, variant: Decimal) -> Result<(), EvalError> {
+        self.cpts_years += 1;
+        self.base = add(self.base, base)?;
+        self.variant = add(self.variant, variant)?;
+        self.delta = sub(self.variant, self.base)?;
+        Ok(())
+    }
+}
+
+/// A part of the total delta credited to one change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    /// Index of the variant (file) and of the change in it.
+    pub variant: usize,
+    pub change: usize,
+    pub describe: String,
+    /// Applied alone to the base; `None` when it cannot apply alone (it changes a mission an
+    /// earlier change adds).
+    pub alone: Option<Decimal>,
+    /// Applied after the changes before it.
+    pub sequential: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Attribution {
+    pub effects: Vec<Effect>,
+    /// Total delta minus the sum of the one-at-a-time parts.
+    pub interaction: Decimal,
+    pub total: Decimal,
+}
+
+/// A variant against the base on a portfolio.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    pub base: Run,
+    pub variant: Run,
+    pub rows: Vec<DiffRow>,
+    /// By the tier each row has under the base rules, in tier order.
+    pub by_tier: Vec<Delta>,
+    /// `fonctionnement`, then each mission of the base, then the missions the variant adds.
+    pub by_mission: Vec<(String, String, Delta)>,
+    pub total: Delta,
+    /// Indices into `rows` of the CPTS-years whose tier differs.
+    pub tier_changes: Vec<usize>,
+    pub attribution: Attribution,
+    /// Records not compared, with why (failed under the base, the variant, or both).
+    pub failures: Vec<(usize, Vec<Diagnostic>)>,
+}
+
+/// Compares `variant_rules` (the base with `variants` applied) with `base` on `p`.
+/// `progress` is called once per rule set evaluated (2 + 2 per change, at most).
+pub fn diff(base: &RuleSet, variants: &[Variant], variant_rules: &RuleSet, p: &Portfolio, selection: Selection, progress: &(dyn Fn() + Sync)) -> Result<Diff, EvalError> {
+    let none = || {};
+    let base_run = evaluate(base, p, selection, &none);
+    progress();
+    let variant_run = evaluate(variant_rules, p, selection, &none);
+    progress();
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    let mut compared = vec![false; p.records.len()];
+    for (i, (a, b)) in base_run.outcomes.iter().zip(&variant_run.outcomes).enumerate() {
+        match (a, b) {
+            (Outcome::Rows(x), Outcome::Rows(y)) => {
+                compared[i] = true;
+                for (x, y) in x.iter().zip(y) {
+                    rows.push(DiffRow {
+                        record: i,
+                        contract: x.contract,
+                        contract_year: x.contract_year,
+                        population: x.population,
+                        base_tier: x.tier,
+                        variant_tier: y.tier,
+                        base: x.totals,
+                        variant: y.totals,
+                        delta: sub(y.totals.total, x.totals.total)?,
+                    });
+                }
+            }
+            (Outcome::Failed(d), Outcome::Failed(e)) if d == e => failures.push((i, d.clone())),
+            (Outcome::Failed(d), _) | (_, Outcome::Failed(d)) => failures.push((i, d.clone())),
+            _ => {}
+        }
+    }
+    let mut by_tier = vec![Delta::default(); base.tiers.len()];
+    let mut total = Delta::default();
+    for r in &rows {
+        by_tier[r.base_tier].add(r.base.total, r.variant.total)?;
+        total.add(r.base.total, r.variant.total)?;
+    }
+    let by_mission = missions(base, variant_rules, &base_run, &variant_run, &compared)?;
+    let tier_changes = rows.iter().enumerate().filter(|(_, r)| r.base_tier != r.variant_tier).map(|(i, _)| i).collect();
+    let attribution = attribute(base, variants, p, selection, &compared, total, progress)?;
+    Ok(Diff { base: base_run, variant: variant_run, rows, by_tier, by_mission, total, tier_changes, attribution, failures })
+}
+
+/// Fonctionnement, then per mission id (base missions, then those the variant adds).
+fn missions(base: &RuleSet, var: &RuleSet, a: &Run, b: &Run, compared: &[bool]) -> Result<Vec<(String, String, Delta)>, EvalError> {
+    let mut out: Vec<(String, String, Delta)> = vec![("fonctionnement".into(), base.fonctionnement.label.clone(), Delta::default())];
+    for m in base.missions.iter().chain(var.missions.iter().filter(|m| base.mission(&m.id).is_none())) {
+        out.push((m.id.clone(), m.label.clone(), Delta::default()));
+    }
+    let index = |id: &str| out.iter().position(|(i, _, _)| i == id);
+    let mut sums: Vec<(Decimal, Decimal, usize)> = vec![(Decimal::ZERO, Decimal::ZERO, 0); out.len()];
+    for (side, (rules, run)) in [(base, a), (var, b)].into_iter().enumerate() {
+        for row in run.rows().filter(|r| compared[r.record]) {
+            let slot = &mut sums[0];
+            if side == 0 {
+                slot.0 = add(slot.0, row.totals.fonctionnement)?;
+                slot.2 += 1;
+            } else {
+                slot.1 = add(slot.1, row.totals.fonctionnement)?;
+            }
+            for (m, amounts) in rules.missions.iter().zip(&row.missions) {
+                let Some(j) = index(&m.id) else { continue };
+                let slot = &mut sums[j];
+                if side == 0 {
+                    slot.0 = add(slot.0, amounts.total())?;
+                    slot.2 += usize::from(amounts.paid);
+                } else {
+                    slot.1 = add(slot.1, amounts.total())?;
+                    if base.mission(&m.id).is_none() {
+                        slot.2 += usize::from(amounts.paid);
+                    }
+                }
+            }
+        }
+    }
+    for ((_, _, d), (b, v, n)) in out.iter_mut().zip(sums) {
+        *d = Delta { cpts_years: n, base: b, variant: v, delta: sub(v, b)? };
+    }
+    Ok(out)
+}
+
+fn attribute(base: &RuleSet, variants: &[Variant], p: &Portfolio, selection: Selection, compared: &[bool], total: Delta, progress: &(dyn Fn() + Sync)) -> Result<Attribution, EvalError> {
+    let changes: Vec<(usize, usize, &Change)> = variants.iter().enumerate().flat_map(|(v, var)| var.changes.iter().enumerate().map(move |(c, ch)| (v, c, ch))).collect();
+    let n = changes.len();
+    // Jobs: the sequential prefixes 1..n-1 (prefix 0 is the base, prefix n the variant), then
+    // each change alone (change 0 alone is prefix 1).
+    #[derive(Clone, Copy)]
+    enum Job {
+        Prefix(usize),
+        Alone(usize),
+    }
+    let mut jobs: Vec<Job> = (1..n).map(Job::Prefix).collect();
+    jobs.extend((1..n).map(Job::Alone));
+    let all: Vec<&Change> = changes.iter().map(|(_, _, c)| *c).collect();
+    let results: Vec<Result<Option<Decimal>, EvalError>> = jobs
+        .par_iter()
+        .map(|job| {
+            let subset: Vec<&Change> = match *job {
+                Job::Prefix(k) => all[..k].to_vec(),
+                Job::Alone(i) => vec![all[i]],
+            };
+            let r = match apply(base, &subset) {
+                Ok(rules) => portfolio::total(&rules, p, selection, Some(compared)).map(|t| Some(t.totals.total)),
+                Err(_) => Ok(None),
+            };
+            progress();
+            r
+        })
+        .collect();
+    let mut prefix = vec![Some(total.base); n + 1];
+    prefix[n] = Some(total.variant);
+    let mut alone: Vec<Option<Decimal>> = vec![None; n];
+    for (job, r) in jobs.iter().zip(results) {
+        match *job {
+            Job::Prefix(k) => prefix[k] = r?,
+            Job::Alone(i) => alone[i] = r?.map(|t| sub(t, total.base)).transpose()?,
+        }
+    }
+    if n > 0 {
+        alone[0] = prefix[1].map(|t| sub(t, total.base)).transpose()?;
+    }
+    // A prefix that cannot be applied cannot happen (the variants validated in order); keep the
+    // previous total so that the parts still add up.
+    for k in 1..=n {
+        if prefix[k].is_none() {
+            prefix[k] = prefix[k - 1];
+        }
+    }
+    let mut effects = Vec::with_capacity(n);
+    let mut alone_sum = Decimal::ZERO;
+    for (i, (v, c, ch)) in changes.iter().enumerate() {
+        let seq = sub(prefix[i + 1].unwrap_or_default(), prefix[i].unwrap_or_default())?;
+        if let Some(a) = alone[i] {
+            alone_sum = add(alone_sum, a)?;
+        }
+        effects.push(Effect { variant: *v, change: *c, describe: ch.describe(), alone: alone[i], sequential: seq });
+    }
+    Ok(Attribution { effects, interaction: sub(total.delta, alone_sum)?, total: total.delta })
+}

@@ -72,7 +72,7 @@ pub fn budget(contract: &PathBuf, scenario: Option<&PathBuf>, common: &Common) -
     match common.format {
         Format::Text => print!("{}", cpts_funding::report::budget::text(&budget)),
         Format::Json => print!("{}", budget_json::budget(&budget)),
-        Format::Md | Format::Html => print!("{}", render_page(&page::budget(&budget), common.format)),
+        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&page::budget(&budget), common.format)),
     }
     ExitCode::SUCCESS
 }
@@ -117,7 +117,7 @@ pub fn explain(contract: &PathBuf, line: Option<&str>, year: Option<i32>, contra
     match common.format {
         Format::Text => print!("{}", render_text(&out)),
         Format::Json => print!("{}", render_json(&out)),
-        Format::Md | Format::Html => print!("{}", render_page(&page::explain(&out, &rules, &contract), common.format)),
+        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&page::explain(&out, &rules, &contract), common.format)),
     }
     ExitCode::SUCCESS
 }

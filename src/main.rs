@@ -28,6 +28,8 @@ enum Format {
     Md,
     /// One self-contained, printable HTML page (compute with one contract, budget, explain).
     Html,
+    /// CSV (portfolios: compute, diff, sweep): one row per CPTS-year, then the sums.
+    Csv,
 }
 
 #[derive(clap::Args)]
@@ -45,8 +47,9 @@ enum Command {
     /// Compute a CPTS's funding for a contract year: lines, totals, dated payments, warnings.
     #[command(after_help = "Example:\n  cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024")]
     Compute {
-        /// Contract files (YAML), one CPTS each.
-        #[arg(required = true, value_name = "CONTRACT")]
+        /// Contract files (YAML), one CPTS each; or a portfolio: a folder of contract files, a
+        /// portfolio file (YAML or JSON, `cpts:` list) or a CSV file (one row per CPTS-year).
+        #[arg(required = true, value_name = "CONTRACT|PORTFOLIO")]
         contracts: Vec<PathBuf>,
         /// The calendar year in which the contract year starts (e.g. 2024).
         #[arg(long, conflicts_with = "contract_year")]
@@ -54,6 +57,68 @@ enum Command {
         /// The contract year, 1 to 5 (instead of --year). Without either: every contract year.
         #[arg(long)]
         contract_year: Option<u32>,
+        #[command(flatten)]
+        variant: cmd_portfolio::VariantArgs,
+        #[command(flatten)]
+        portfolio: cmd_portfolio::PortfolioArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// What a variant of the agreement costs on a portfolio: per CPTS base, variant and delta;
+    /// sums per tier and mission; the CPTS that change tier; the delta attributed to each change.
+    #[command(after_help = "Example:\n  cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800.csv --year 2025")]
+    Diff {
+        /// The portfolio: contract files, folders, portfolio files or CSV files.
+        #[arg(required = true, value_name = "PORTFOLIO")]
+        portfolio: Vec<PathBuf>,
+        /// The calendar year in which the contract years compared start.
+        #[arg(long, conflicts_with = "contract_year")]
+        year: Option<i32>,
+        /// The contract year, 1 to 5 (instead of --year). Without either: every contract year.
+        #[arg(long)]
+        contract_year: Option<u32>,
+        #[command(flatten)]
+        variant: cmd_portfolio::VariantArgs,
+        #[command(flatten)]
+        options: cmd_portfolio::PortfolioArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The total cost of a portfolio as one value of the rules varies, as CSV (and an SVG chart).
+    #[command(after_help = "Example:\n  cpts-funding sweep --param tiers.t2.min_population --from 30000 --to 60000 --step 1000 fixtures/portfolio/sample-800.csv --year 2025 --svg sweep.svg")]
+    Sweep {
+        /// The portfolio: contract files, folders, portfolio files or CSV files.
+        #[arg(required = true, value_name = "PORTFOLIO")]
+        portfolio: Vec<PathBuf>,
+        /// The value swept: a variant path (`missions.parcours.fixed.t2`, `payment.advance_rate`,
+        /// `tiers.t2.min_population`, ...), set to each value.
+        #[arg(long, value_name = "PATH")]
+        param: String,
+        /// First value.
+        #[arg(long, value_name = "A", allow_hyphen_values = true)]
+        from: String,
+        /// Last value (included when the steps reach it).
+        #[arg(long, value_name = "B", allow_hyphen_values = true)]
+        to: String,
+        /// Step between values (above 0).
+        #[arg(long, value_name = "S")]
+        step: String,
+        /// The date the value applies from (default: 1 January of --year, or the first text).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Also write the chart (total against value) to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// The calendar year in which the contract years start.
+        #[arg(long, conflicts_with = "contract_year")]
+        year: Option<i32>,
+        /// The contract year, 1 to 5 (instead of --year). Without either: every contract year.
+        #[arg(long)]
+        contract_year: Option<u32>,
+        #[command(flatten)]
+        variant: cmd_portfolio::VariantArgs,
+        #[command(flatten)]
+        options: cmd_portfolio::PortfolioArgs,
         #[command(flatten)]
         common: Common,
     },
@@ -63,6 +128,9 @@ enum Command {
         /// The date (YYYY-MM-DD) whose text and values apply.
         #[arg(long)]
         date: String,
+        /// With --variant: the variant's maxima side by side with the base's.
+        #[command(flatten)]
+        variant: cmd_portfolio::VariantArgs,
         #[command(flatten)]
         common: Common,
     },
@@ -179,12 +247,15 @@ fn years(rules: &RuleSet, c: &Contract, year: Option<i32>, contract_year: Option
     }
 }
 
-fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common) -> ExitCode {
+fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common, variant: &cmd_portfolio::VariantArgs, portfolio: &cmd_portfolio::PortfolioArgs) -> ExitCode {
+    if cmd_portfolio::is_portfolio(contracts, common.format) {
+        return cmd_portfolio::compute(contracts, year, contract_year, common, variant, portfolio);
+    }
     if let Err(code) = cmd_budget::single_contract_pages(contracts.len(), common.format) {
         return code;
     }
-    let rules = match load_rules(common) {
-        Ok(r) => r,
+    let rules = match cmd_portfolio::rules(common, variant) {
+        Ok((_, _, r)) => r,
         Err(code) => return code,
     };
     let mut worst = 0u8;
@@ -217,7 +288,7 @@ fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
     }
     match common.format {
         Format::Json => print!("{}", json::compute(&breakdowns)),
-        Format::Text => {
+        Format::Text | Format::Csv => {
             let pages: Vec<String> = breakdowns.iter().map(text::breakdown).collect();
             print!("{}", pages.join(&format!("\n{}\n\n", "─".repeat(78))));
         }
@@ -243,8 +314,8 @@ fn max(date: &str, common: &Common) -> ExitCode {
             match common.format {
                 Format::Json => print!("{}", json::max(&t, &rules.sha256)),
                 Format::Text => print!("{}", text::max_table(&t)),
-                Format::Md | Format::Html => {
-                    eprintln!("error: --format md and html are for compute, budget and explain; max gives text or json");
+                Format::Md | Format::Html | Format::Csv => {
+                    eprintln!("error: --format md, html and csv are for other commands; max gives text or json");
                     return ExitCode::from(2);
                 }
             }
@@ -281,12 +352,28 @@ fn check(contracts: &[PathBuf], common: &Common) -> ExitCode {
 }
 
 mod cmd_budget;
+mod cmd_portfolio;
+
+/// `--format csv` is for portfolio commands only.
+fn csv_refused(command: &str, common: &Common) -> Option<ExitCode> {
+    (common.format == Format::Csv).then(|| {
+        eprintln!("error: --format csv is for portfolios (compute, diff, sweep); {command} gives text, json, md or html");
+        ExitCode::from(2)
+    })
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Command::Compute { contracts, year, contract_year, common } => compute(contracts, *year, *contract_year, common),
-        Command::Max { date, common } => max(date, common),
+        Command::Compute { contracts, year, contract_year, variant, portfolio, common } => compute(contracts, *year, *contract_year, common, variant, portfolio),
+        Command::Diff { portfolio, year, contract_year, variant, options, common } => cmd_portfolio::diff(portfolio, *year, *contract_year, common, variant, options),
+        Command::Sweep { portfolio, param, from, to, step, date, svg, year, contract_year, variant, options, common } => {
+            let s = cmd_portfolio::SweepArgs { param, from, to, step, date: date.as_deref(), svg: svg.as_ref() };
+            cmd_portfolio::sweep(portfolio, *year, *contract_year, &s, common, variant, options)
+        }
+        Command::Max { date, variant, common } if !variant.variants.is_empty() => cmd_portfolio::max(date, common, variant),
+        Command::Max { date, common, .. } => max(date, common),
+        Command::Check { common, .. } | Command::Budget { common, .. } | Command::Explain { common, .. } if csv_refused("this command", common).is_some() => ExitCode::from(2),
         Command::Check { contracts, common } => check(contracts, common),
         Command::Budget { contract, scenario, common } => cmd_budget::budget(contract, scenario.as_ref(), common),
         Command::Explain { contract, line, year, contract_year, lang, common } => cmd_budget::explain(contract, line.as_deref(), *year, *contract_year, *lang, common),

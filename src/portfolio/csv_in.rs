@@ -303,7 +303,10 @@ fn boolean(s: &str) -> Option<bool> {
 
 /// An indicator's payout scale: empty or `binary`; `linear BASELINE..TARGET`;
 /// `steps <= T:A T:A ...` (lower is better) or `steps >= T:A ...` (higher is better).
-fn scale(s: &str) -> Result<(IndicatorKind, Option<Direction>, Option<Vec<RawStep>>, Option<String>, Option<String>), String> {
+/// A payout scale as the raw indicator's fields: kind, direction, steps, baseline, target.
+type Scale = (IndicatorKind, Option<Direction>, Option<Vec<RawStep>>, Option<String>, Option<String>);
+
+fn scale(s: &str) -> Result<Scale, String> {
     let t = s.trim();
     let (word, rest) = t.split_once(char::is_whitespace).map_or((t, ""), |(w, r)| (w, r.trim()));
     match word.to_lowercase().as_str() {

@@ -57,7 +57,7 @@ impl CsvWriter {
     pub fn field(&mut self, s: &str) {
         self.sep();
         let sep = self.opts.separator;
-        if s.contains(|c| c == sep || c == '"' || c == '\n' || c == '\r') || s.starts_with(' ') || s.ends_with(' ') {
+        if s.contains([sep, '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
             self.out.push('"');
             self.out.push_str(&s.replace('"', "\"\""));
             self.out.push('"');

@@ -176,16 +176,6 @@ pub enum Selection {
     All,
 }
 
-impl Selection {
-    fn describe(self) -> String {
-        match self {
-            Selection::Year(y) => format!("no contract year starting in {y}"),
-            Selection::ContractYear(k) => format!("not contract year {k}"),
-            Selection::All => String::new(),
-        }
-    }
-}
-
 /// A mission's amounts in one CPTS-year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MissionAmounts {
@@ -251,11 +241,27 @@ impl Summary {
     /// `812 read = 590 evaluated + 2 failed + 220 with no contract year starting in 2025`.
     pub fn sentence(&self, selection: Selection) -> String {
         let mut s = format!("{} read = {} evaluated + {} failed", self.read, self.evaluated, self.failed);
-        if self.not_selected > 0 || selection != Selection::All {
-            s += &format!(" + {} {}", self.not_selected, selection.describe().replace("no contract year", "with no contract year").replace("not contract", "not in contract"));
+        match selection {
+            Selection::Year(y) => s += &format!(" + {} with no contract year starting in {y}", self.not_selected),
+            Selection::ContractYear(k) => s += &format!(" + {} without contract year {k}", self.not_selected),
+            Selection::All if self.not_selected > 0 => s += &format!(" + {} not selected", self.not_selected),
+            Selection::All => {}
         }
-        s += &format!(" ({} CPTS-year row(s))", self.rows);
-        s
+        s + &format!(" ({} CPTS-year rows)", self.rows)
+    }
+}
+
+impl Summary {
+    /// The same in French, for the text reports.
+    pub fn phrase(&self, selection: Selection) -> String {
+        let mut s = format!("{} lus = {} évalués + {} en échec", self.read, self.evaluated, self.failed);
+        match selection {
+            Selection::Year(y) => s += &format!(" + {} sans année de contrat commençant en {y}", self.not_selected),
+            Selection::ContractYear(k) => s += &format!(" + {} hors année de contrat {k}", self.not_selected),
+            Selection::All if self.not_selected > 0 => s += &format!(" + {} non retenus", self.not_selected),
+            Selection::All => {}
+        }
+        s + &format!(" ({} lignes CPTS-année)", self.rows)
     }
 }
 

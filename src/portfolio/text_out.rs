@@ -69,7 +69,7 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
 /// The `compute PORTFOLIO` text report.
 pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Portefeuille : {}", run.summary.sentence(run.selection));
+    let _ = writeln!(o, "Portefeuille : {}", run.summary.phrase(run.selection));
     let _ = writeln!(o, "Règles : {} (sha256 {})", rules.file, rules.sha256.get(..12).unwrap_or(&rules.sha256));
     let _ = writeln!(o);
     let _ = writeln!(o, "{}{}{}{}{}{}{}{}{}", left("CPTS", 28), right("Année", 6), right("Taille", 7), right("Population", 11), right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W), right("Crise", W), right("Total", W));

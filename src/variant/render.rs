@@ -53,7 +53,7 @@ pub fn diff_text(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, 
     let mut o = String::new();
     variants_text(&mut o, variants);
     let _ = writeln!(o, "Règles de base : {} (sha256 {})", base.file, base.sha256.get(..12).unwrap_or(&base.sha256));
-    let _ = writeln!(o, "Portefeuille : {}", d.base.summary.sentence(selection));
+    let _ = writeln!(o, "Portefeuille : {}", d.base.summary.phrase(selection));
     let _ = writeln!(o);
     let changed: Vec<_> = d.rows.iter().filter(|r| !r.delta.is_zero() || r.base_tier != r.variant_tier).collect();
     let _ = writeln!(o, "Par CPTS ({} CPTS-années sur {} changent ; toutes en CSV et JSON)", changed.len(), d.rows.len());
@@ -464,20 +464,53 @@ pub fn max_json(pair: &MaxPair, base: &RuleSet, variants: &[Variant]) -> String 
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-/// A short text for the sweep (when `--format text`): the CSV as a table.
-pub fn sweep_text(s: &Sweep) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "Balayage de {} (dès le {}) : total sans la modification {}", s.spec.path, s.spec.from, format_eur(s.base.totals.total));
-    let _ = writeln!(o, "{}{}{}", right("Valeur", 14), right("Total", W + 2), right("Écart", W + 2));
-    for p in &s.points {
-        match &p.result {
-            Ok(t) => {
-                let _ = writeln!(o, "{}{}{}", right(&format_plain(p.value), 14), right(&format_eur(t.totals.total), W + 2), right(&signed(t.totals.total - s.base.totals.total), W + 2));
-            }
-            Err(m) => {
-                let _ = writeln!(o, "{}  impossible : {m}", right(&format_plain(p.value), 14));
-            }
-        }
-    }
-    o
+#[derive(Serialize)]
+struct PointDoc {
+    value: String,
+    cpts_years: Option<usize>,
+    failed: Option<usize>,
+    total: Option<String>,
+    delta: Option<String>,
+    by_tier: Option<std::collections::BTreeMap<String, String>>,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SweepDoc {
+    format_version: u32,
+    kind: &'static str,
+    param: String,
+    from: String,
+    rules: RulesDoc,
+    base_total: String,
+    points: Vec<PointDoc>,
+}
+
+/// The `sweep --format json` document.
+pub fn sweep_json(rules: &RuleSet, s: &Sweep) -> String {
+    let doc = SweepDoc {
+        format_version: 1,
+        kind: "sweep",
+        param: s.spec.path.clone(),
+        from: s.spec.from.to_string(),
+        rules: RulesDoc { file: rules.file.clone(), sha256: rules.sha256.clone() },
+        base_total: amount(s.base.totals.total),
+        points: s
+            .points
+            .iter()
+            .map(|p| match &p.result {
+                Ok(t) => PointDoc {
+                    value: format_plain(p.value),
+                    cpts_years: Some(t.rows),
+                    failed: Some(t.failed),
+                    total: Some(amount(t.totals.total)),
+                    delta: Some(amount(t.totals.total - s.base.totals.total)),
+                    by_tier: Some(rules.tiers.iter().zip(&t.by_tier).map(|(tier, v)| (tier.id.clone(), amount(*v))).collect()),
+                    note: None,
+                },
+                Err(m) => PointDoc { value: format_plain(p.value), cpts_years: None, failed: None, total: None, delta: None, by_tier: None, note: Some(m.clone()) },
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

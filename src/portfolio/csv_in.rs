@@ -13,30 +13,33 @@ use super::{Origin, Piece, Record, RecordState};
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 use crate::input::raw::{RawContract, RawEngagement, RawIndicator, RawStep, RawYearResult};
 use crate::input::{Contract, Direction, IndicatorKind};
-use crate::rules::{sha256_hex, RuleSet};
+use crate::rules::RuleSet;
 use crate::yaml::Locator;
+use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-/// One cell: its text (quotes removed) and its 1-based column in the line.
+/// One cell: its text (quotes removed; borrowed from the file unless it had doubled quotes)
+/// and its 1-based column in the line.
 #[derive(Debug, Clone)]
-struct Cell {
-    text: String,
+struct Cell<'a> {
+    text: Cow<'a, str>,
     col: usize,
 }
 
 #[derive(Debug, Clone)]
-struct CsvRow {
+struct CsvRow<'a> {
     line: usize,
-    cells: Vec<Cell>,
+    cells: Vec<Cell<'a>>,
 }
 
 /// The separator the header uses most, outside quotes (`,` when none).
-fn detect_separator(text: &str) -> char {
+fn detect_separator(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     let mut quoted = false;
-    let mut counts = [(',', 0usize), (';', 0), ('\t', 0)];
-    for c in header.chars() {
-        if c == '"' {
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    for c in header.bytes() {
+        if c == b'"' {
             quoted = !quoted;
         }
         if !quoted {
@@ -47,76 +50,94 @@ fn detect_separator(text: &str) -> char {
             }
         }
     }
-    counts.iter().max_by_key(|(s, n)| (*n, *s == ',')).filter(|(_, n)| *n > 0).map_or(',', |(s, _)| *s)
+    counts.iter().max_by_key(|(s, n)| (*n, *s == b',')).filter(|(_, n)| *n > 0).map_or(b',', |(s, _)| *s)
 }
 
-/// Reads RFC 4180 records (quotes, doubled quotes, line breaks inside quotes), with positions.
-/// Lines with no cell text at all are skipped.
-fn parse_csv(text: &str) -> Vec<CsvRow> {
+/// Reads RFC 4180 records (quotes, doubled quotes, line breaks inside quotes), with the line of
+/// each record and the column of each cell. Lines with no cell text at all are skipped.
+fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let sep = detect_separator(text);
+    let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut rows = Vec::new();
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut field = String::new();
-    let (mut line, mut col) = (1usize, 1usize);
-    let mut row_line = 1;
-    let mut field_col = 1;
-    let mut quoted = false;
-    let mut was_quoted = false;
-    let mut chars = text.chars().peekable();
-    let finish_row = |cells: &mut Vec<Cell>, rows: &mut Vec<CsvRow>, row_line: usize| {
-        let row = std::mem::take(cells);
-        if row.iter().any(|c| !c.text.trim().is_empty()) {
-            rows.push(CsvRow { line: row_line, cells: row });
-        }
-    };
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                    col += 2;
-                    continue;
+    let mut width = 8;
+    let mut i = 0;
+    let mut line = 1;
+    // Columns are counted in chars, forward only: (byte counted up to, its column).
+    let mut counted = (0usize, 1usize);
+    while i < n {
+        let row_line = line;
+        let mut cells: Vec<Cell> = Vec::with_capacity(width);
+        loop {
+            let start = i;
+            let col = counted.1 + text[counted.0..start].chars().count();
+            counted = (start, col);
+            let text_of_cell: Cow<str>;
+            if i < n && bytes[i] == b'"' {
+                i += 1;
+                let mut owned: Option<String> = None;
+                let mut seg = i;
+                loop {
+                    match bytes[i..].iter().position(|b| *b == b'"' || *b == b'\n') {
+                        None => {
+                            i = n;
+                            break;
+                        }
+                        Some(k) if bytes[i + k] == b'\n' => {
+                            i += k + 1;
+                            line += 1;
+                            counted = (i, 1);
+                        }
+                        Some(k) if bytes.get(i + k + 1) == Some(&b'"') => {
+                            owned.get_or_insert_with(String::new).push_str(&text[seg..i + k + 1]);
+                            i += k + 2;
+                            seg = i;
+                        }
+                        Some(k) => {
+                            i += k;
+                            break;
+                        }
+                    }
                 }
-                '"' => quoted = false,
-                '\n' => {
-                    field.push(c);
-                    line += 1;
-                    col = 0;
+                let end = i.min(n);
+                text_of_cell = match owned {
+                    Some(mut o) => {
+                        o.push_str(&text[seg..end]);
+                        Cow::Owned(o)
+                    }
+                    None => Cow::Borrowed(&text[seg..end]),
+                };
+                i = (i + 1).min(n);
+                // Anything between the closing quote and the separator is ignored.
+                while i < n && bytes[i] != sep && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
                 }
-                _ => field.push(c),
+            } else {
+                let k = bytes[i..].iter().position(|b| *b == sep || *b == b'\n' || *b == b'\r').unwrap_or(n - i);
+                text_of_cell = Cow::Borrowed(&text[i..i + k]);
+                i += k;
             }
-            col += 1;
-            continue;
+            cells.push(Cell { text: text_of_cell, col });
+            if i < n && bytes[i] == sep {
+                i += 1;
+                continue;
+            }
+            // End of the record: \r\n, \n, \r or the end of the text.
+            if i < n && bytes[i] == b'\r' {
+                i += 1;
+            }
+            if i < n && bytes[i] == b'\n' {
+                i += 1;
+            }
+            line += 1;
+            counted = (i, 1);
+            break;
         }
-        match c {
-            '"' if field.is_empty() && !was_quoted => {
-                quoted = true;
-                was_quoted = true;
-            }
-            c if c == sep => {
-                cells.push(Cell { text: std::mem::take(&mut field), col: field_col });
-                was_quoted = false;
-                field_col = col + 1;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                cells.push(Cell { text: std::mem::take(&mut field), col: field_col });
-                was_quoted = false;
-                finish_row(&mut cells, &mut rows, row_line);
-                line += 1;
-                col = 0;
-                row_line = line;
-                field_col = 1;
-            }
-            _ => field.push(c),
+        width = width.max(cells.len());
+        if cells.iter().any(|c| !c.text.trim().is_empty()) {
+            rows.push(CsvRow { line: row_line, cells });
         }
-        col += 1;
-    }
-    if !field.is_empty() || !cells.is_empty() || was_quoted {
-        cells.push(Cell { text: field, col: field_col });
-        finish_row(&mut cells, &mut rows, row_line);
     }
     rows
 }
@@ -339,7 +360,7 @@ fn scale(s: &str) -> Result<Scale, String> {
 }
 
 /// The trimmed text of column `col` in `row` (empty when the row is short or the column absent).
-fn cell(row: &CsvRow, col: Option<usize>) -> &str {
+fn cell<'r>(row: &'r CsvRow<'_>, col: Option<usize>) -> &'r str {
     col.and_then(|c| row.cells.get(c)).map_or("", |c| c.text.trim())
 }
 
@@ -374,19 +395,25 @@ impl Ctx<'_> {
 
     /// The raw contract of a CPTS from its first row and the rows kept, and where each of its
     /// paths is written. Cells that cannot even be mapped (a bad scale) are diagnostics.
-    fn raw(&self, first: &CsvRow, rows: &[&CsvRow]) -> Result<(RawContract, Locator), Vec<Diagnostic>> {
+    /// Positions are only recorded when `locate` (the second pass, to place the diagnostics of
+    /// an invalid contract): a valid contract needs none.
+    fn raw(&self, first: &CsvRow, rows: &[&CsvRow], locate: bool) -> Result<(RawContract, Locator), Vec<Diagnostic>> {
         let c = self.cols;
         let f = |k: &str| c.fixed.get(k).copied();
         let mut loc = Locator::new(self.file);
         let mut errors = Vec::new();
-        let put = |loc: &mut Locator, path: String, row: &CsvRow, col: Option<usize>| {
-            let (l, cc) = self.pos(row, col);
-            loc.insert(path, l, cc);
-        };
-        put(&mut loc, String::new(), first, None);
+        macro_rules! put {
+            ($path:expr, $row:expr, $col:expr) => {
+                if locate {
+                    let (l, cc) = self.pos($row, $col);
+                    loc.insert($path, l, cc);
+                }
+            };
+        }
+        put!(String::new(), first, None);
         for key in ["id", "name", "region", "department", "population", "population_year", "signature_date"] {
             if f(key).is_some() {
-                put(&mut loc, key.to_string(), first, f(key));
+                put!(key.to_string(), first, f(key));
             }
         }
         let opt = |col: Option<usize>| Some(cell(first, col)).filter(|s| !s.is_empty()).map(str::to_string);
@@ -414,20 +441,20 @@ impl Ctx<'_> {
             }
             let i = missions.len();
             let p = format!("missions[{i}]");
-            for path in [p.clone(), format!("{p}.mission"), format!("{p}.start")] {
-                put(&mut loc, path, first, c.start[m]);
+            for path in if locate { vec![p.clone(), format!("{p}.mission"), format!("{p}.start")] } else { Vec::new() } {
+                put!(path, first, c.start[m]);
             }
-            put(&mut loc, format!("{p}.full_deployment"), first, c.deployed[m]);
-            put(&mut loc, format!("{p}.indicators"), first, declared.first().map_or(c.start[m], |x| x.max));
+            put!(format!("{p}.full_deployment"), first, c.deployed[m]);
+            put!(format!("{p}.indicators"), first, declared.first().map_or(c.start[m], |x| x.max));
             let mut indicators = Vec::new();
             for (j, x) in declared.iter().enumerate() {
                 let ip = format!("{p}.indicators[{j}]");
-                for path in [ip.clone(), format!("{ip}.id"), format!("{ip}.max"), format!("{ip}.kind")] {
-                    put(&mut loc, path, first, x.max);
+                for path in if locate { vec![ip.clone(), format!("{ip}.id"), format!("{ip}.max"), format!("{ip}.kind")] } else { Vec::new() } {
+                    put!(path, first, x.max);
                 }
-                put(&mut loc, format!("{ip}.label"), first, x.label.or(x.max));
-                for path in ["steps", "direction", "baseline", "target"] {
-                    put(&mut loc, format!("{ip}.{path}"), first, x.scale.or(x.max));
+                put!(format!("{ip}.label"), first, x.label.or(x.max));
+                for path in if locate { &["steps", "direction", "baseline", "target"][..] } else { &[] } {
+                    put!(format!("{ip}.{path}"), first, x.scale.or(x.max));
                 }
                 let (kind, direction, steps, baseline, target) = match scale(cell(first, x.scale)) {
                     Ok(s) => s,
@@ -446,19 +473,19 @@ impl Ctx<'_> {
         let mut results = Vec::new();
         for (j, row) in rows.iter().enumerate() {
             let rp = format!("results[{j}]");
-            for path in [rp.clone(), format!("{rp}.contract_year")] {
-                put(&mut loc, path, row, f("contract_year"));
+            for path in if locate { vec![rp.clone(), format!("{rp}.contract_year")] } else { Vec::new() } {
+                put!(path, row, f("contract_year"));
             }
-            put(&mut loc, format!("{rp}.population"), row, f("year_population"));
-            put(&mut loc, format!("{rp}.crisis_recognised"), row, f("crisis_recognised"));
-            put(&mut loc, format!("{rp}.observations"), row, None);
+            put!(format!("{rp}.population"), row, f("year_population"));
+            put!(format!("{rp}.crisis_recognised"), row, f("crisis_recognised"));
+            put!(format!("{rp}.observations"), row, None);
             let mut observations = BTreeMap::new();
             for x in &c.indicators {
                 let v = cell(row, x.value);
                 if v.is_empty() {
                     continue;
                 }
-                put(&mut loc, format!("{rp}.observations.{}", x.id), row, x.value);
+                put!(format!("{rp}.observations.{}", x.id), row, x.value);
                 let v = match kinds.get(x.id.as_str()) {
                     Some(IndicatorKind::Binary) => boolean(v).map_or_else(|| v.to_string(), |b| b.to_string()),
                     _ => number(v),
@@ -547,7 +574,9 @@ impl Ctx<'_> {
                 break;
             }
             let kept_rows: Vec<&CsvRow> = kept.iter().map(|r| rows[*r]).collect();
-            let result = self.raw(first, &kept_rows).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, self.sha));
+            // Validate without positions first; only an invalid contract is validated again with
+            // them (the same checks, now located).
+            let result = self.raw(first, &kept_rows, false).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, self.sha)).or_else(|_| self.raw(first, &kept_rows, true).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, self.sha)));
             let mut errors = match result {
                 Ok((c, _)) => {
                     let states = states.into_iter().zip(0..).map(|(s, r)| s.unwrap_or(RecordState::Loaded { contract: 0, contract_year: Some(cell(rows[r], self.cols.fixed.get("contract_year").copied()).parse().unwrap_or(0)) })).collect();
@@ -595,7 +624,7 @@ impl Ctx<'_> {
     }
 }
 
-pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
+pub(super) fn load(file: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece {
     let rows = parse_csv(text);
     let mut piece = Piece { contracts: Vec::new(), records: Vec::new() };
     let Some((head, data)) = rows.split_first() else {
@@ -610,8 +639,7 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
             return piece;
         }
     };
-    let sha = sha256_hex(text.as_bytes());
-    let ctx = Ctx { file, cols: &cols, rules, sha: &sha };
+    let ctx = Ctx { file, cols: &cols, rules, sha };
     // Rows grouped by CPTS id, in order of first appearance; records keep the file's order.
     let id_col = cols.fixed.get("id").copied();
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -630,7 +658,8 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
         });
         groups[g].push(r);
     }
-    let built: Vec<(Option<Contract>, Vec<RecordState>)> = groups.iter().map(|g| ctx.group(&g.iter().map(|r| &data[*r]).collect::<Vec<_>>())).collect();
+    // CPTS are validated in parallel; the order of the results is the order of the groups.
+    let built: Vec<(Option<Contract>, Vec<RecordState>)> = groups.par_iter().map(|g| ctx.group(&g.iter().map(|r| &data[*r]).collect::<Vec<_>>())).collect();
     for (g, (contract, group_states)) in groups.iter().zip(built) {
         let index = contract.map(|c| {
             piece.contracts.push(c);

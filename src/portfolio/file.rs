@@ -17,7 +17,7 @@ use super::{Origin, Piece, Record, RecordState};
 use crate::diagnostic::Diagnostic;
 use crate::input::raw::RawContract;
 use crate::input::Contract;
-use crate::rules::{sha256_hex, RuleSet};
+use crate::rules::RuleSet;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -34,7 +34,7 @@ struct RawPortfolio {
     cpts: Vec<Option<RawContract>>,
 }
 
-pub(super) fn load(name: &str, text: &str, rules: &RuleSet) -> Piece {
+pub(super) fn load(name: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece {
     let whole = |d: Diagnostic| Piece { contracts: Vec::new(), records: vec![Record { origin: Origin { file: name.to_string(), line: d.location.line, entry: None }, state: RecordState::Failed(vec![d]) }] };
     let parsed = match crate::yaml::parse_entries::<RawPortfolio>(name, text, "cpts") {
         Ok(p) => p,
@@ -44,7 +44,6 @@ pub(super) fn load(name: &str, text: &str, rules: &RuleSet) -> Piece {
         let d = Diagnostic::error("E0216", format!("unsupported format_version {}: this engine reads version 1", parsed.doc.format_version), parsed.locator.at("format_version"));
         return whole(d);
     }
-    let sha = sha256_hex(text.as_bytes());
     let mut piece = Piece { contracts: Vec::new(), records: Vec::with_capacity(parsed.entries.len()) };
     for (i, (raw, (locator, error))) in parsed.doc.cpts.iter().zip(parsed.entries).enumerate() {
         let here = locator.at("");
@@ -55,7 +54,7 @@ pub(super) fn load(name: &str, text: &str, rules: &RuleSet) -> Piece {
                 let d = Diagnostic::error("E0102", "empty entry: expected a CPTS contract (a mapping)", here);
                 RecordState::Failed(vec![d])
             }
-            (Some(raw), None) => match Contract::from_raw(raw, &locator, rules, &sha) {
+            (Some(raw), None) => match Contract::from_raw(raw, &locator, rules, sha) {
                 Ok((c, _)) => {
                     piece.contracts.push(c);
                     RecordState::Loaded { contract: piece.contracts.len() - 1, contract_year: None }

@@ -111,10 +111,10 @@ struct Piece {
     records: Vec<Record>,
 }
 
-fn load_one(name: &str, text: &str, rules: &RuleSet) -> Piece {
+fn load_one(name: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece {
     match input_kind(name, text) {
-        InputKind::Csv => csv_in::load(name, text, rules),
-        InputKind::PortfolioFile => file::load(name, text, rules),
+        InputKind::Csv => csv_in::load(name, text, sha, rules),
+        InputKind::PortfolioFile => file::load(name, text, sha, rules),
         InputKind::Contract => {
             let origin = Origin { file: name.to_string(), line: None, entry: None };
             match Contract::from_text(name, text, rules) {
@@ -129,9 +129,17 @@ fn load_one(name: &str, text: &str, rules: &RuleSet) -> Piece {
 /// two records give the same CPTS id (error `E0705` on the later ones: their amounts would be
 /// counted twice).
 pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
-    let pieces: Vec<Piece> = inputs.par_iter().map(|(name, text)| load_one(name, text, rules)).collect();
-    let mut p = Portfolio { inputs: inputs.iter().map(|(n, t)| (n.clone(), sha256_hex(t.as_bytes()))).collect(), ..Portfolio::default() };
-    for piece in pieces {
+    let pieces: Vec<(String, Piece)> = inputs
+        .par_iter()
+        .map(|(name, text)| {
+            let sha = sha256_hex(text.as_bytes());
+            let piece = load_one(name, text, &sha, rules);
+            (sha, piece)
+        })
+        .collect();
+    let mut p = Portfolio::default();
+    for ((name, _), (sha, piece)) in inputs.iter().zip(pieces) {
+        p.inputs.push((name.clone(), sha));
         let offset = p.contracts.len();
         p.contracts.extend(piece.contracts);
         for mut r in piece.records {

@@ -39,6 +39,9 @@ pub struct DiffRow {
     pub base: Totals,
     pub variant: Totals,
     pub delta: Decimal,
+    /// Paid at signature or as advances, under each rule set (cash flow: the advance rate).
+    pub base_advances: Decimal,
+    pub variant_advances: Decimal,
 }
 
 /// Base, variant and delta of a group.
@@ -93,6 +96,8 @@ pub struct Diff {
     /// `fonctionnement`, then each mission of the base, then the missions the variant adds.
     pub by_mission: Vec<(String, String, Delta)>,
     pub total: Delta,
+    /// What is paid at signature or as advances (the advance rate changes it, not the total).
+    pub advances: Delta,
     /// Indices into `rows` of the CPTS-years whose tier differs.
     pub tier_changes: Vec<usize>,
     pub attribution: Attribution,
@@ -126,6 +131,8 @@ pub fn diff(base: &RuleSet, variants: &[Variant], variant_rules: &RuleSet, p: &P
                         base: x.totals,
                         variant: y.totals,
                         delta: sub(y.totals.total, x.totals.total)?,
+                        base_advances: x.advances,
+                        variant_advances: y.advances,
                     });
                 }
             }
@@ -136,14 +143,16 @@ pub fn diff(base: &RuleSet, variants: &[Variant], variant_rules: &RuleSet, p: &P
     }
     let mut by_tier = vec![Delta::default(); base.tiers.len()];
     let mut total = Delta::default();
+    let mut advances = Delta::default();
     for r in &rows {
         by_tier[r.base_tier].add(r.base.total, r.variant.total)?;
         total.add(r.base.total, r.variant.total)?;
+        advances.add(r.base_advances, r.variant_advances)?;
     }
     let by_mission = missions(base, variant_rules, &base_run, &variant_run, &compared)?;
     let tier_changes = rows.iter().enumerate().filter(|(_, r)| r.base_tier != r.variant_tier).map(|(i, _)| i).collect();
     let attribution = attribute(base, variants, p, selection, &compared, total, progress)?;
-    Ok(Diff { base: base_run, variant: variant_run, rows, by_tier, by_mission, total, tier_changes, attribution, failures })
+    Ok(Diff { base: base_run, variant: variant_run, rows, by_tier, by_mission, total, advances, tier_changes, attribution, failures })
 }
 
 /// Fonctionnement, then per mission id (base missions, then those the variant adds).

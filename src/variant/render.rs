@@ -77,6 +77,7 @@ pub fn diff_text(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, 
     let _ = writeln!(o);
     delta_header(&mut o, "");
     delta_line(&mut o, "TOTAL", &d.total);
+    delta_line(&mut o, "  dont versé d'avance", &d.advances);
     let _ = writeln!(o);
     let _ = writeln!(o, "CPTS qui changent de taille : {}", d.tier_changes.len());
     for &i in &d.tier_changes {
@@ -155,6 +156,7 @@ pub fn diff_csv(base: &RuleSet, p: &Portfolio, d: &Diff, opts: CsvOptions) -> St
         sums(&mut w, "mission", id, s);
     }
     sums(&mut w, "total", "", &d.total);
+    sums(&mut w, "advances", "", &d.advances);
     for (i, e) in d.attribution.effects.iter().enumerate() {
         w.field("change");
         w.count(i + 1);
@@ -294,6 +296,7 @@ struct DiffDoc {
     by_tier: Vec<DeltaDoc>,
     by_mission: Vec<DeltaDoc>,
     total: DeltaDoc,
+    advances: DeltaDoc,
     tier_changes: Vec<TierChangeDoc>,
     attribution: AttributionDoc,
     failures: Vec<FailureDoc>,
@@ -321,6 +324,7 @@ pub fn diff_json(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, 
         by_tier: base.tiers.iter().zip(&d.by_tier).map(|(t, x)| delta_doc(Some(t.id.clone()), x)).collect(),
         by_mission: d.by_mission.iter().map(|(id, _, x)| delta_doc(Some(id.clone()), x)).collect(),
         total: delta_doc(None, &d.total),
+        advances: delta_doc(None, &d.advances),
         tier_changes: d
             .tier_changes
             .iter()

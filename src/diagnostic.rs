@@ -129,7 +129,7 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
 }
 
 /// Width of the token a caret should underline: up to the end of a scalar (a `:`, `,`, `}` or
-/// a comment), at least one character.
+/// a comment) or of a CSV cell (`;`, tab), at least one character.
 fn token_width(rest: &str) -> usize {
     let mut n = 0;
     let mut quoted = None;
@@ -141,7 +141,7 @@ fn token_width(rest: &str) -> usize {
             }
             Some(_) => {}
             None if n == 0 && (c == '"' || c == '\'') => quoted = Some(c),
-            None if matches!(c, ':' | ',' | '}' | ']' | '#') => break,
+            None if matches!(c, ':' | ',' | '}' | ']' | '#' | ';' | '\t') => break,
             None => {}
         }
         n += 1;

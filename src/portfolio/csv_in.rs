@@ -196,7 +196,7 @@ fn header(file: &str, row: &CsvRow, rules: &RuleSet) -> Result<Columns, Vec<Diag
     let n = rules.missions.len();
     let mut cols = Columns { start: vec![None; n], deployed: vec![None; n], ..Columns::default() };
     let mut errors = Vec::new();
-    let at = |cell: &Cell, name: &str| Location { file: file.to_string(), path: Some(format!("column `{name}`")), line: Some(row.line), column: Some(cell.col) };
+    let at = |cell: &Cell, name: &str| Location { file: file.to_string(), path: Some(name.to_string()), line: Some(row.line), column: Some(cell.col) };
     let mission_ids: Vec<&str> = rules.missions.iter().map(|m| m.id.as_str()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, cell) in row.cells.iter().enumerate() {
@@ -378,7 +378,7 @@ impl Ctx<'_> {
 
     fn loc(&self, row: &CsvRow, col: usize) -> Location {
         let (line, column) = self.pos(row, Some(col));
-        Location { file: self.file.to_string(), path: Some(format!("column `{}`", self.cols.names[col])), line: Some(line), column: Some(column) }
+        Location { file: self.file.to_string(), path: Some(self.cols.names[col].clone()), line: Some(line), column: Some(column) }
     }
 
     /// Columns that describe the contract, not the year: every row of a CPTS repeats them or
@@ -523,7 +523,7 @@ impl Ctx<'_> {
         let Some(row) = rows.iter().find(|r| r.line == line) else { return };
         if let Some(i) = row.cells.iter().position(|c| c.col == col) {
             if let Some(name) = self.cols.names.get(i) {
-                d.location.path = Some(format!("column `{name}`"));
+                d.location.path = Some(name.clone());
             }
         }
     }
@@ -648,7 +648,7 @@ pub(super) fn load(file: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece 
     for (r, row) in data.iter().enumerate() {
         let id = cell(row, id_col);
         if id.is_empty() {
-            let loc = Location { file: file.to_string(), path: Some("column `id`".into()), line: Some(row.line), column: Some(ctx.pos(row, id_col).1) };
+            let loc = Location { file: file.to_string(), path: Some("id".into()), line: Some(row.line), column: Some(ctx.pos(row, id_col).1) };
             states[r] = Some(RecordState::Failed(vec![Diagnostic::error("E0104", "missing CPTS id", loc)]));
             continue;
         }

@@ -187,22 +187,13 @@ impl Variant {
             let op = op(c, &p, &work, &loc, &mut errors);
             let (Some(from), Some(target), Some(op)) = (from, target, op) else { continue };
             if let Err(m) = check_op(&target, &op) {
-                errors.push(Diagnostic::error("E0602", m, loc.at(&p)));
+                errors.push(Diagnostic::error("E0602", m, loc.key(&format!("{p}.{}", op_key(&op)))));
                 continue;
             }
             let change = Change { path: c.path.trim().to_string(), from, op, note: c.note.clone(), source: source.clone(), origin: format!("{file} {p}") };
             match apply_change(&mut work, &change) {
                 Ok(()) => changes.push(change),
-                Err(e) => {
-                    let at = match change.op {
-                        Op::Set(_) => "set",
-                        Op::Add(_) => "add",
-                        Op::Scale(_) => "scale",
-                        Op::Remove => "remove",
-                        Op::NewMission(_) => "new_mission",
-                    };
-                    errors.push(Diagnostic::error(e.code, e.message, loc.at(&format!("{p}.{at}"))));
-                }
+                Err(e) => errors.push(Diagnostic::error(e.code, e.message, loc.at(&format!("{p}.{}", op_key(&change.op))))),
             }
         }
         if !errors.is_empty() {
@@ -212,12 +203,24 @@ impl Variant {
     }
 }
 
+/// The key an operation is written under.
+fn op_key(op: &Op) -> &'static str {
+    match op {
+        Op::Set(_) => "set",
+        Op::Add(_) => "add",
+        Op::Scale(_) => "scale",
+        Op::Remove => "remove",
+        Op::NewMission(_) => "new_mission",
+    }
+}
+
 /// Reads the one operation of a raw change (its value parsed; the kind checked later).
 fn op(c: &RawChange, p: &str, rules: &RuleSet, loc: &crate::yaml::Locator, errors: &mut Vec<Diagnostic>) -> Option<Op> {
     let given: Vec<&str> = [("set", c.set.is_some()), ("add", c.add.is_some()), ("scale", c.scale.is_some()), ("remove", c.remove.is_some()), ("new_mission", c.new_mission.is_some())].iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect();
     if given.len() != 1 {
         let msg = if given.is_empty() { "a change needs one operation".to_string() } else { format!("a change takes one operation, not {}", given.join(" and ")) };
-        errors.push(Diagnostic::error("E0602", msg, loc.at(p)).with_help("one of: set, add, scale (amounts, rates, tier bounds), remove: true, new_mission: {...}"));
+        let at = given.get(1).map_or_else(|| loc.at(p), |k| loc.key(&format!("{p}.{k}")));
+        errors.push(Diagnostic::error("E0602", msg, at).with_help("one of: set, add, scale (amounts, rates, tier bounds), remove: true, new_mission: {...}"));
         return None;
     }
     let mut number = |key: &str, text: &str| match parse_decimal(text) {

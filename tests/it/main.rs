@@ -5,4 +5,5 @@ mod budget;
 mod choices;
 mod cli;
 mod fixtures;
+mod portfolio;
 mod properties;

@@ -1,0 +1,313 @@
+//! Portfolios and variants: golden runs of the real binary (`fixtures/portfolio/cases/<case>/`:
+//! `args`, `expected.stdout`, `expected.stderr`, `expected.code`), CLI checks, the shipped
+//! synthetic sample, and properties over synthetic portfolios (totals are the sum of rows; an
+//! empty overlay costs nothing; attribution parts add up to the total delta; 1 and N threads
+//! give the same bytes).
+
+#[path = "../../examples/gen_portfolio/synth.rs"]
+mod synth;
+
+use crate::fixtures::{expect, root, run};
+use cpts_funding::portfolio::{self, aggregate, csv_out, json_out, CsvOptions, Portfolio, Selection};
+use cpts_funding::rules::RuleSet;
+use cpts_funding::variant::{self, diff, sweep, Variant};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use std::sync::OnceLock;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::embedded().expect("embedded rules are valid").0)
+}
+
+fn synthetic(seed: u64, cpts: usize, all_years: bool) -> Portfolio {
+    let opts = synth::Options { cpts, seed, as_of: if all_years { None } else { synth::Options::default().as_of } };
+    let text = synth::csv(&synth::generate(rules(), &opts));
+    portfolio::load(&[("synthetic.csv".to_string(), text)], rules())
+}
+
+#[test]
+fn golden_portfolio_cases() {
+    let mut failures = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("fixtures/portfolio/cases")).expect("cases").map(|e| e.expect("entry").path()).collect();
+    dirs.sort();
+    assert!(dirs.len() >= 10, "golden cases missing");
+    for dir in dirs {
+        let case = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let args = std::fs::read_to_string(dir.join("args")).expect("args");
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let (code, out, err) = run(&args);
+        if err.contains("panicked") {
+            failures.push(format!("{case}: the binary panicked\n{err}"));
+        }
+        expect(&case, &dir.join("expected.stdout"), &out, &mut failures);
+        expect(&case, &dir.join("expected.stderr"), &err, &mut failures);
+        expect(&case, &dir.join("expected.code"), &format!("{code}\n"), &mut failures);
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn bad_rows_do_not_stop_the_good_ones_and_errors_name_the_rows() {
+    let (code, out, err) = run(&["compute", "fixtures/portfolio/bad-rows.csv", "--year", "2025", "--format", "csv", "--no-sums"]);
+    assert_eq!(code, 1);
+    assert!(out.lines().any(|l| l.starts_with("cpts,,cpts-bon,")), "{out}");
+    for row in [3, 4, 5, 7, 8, 9, 10] {
+        assert!(err.contains(&format!("fixtures/portfolio/bad-rows.csv:{row}:")), "row {row} not named:\n{err}");
+    }
+    assert!(err.contains("summary: 9 read = 1 evaluated + 7 failed + 1 with no contract year starting in 2025"), "{err}");
+}
+
+#[test]
+fn strict_stops_at_the_first_bad_record_and_writes_nothing() {
+    let (code, out, err) = run(&["compute", "fixtures/portfolio/bad-rows.csv", "--year", "2025", "--format", "csv", "--strict"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
+    assert!(err.contains("bad-rows.csv:3:16: error[E0102]"), "{err}");
+}
+
+#[test]
+fn no_progress_bar_on_a_pipe() {
+    let (code, _, err) = run(&["compute", "fixtures/portfolio/sample-800-synthetic.csv", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "terminal control characters on a pipe: {err:?}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("summary: "), "{err}");
+}
+
+#[test]
+fn thread_count_does_not_change_the_bytes() {
+    for args in [
+        vec!["compute", "fixtures/portfolio/sample-800-synthetic.csv", "--format", "json"],
+        vec!["diff", "--variant", "rules/variants/negotiation-2025.yaml", "fixtures/portfolio/sample-800-synthetic.csv", "--year", "2025", "--format", "csv"],
+        vec!["sweep", "--param", "payment.advance_rate", "--from", "0.5", "--to", "1", "--step", "0.05", "fixtures/portfolio/sample-800-synthetic.csv"],
+    ] {
+        let outs: Vec<(i32, String)> = ["1", "2", "5"].iter().map(|j| {
+            let mut a = args.clone();
+            a.extend(["-j", j]);
+            let (code, out, _) = run(&a);
+            (code, out)
+        }).collect();
+        assert_eq!(outs[0].0, 0, "{args:?}");
+        assert!(outs.iter().all(|o| *o == outs[0]), "{args:?}: output differs with the thread count");
+    }
+}
+
+#[test]
+fn unreadable_input_exits_2_and_the_rest_comes_out() {
+    let (code, out, err) = run(&["compute", "fixtures/portfolio/example.csv", "no/such/file.csv", "--year", "2025", "--format", "csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such/file.csv: error[E0001]"), "{err}");
+    assert!(out.contains("cpts,,cpts-val-exemple,"), "{out}");
+}
+
+#[test]
+fn pages_and_csv_where_they_do_not_belong_are_usage_errors() {
+    assert_eq!(run(&["compute", "fixtures/portfolio/example.csv", "--format", "html"]).0, 2);
+    assert_eq!(run(&["budget", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--format", "csv"]).0, 2);
+    assert_eq!(run(&["compute", "fixtures/portfolio/example.csv", "--format", "csv", "--decimal-comma"]).0, 2);
+    assert_eq!(run(&["diff", "fixtures/portfolio/example.csv"]).0, 2);
+    let (code, _, err) = run(&["sweep", "--param", "missions.parcour.fixed.t2", "--from", "1", "--to", "2", "--step", "1", "fixtures/portfolio/example.csv"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("error[E0601]") && err.contains("did you mean `parcours`"), "{err}");
+}
+
+#[test]
+fn sweep_draws_an_svg_chart() {
+    let dir = root().join("target/tmp/portfolio");
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let svg = dir.join("sweep.svg");
+    let _ = std::fs::remove_file(&svg);
+    let svg_arg = svg.display().to_string();
+    let (code, out, err) = run(&["sweep", "--param", "missions.*.variable", "--from", "0", "--to", "60000", "--step", "5000", "fixtures/portfolio/example.csv", "--year", "2025", "--svg", &svg_arg]);
+    // `missions.*.variable` set to one amount for every tier: a valid (if odd) sweep.
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 14, "{out}");
+    let chart = std::fs::read_to_string(&svg).expect("svg written");
+    assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{chart}");
+    assert!(chart.contains("<polyline") && chart.matches("<circle").count() == 13, "{chart}");
+    assert!(!chart.contains("<script") && !chart.contains("href"), "the chart must be self-contained");
+}
+
+/// The sample portfolio is synthetic, ships with its generator, and the generator gives it back.
+#[test]
+fn the_sample_portfolio_is_what_its_generator_writes() {
+    let shipped = std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv")).expect("sample");
+    let cpts = synth::generate(rules(), &synth::Options::default());
+    assert_eq!(cpts.len(), 800);
+    assert!(synth::csv(&cpts) == shipped, "fixtures/portfolio/sample-800-synthetic.csv differs from `cargo run --example gen_portfolio`: regenerate it");
+    assert!(cpts.iter().all(|c| c.name.starts_with("CPTS fictive")));
+    let pops: Vec<u64> = cpts.iter().map(|c| c.population).collect();
+    assert!(pops.iter().min().copied().unwrap_or(0) >= 12_000 && pops.iter().max().copied().unwrap_or(0) <= 300_000);
+    let years: std::collections::BTreeSet<i32> = cpts.iter().map(|c| chrono::Datelike::year(&c.signature)).collect();
+    assert_eq!(years.into_iter().collect::<Vec<_>>(), (2019..=2025).collect::<Vec<_>>());
+    let p = portfolio::load(&[("sample.csv".into(), shipped)], rules());
+    let run = portfolio::evaluate(rules(), &p, Selection::All, &|| {});
+    assert_eq!(run.summary.failed, 0, "{:?}", run.failures().next());
+    assert_eq!(p.contracts.len(), 800);
+}
+
+/// The CSV and the YAML portfolio file of the same CPTS give the same rows.
+#[test]
+fn csv_and_yaml_portfolios_agree() {
+    let cpts = synth::generate(rules(), &synth::Options { cpts: 60, seed: 11, as_of: None });
+    let a = portfolio::load(&[("p.csv".into(), synth::csv(&cpts))], rules());
+    let b = portfolio::load(&[("p.yaml".into(), synth::yaml(&cpts, "test"))], rules());
+    let ra = portfolio::evaluate(rules(), &a, Selection::All, &|| {});
+    let rb = portfolio::evaluate(rules(), &b, Selection::All, &|| {});
+    assert_eq!(rb.summary.failed, 0, "{:?}", rb.failures().next());
+    let key = |p: &Portfolio, r: &portfolio::Row| (p.contracts[r.contract].id.clone(), r.contract_year, r.totals, r.advances, r.missions.clone());
+    let x: Vec<_> = ra.rows().map(|r| key(&a, r)).collect();
+    let y: Vec<_> = rb.rows().map(|r| key(&b, r)).collect();
+    assert_eq!(x, y);
+}
+
+/// The fields of a CSV line (quotes honoured; no line breaks inside quotes in these tests).
+fn fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            _ => out.last_mut().expect("one field").push(c),
+        }
+    }
+    out
+}
+
+fn sum_rows<'a>(rows: impl Iterator<Item = &'a portfolio::Row>) -> (usize, [Decimal; 6]) {
+    let mut n = 0;
+    let mut s = [Decimal::ZERO; 6];
+    for r in rows {
+        n += 1;
+        for (slot, v) in s.iter_mut().zip([r.totals.fonctionnement, r.totals.fixed, r.totals.variable, r.totals.crisis, r.totals.total, r.advances]) {
+            *slot += v;
+        }
+    }
+    (n, s)
+}
+
+/// A variant as text, from generated changes (some combinations are rejected by validation:
+/// the property then skips them).
+fn variant_text(changes: &[(u8, u32, u32)]) -> String {
+    let mut y = String::from("format_version: 1\nid: prop\ntitle: prop\nrationale: prop\nchanges:\n");
+    let tiers = ["t1", "t2", "t3", "t4"];
+    for (kind, a, b) in changes {
+        let from = format!("20{}-{:02}-01", 20 + a % 7, 1 + b % 12);
+        let t = tiers[(*b % 4) as usize];
+        let body = match kind % 8 {
+            0 => format!("path: fonctionnement.{t}\n    set: \"{}\"", 40_000 + a % 60_000),
+            1 => format!("path: missions.parcours.fixed.{t}\n    add: \"{}\"", a % 20_000),
+            2 => format!("path: tiers.t2.min_population\n    set: \"{}\"", 30_000 + a % 49_000),
+            3 => format!("path: missions.*.variable\n    scale: \"{}.{:02}\"", a % 2, b % 100),
+            4 => format!("path: payment.advance_rate\n    set: \"0.{:02}\"", a % 100),
+            5 => "path: missions.accompagnement\n    remove: true".to_string(),
+            6 => format!("path: missions.nouvelle_{a}\n    new_mission: {{label: n, kind: optional, reference: r, fixed: {{t1: \"{}\", t2: \"{}\", t3: \"1000\", t4: \"2000\"}}}}", a % 9_000, b % 9_000),
+            _ => format!("path: tiers.t4.min_population\n    set: \"{}\"", 80_001 + a % 200_000),
+        };
+        y += &format!("  - from: {from}\n    {body}\n");
+    }
+    y
+}
+
+fn with_threads<T: Send>(n: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool").install(f)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn totals_equal_the_sum_of_rows(seed in any::<u64>(), n in 1usize..40, year in 2019i32..2028) {
+        let p = synthetic(seed, n, true);
+        let sel = if year == 2027 { Selection::All } else { Selection::Year(year) };
+        let run = portfolio::evaluate(rules(), &p, sel, &|| {});
+        prop_assert_eq!(run.summary.failed, 0);
+        prop_assert_eq!(run.summary.read, run.summary.evaluated + run.summary.failed + run.summary.not_selected);
+        let a = aggregate(rules(), &p, run.rows()).expect("sums");
+        let (count, s) = sum_rows(run.rows());
+        let t = &a.total;
+        prop_assert_eq!(count, t.cpts_years);
+        prop_assert_eq!(s, [t.totals.fonctionnement, t.totals.fixed, t.totals.variable, t.totals.crisis, t.totals.total, t.advances]);
+        for groups in [a.by_tier.iter().collect::<Vec<_>>(), a.by_region.iter().map(|(_, s)| s).collect(), a.by_department.iter().map(|(_, s)| s).collect()] {
+            let total: Decimal = groups.iter().map(|g| g.totals.total).sum();
+            prop_assert_eq!(total, t.totals.total);
+            prop_assert_eq!(groups.iter().map(|g| g.cpts_years).sum::<usize>(), count);
+        }
+        let missions: Decimal = t.missions.iter().map(|m| m.total).sum();
+        prop_assert_eq!(t.totals.fonctionnement + missions, t.totals.total);
+        // The CSV's total line is the sum of its rows, to the cent.
+        let csv = csv_out::portfolio(rules(), &p, &run, Some(&a), CsvOptions::default());
+        let col = 17; // `total`
+        let cell = |l: &str| fields(l).get(col).map(|c| c.parse::<Decimal>().expect("amount"));
+        let rows_total: Decimal = csv.lines().filter(|l| l.starts_with("cpts,")).filter_map(cell).sum();
+        let total_line = csv.lines().find(|l| l.starts_with("total,")).and_then(cell);
+        prop_assert_eq!(Some(rows_total), total_line);
+    }
+
+    #[test]
+    fn an_empty_overlay_costs_nothing(seed in any::<u64>(), n in 1usize..30) {
+        let p = synthetic(seed, n, false);
+        let empty = Variant { id: "empty".into(), title: "empty".into(), rationale: String::new(), file: "empty.yaml".into(), sha256: String::new(), changes: Vec::new() };
+        let vr = variant::apply_all(rules(), std::slice::from_ref(&empty)).expect("applies");
+        let d = diff::diff(rules(), &[empty], &vr, &p, Selection::All, &|| {}).expect("diff");
+        prop_assert!(d.rows.iter().all(|r| r.delta.is_zero() && r.base == r.variant && r.base_tier == r.variant_tier));
+        prop_assert!(d.total.delta.is_zero() && d.attribution.total.is_zero() && d.attribution.effects.is_empty());
+        // Changes that change nothing cost nothing either.
+        let identity = "format_version: 1\nid: same\ntitle: same\nrationale: same\nchanges:\n  - {path: missions.*.variable, from: 2020-01-01, scale: \"1\"}\n  - {path: fonctionnement, from: 2021-06-01, add: \"0\"}\n  - {path: tiers.t2.min_population, from: 2019-09-01, set: \"40000\"}\n";
+        let v = Variant::from_text("same.yaml", identity, rules()).expect("valid");
+        let vr = variant::apply_all(rules(), std::slice::from_ref(&v)).expect("applies");
+        let d = diff::diff(rules(), &[v], &vr, &p, Selection::All, &|| {}).expect("diff");
+        prop_assert!(d.total.delta.is_zero());
+        prop_assert!(d.attribution.effects.iter().all(|e| e.sequential.is_zero() && e.alone == Some(Decimal::ZERO)));
+    }
+
+    #[test]
+    fn attribution_parts_add_up_to_the_total_delta(seed in any::<u64>(), n in 1usize..25, changes in proptest::collection::vec((any::<u8>(), any::<u32>(), any::<u32>()), 1..5)) {
+        let text = variant_text(&changes);
+        let v = match Variant::from_text("prop.yaml", &text, rules()) {
+            Ok(v) => v,
+            Err(_) => return Ok(()), // an invalid combination (e.g. a tier left empty)
+        };
+        let p = synthetic(seed, n, false);
+        let vr = variant::apply_all(rules(), std::slice::from_ref(&v)).expect("applies");
+        let d = diff::diff(rules(), &[v], &vr, &p, Selection::All, &|| {}).expect("diff");
+        let rows: Decimal = d.rows.iter().map(|r| r.delta).sum();
+        prop_assert_eq!(rows, d.total.delta);
+        prop_assert_eq!(d.attribution.total, d.total.delta);
+        let sequential: Decimal = d.attribution.effects.iter().map(|e| e.sequential).sum();
+        prop_assert_eq!(sequential, d.total.delta);
+        let alone: Decimal = d.attribution.effects.iter().filter_map(|e| e.alone).sum();
+        prop_assert_eq!(alone + d.attribution.interaction, d.total.delta);
+        let by_tier: Decimal = d.by_tier.iter().map(|t| t.delta).sum();
+        let by_mission: Decimal = d.by_mission.iter().map(|m| m.2.delta).sum();
+        prop_assert_eq!(by_tier, d.total.delta);
+        prop_assert_eq!(by_mission, d.total.delta);
+    }
+
+    #[test]
+    fn one_or_many_threads_give_the_same_bytes(seed in any::<u64>(), n in 1usize..60) {
+        let cpts = synth::generate(rules(), &synth::Options { cpts: n, seed, as_of: None });
+        let inputs = vec![("p.csv".to_string(), synth::csv(&cpts)), ("p.yaml".to_string(), synth::yaml(&cpts[..n / 2], "half"))];
+        let v = Variant::from_text("rules/variants/negotiation-2025.yaml", include_str!("../../rules/variants/negotiation-2025.yaml"), rules()).expect("valid");
+        let spec = sweep::SweepSpec { path: "fonctionnement.t2".into(), from: cpts_funding::calendar::parse_date("2022-01-01").expect("date"), start: Decimal::from(50_000), end: Decimal::from(70_000), step: Decimal::from(2_500) };
+        let outputs = |threads: usize| with_threads(threads, || {
+            let p = portfolio::load(&inputs, rules());
+            let run = portfolio::evaluate(rules(), &p, Selection::All, &|| {});
+            let a = aggregate(rules(), &p, run.rows()).expect("sums");
+            let vr = variant::apply_all(rules(), std::slice::from_ref(&v)).expect("applies");
+            let d = diff::diff(rules(), std::slice::from_ref(&v), &vr, &p, Selection::Year(2025), &|| {}).expect("diff");
+            let s = sweep::sweep(rules(), &[], &spec, &p, Selection::All, &|| {}).expect("sweep");
+            (
+                csv_out::portfolio(rules(), &p, &run, Some(&a), CsvOptions::excel_fr()),
+                json_out::portfolio(rules(), &p, &run, &a),
+                variant::render::diff_json(rules(), std::slice::from_ref(&v), &p, &d, Selection::Year(2025)),
+                variant::render::sweep_csv(rules(), &s, CsvOptions::default()),
+            )
+        });
+        let one = outputs(1);
+        prop_assert!(one == outputs(4), "outputs differ between 1 and 4 threads");
+    }
+}

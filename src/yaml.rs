@@ -33,28 +33,6 @@ impl Locator {
         self.values.insert(path.into(), (line, column));
     }
 
-    /// Splits off the locators of the entries of the sequence at `list_key` (`cpts`): entry
-    /// `i`'s paths become relative to it and its diagnostics show `cpts[i].` before them.
-    pub(crate) fn split_entries(&self, list_key: &str, count: usize) -> Vec<Locator> {
-        let mut out: Vec<Locator> = (0..count).map(|i| Locator { file: self.file.clone(), prefix: format!("{list_key}[{i}]"), ..Locator::default() }).collect();
-        let head = format!("{list_key}[");
-        for (table, into_keys) in [(&self.values, false), (&self.keys, true)] {
-            for (path, pos) in table {
-                let Some(rest) = path.strip_prefix(&head) else { continue };
-                let Some(close) = rest.find(']') else { continue };
-                let Ok(i) = rest[..close].parse::<usize>() else { continue };
-                let Some(entry) = out.get_mut(i) else { continue };
-                let sub = rest[close + 1..].strip_prefix('.').unwrap_or(&rest[close + 1..]).to_string();
-                if into_keys {
-                    entry.keys.insert(sub, *pos);
-                } else {
-                    entry.values.insert(sub, *pos);
-                }
-            }
-        }
-        out
-    }
-
     /// A location for the value at `path`, falling back to the closest known ancestor.
     pub fn at(&self, path: &str) -> Location {
         self.find(path, &self.values)
@@ -101,6 +79,8 @@ struct Builder {
     stack: Vec<(String, Frame)>,
     loc: Locator,
     done: bool,
+    /// Added to every line: the document is a part of a longer file starting after that many lines.
+    line_offset: usize,
 }
 
 impl Builder {
@@ -130,7 +110,7 @@ impl MarkedEventReceiver for Builder {
         if self.done {
             return;
         }
-        let pos = (mark.line(), mark.col() + 1);
+        let pos = (mark.line() + self.line_offset, mark.col() + 1);
         match ev {
             Event::Scalar(text, ..) => match self.child_path() {
                 None => {
@@ -175,14 +155,19 @@ impl MarkedEventReceiver for Builder {
 
 /// Reads the document's structure; a YAML syntax error becomes an `E0101` diagnostic.
 fn locate(file: &str, text: &str) -> Result<Locator, Diagnostic> {
-    let mut b = Builder { stack: Vec::new(), loc: Locator { file: file.to_string(), ..Locator::default() }, done: false };
+    locate_part(file, text, 0)
+}
+
+/// [`locate`] for a part of a file that starts after `line_offset` lines.
+fn locate_part(file: &str, text: &str, line_offset: usize) -> Result<Locator, Diagnostic> {
+    let mut b = Builder { stack: Vec::new(), loc: Locator { file: file.to_string(), ..Locator::default() }, done: false, line_offset };
     let mut parser = Parser::new_from_str(text);
     parser.load(&mut b, false).map_err(|e| {
         let m = e.marker();
         Diagnostic::error(
             "E0101",
             format!("YAML syntax error: {}", e.info()),
-            Location { file: file.to_string(), path: None, line: Some(m.line()), column: Some(m.col() + 1) },
+            Location { file: file.to_string(), path: None, line: Some(m.line() + line_offset), column: Some(m.col() + 1) },
         )
     })?;
     Ok(b.loc)
@@ -243,75 +228,194 @@ pub fn first_root_key_is(text: &str, key: &str, skip: &[&str]) -> bool {
     }
 }
 
-/// A document parsed entry by entry (see [`parse_entries`]).
-#[derive(Debug)]
-pub struct Entries<D> {
-    pub doc: D,
-    /// The whole document's locator.
-    pub locator: Locator,
-    /// Per entry of the list, in order: its locator (paths relative to the entry, diagnostics
-    /// showing `cpts[i].` before them) and the diagnostic that made it unreadable, if any.
-    pub entries: Vec<(Locator, Option<Diagnostic>)>,
+/// Parses `text` without building its [`Locator`] (the costlier half of a parse): `None` on any
+/// problem, which [`parse`] then reports with its location. For batches, where most files are
+/// valid and positions are only needed to point at an error.
+pub fn parse_fast<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_yaml::from_str(text).ok()
 }
 
-/// Parses a document whose `list_key` holds a sequence of entries (a portfolio's `cpts`) so that
-/// one bad entry does not lose the others: an entry that does not map onto its type gets its
-/// located diagnostic and is read as `null` (declare the entries `Option<T>`), and the document
-/// is parsed again. Positions are kept (the entry is blanked in place), so every diagnostic
-/// points into the original text. A syntax error, or an error outside the entries, is the
-/// document's.
-pub fn parse_entries<D: DeserializeOwned>(file: &str, text: &str, list_key: &str) -> Result<Entries<D>, Diagnostic> {
-    let locator = locate(file, text)?;
-    if text.trim().is_empty() || locator.values.is_empty() {
+/// An empty locator for `file` (paths known, positions not): a first validation of a document
+/// parsed with [`parse_fast`]; an invalid document is validated again with its real locator.
+pub fn unlocated(file: &str) -> Locator {
+    Locator::new(file)
+}
+
+/// A document parsed entry by entry (see [`parse_entries`]).
+#[derive(Debug)]
+pub struct Entries<D, T> {
+    /// The document without its entries (their list blanked), and its locator.
+    pub doc: D,
+    pub locator: Locator,
+    /// Each entry of the list, in order.
+    pub entries: Vec<Entry<T>>,
+}
+
+/// One entry of a list parsed by [`parse_entries`].
+#[derive(Debug)]
+pub struct Entry<T> {
+    /// The line the entry starts on.
+    pub line: usize,
+    /// The entry, or the located diagnostic that made it unreadable.
+    pub value: Result<T, Diagnostic>,
+    file: String,
+    part: String,
+    line_offset: usize,
+    prefix: String,
+}
+
+impl<T> Entry<T> {
+    /// Where each path of the entry is written, its paths shown after `cpts[i]`. Built on
+    /// demand: only an entry that fails validation needs it.
+    pub fn locator(&self) -> Locator {
+        let mut l = locate_part(&self.file, &self.part, self.line_offset).unwrap_or_else(|_| Locator::new(&self.file));
+        l.prefix = self.prefix.clone();
+        l
+    }
+
+    /// The entry's locator without positions, for a first validation.
+    pub fn unlocated(&self) -> Locator {
+        Locator { file: self.file.clone(), prefix: self.prefix.clone(), ..Locator::default() }
+    }
+}
+
+/// Parses a document whose root key `list_key` holds a list of entries (a portfolio's `cpts`)
+/// so that one bad entry does not lose the others, and fast on long lists: one pass over the
+/// events finds each entry's extent (a syntax error anywhere is the document's), then each entry
+/// is parsed on its own, in parallel, as a document cut out of the file with its lines and
+/// columns kept (the text before it on its first line is blanked), so every diagnostic points
+/// into the original text. `D` reads the rest of the document: declare its list field as
+/// `serde::de::IgnoredAny` (the list is blanked).
+pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(file: &str, text: &str, list_key: &str) -> Result<Entries<D, T>, Diagnostic> {
+    use rayon::prelude::*;
+    if text.trim().is_empty() {
         return Err(Diagnostic::error("E0101", "the file is empty: expected a YAML mapping", Location::file(file)));
     }
-    let count = (0..).take_while(|i| locator.values.contains_key(&format!("{list_key}[{i}]"))).count();
-    let mut errors: Vec<Option<Diagnostic>> = vec![None; count];
-    let mut work = std::borrow::Cow::Borrowed(text);
-    let mut spans: Option<Vec<(usize, usize)>> = None;
-    loop {
-        match serde_yaml::from_str::<D>(&work) {
-            Ok(doc) => {
-                let entries = locator.split_entries(list_key, count).into_iter().zip(errors).collect();
-                return Ok(Entries { doc, locator, entries });
+    let (list, spans) = entry_spans(file, text, list_key)?;
+    // The document without the list: its chars blanked, lines kept.
+    let head = match list {
+        Some((a, b)) => {
+            let mut h = String::with_capacity(text.len());
+            h.push_str(&text[..a]);
+            // The list's line breaks, then spaces for what is left of its last line: every
+            // position after it stays where it was.
+            let span = &text[a..b];
+            h.extend(std::iter::repeat_n('\n', span.matches('\n').count()));
+            let tail = span.rfind('\n').map_or(span, |n| &span[n + 1..]);
+            h.extend(std::iter::repeat_n(' ', tail.chars().count()));
+            h.push_str(&text[b..]);
+            h
+        }
+        None => text.to_string(),
+    };
+    let (doc, locator) = parse::<D>(file, &head)?;
+    let entries = spans
+        .par_iter()
+        .enumerate()
+        .map(|(i, &(a, b, line))| {
+            let line_start = text[..a].rfind('\n').map_or(0, |n| n + 1);
+            let line_offset = line.saturating_sub(1);
+            let mut part = String::with_capacity(b - line_start);
+            part.extend(text[line_start..a].chars().map(|c| if c == '\t' { '\t' } else { ' ' }));
+            part.push_str(&text[a..b]);
+            let prefix = format!("{list_key}[{i}]");
+            let value = parse_part::<T>(file, &part, line_offset, &prefix);
+            Entry { line, value, file: file.to_string(), part, line_offset, prefix }
+        })
+        .collect();
+    Ok(Entries { doc, locator, entries })
+}
+
+/// Parses a part of a file (after `line_offset` lines) as a document of its own; its paths are
+/// shown after `prefix`.
+fn parse_part<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize, prefix: &str) -> Result<T, Diagnostic> {
+    let show = |path: Option<String>| match path {
+        Some(p) if !p.is_empty() => Some(if p.starts_with('[') { format!("{prefix}{p}") } else { format!("{prefix}.{p}") }),
+        _ => Some(prefix.to_string()),
+    };
+    match serde_yaml::from_str::<T>(text) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let mut locator = locate_part(file, text, line_offset).map_err(|mut d| {
+                d.location.path = show(None);
+                d
+            })?;
+            locator.prefix = prefix.to_string();
+            let mut d = convert_error_at(file, &e, &locator, line_offset);
+            if d.location.line.is_none() {
+                let here = locator.at("");
+                d.location.line = here.line;
+                d.location.column = here.column;
             }
-            Err(e) => {
-                let d = convert_error(file, &e, &locator);
-                let index = d.location.path.as_deref().and_then(|p| entry_index(p, list_key)).filter(|i| *i < count && errors[*i].is_none());
-                let Some(i) = index else { return Err(d) };
-                let spans = spans.get_or_insert_with(|| entry_spans(text, list_key));
-                let Some(&(from, to)) = spans.get(i) else { return Err(d) };
-                work = std::borrow::Cow::Owned(blank(&work, from, to));
-                errors[i] = Some(d);
-            }
+            d.location.path = match d.location.path.take() {
+                Some(p) if p.starts_with(prefix) => Some(p),
+                other => show(other),
+            };
+            Err(d)
         }
     }
 }
 
-/// `cpts[3].missions[0]` -> 3
-fn entry_index(path: &str, list_key: &str) -> Option<usize> {
-    let rest = path.strip_prefix(list_key)?.strip_prefix('[')?;
-    rest[..rest.find(']')?].parse().ok()
+/// Byte offsets of char indices (the parser's marks), read forward with small steps back.
+struct Bytes<'a> {
+    text: &'a str,
+    at: (usize, usize),
 }
 
-/// The extent of each entry of the sequence at root key `list_key`, as char indices
-/// `[start, end)`: a block mapping ends where the next token starts, a flow one after its `}`.
-fn entry_spans(text: &str, list_key: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<char> = text.chars().collect();
+impl Bytes<'_> {
+    fn of(&mut self, char_index: usize) -> usize {
+        if self.text.is_ascii() {
+            return char_index.min(self.text.len());
+        }
+        let (mut c, mut b) = self.at;
+        while c > char_index {
+            let prev = self.text[..b].chars().next_back().map_or(1, char::len_utf8);
+            b -= prev;
+            c -= 1;
+        }
+        for ch in self.text[b..].chars() {
+            if c == char_index {
+                break;
+            }
+            b += ch.len_utf8();
+            c += 1;
+        }
+        self.at = (c, b);
+        b
+    }
+}
+
+/// The extent of the list at root key `list_key` and of each of its entries, as byte ranges
+/// `[start, end)`: a block node ends where the next token starts, a flow one after its closing
+/// bracket. A syntax error is an `E0101` diagnostic.
+/// Each entry: its start and end, and the line it starts on.
+type Spans = (Option<(usize, usize)>, Vec<(usize, usize, usize)>);
+
+fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
     let mut spans = Vec::new();
+    let mut list: Option<(usize, usize)> = None;
     let mut depth = 0usize;
     let mut expect_key = false;
     let mut in_list = false;
-    // (start index, depth at which the entry's node opened)
-    let mut open: Option<usize> = None;
+    let mut open_flow: Option<bool> = None;
     let mut fix_start = false;
-    while let Ok((ev, mark)) = parser.next_token() {
-        let at = mark.index();
+    let mut bytes = Bytes { text, at: (0, 0) };
+    let first_char = |b: usize| text[b.min(text.len())..].chars().next();
+    let mut list_flow = false;
+    loop {
+        let (ev, mark) = parser.next_token().map_err(|e| {
+            let m = e.marker();
+            Diagnostic::error("E0101", format!("YAML syntax error: {}", e.info()), Location { file: file.to_string(), path: None, line: Some(m.line()), column: Some(m.col() + 1) })
+        })?;
+        let at = bytes.of(mark.index());
         if fix_start {
             // A block mapping's start mark lies after its first key: take the key's position.
-            if let Some((start, _)) = spans.last_mut() {
-                *start = at.min(*start);
+            if let Some((start, _, line)) = spans.last_mut() {
+                if at < *start {
+                    *start = at;
+                    *line = mark.line();
+                }
             }
             fix_start = false;
         }
@@ -319,9 +423,13 @@ fn entry_spans(text: &str, list_key: &str) -> Vec<(usize, usize)> {
             Event::StreamEnd => break,
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 depth += 1;
+                if in_list && depth == 2 {
+                    list_flow = matches!(first_char(at), Some('['));
+                    list = Some((at, at));
+                }
                 if in_list && depth == 3 {
-                    spans.push((at, at));
-                    open = Some(at);
+                    spans.push((at, at, mark.line()));
+                    open_flow = Some(matches!(first_char(at), Some('{') | Some('[')));
                     fix_start = true;
                 }
                 if depth == 1 {
@@ -330,12 +438,14 @@ fn entry_spans(text: &str, list_key: &str) -> Vec<(usize, usize)> {
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if in_list && depth == 3 {
-                    if let (Some(start), Some(last)) = (open.take(), spans.last_mut()) {
-                        let flow = matches!(chars.get(start), Some('{') | Some('['));
-                        last.1 = if flow { at + 1 } else { at };
+                    if let (Some(flow), Some(last)) = (open_flow.take(), spans.last_mut().map(|(_, end, _)| end)) {
+                        *last = if flow { at + first_char(at).map_or(1, char::len_utf8) } else { at };
                     }
                 }
                 if in_list && depth == 2 {
+                    if let Some(l) = list.as_mut() {
+                        l.1 = if list_flow { at + first_char(at).map_or(1, char::len_utf8) } else { at };
+                    }
                     in_list = false;
                 }
                 depth = depth.saturating_sub(1);
@@ -347,45 +457,32 @@ fn entry_spans(text: &str, list_key: &str) -> Vec<(usize, usize)> {
                 if depth == 1 {
                     if expect_key {
                         in_list = value == list_key;
+                    } else if in_list {
+                        // The list is a scalar (`cpts: ~`): no entries.
+                        in_list = false;
                     }
                     expect_key = !expect_key;
                 } else if in_list && depth == 2 {
                     let quoted = usize::from(!matches!(style, yaml_rust2::scanner::TScalarStyle::Plain)) * 2;
-                    spans.push((at, at + value.chars().count() + quoted));
+                    let end = bytes.of(mark.index() + value.chars().count() + quoted);
+                    spans.push((at, end, mark.line()));
                 }
             }
             _ => {}
         }
     }
-    spans
-}
-
-/// `text` with the chars `[from, to)` replaced by `null` and spaces (line breaks kept), so that
-/// every other position stays where it was.
-fn blank(text: &str, from: usize, to: usize) -> String {
-    let mut out = String::with_capacity(text.len() + 4);
-    let mut written = 0;
-    for (i, c) in text.chars().enumerate() {
-        if i < from || i >= to {
-            out.push(c);
-            continue;
-        }
-        if i == from {
-            out.push_str("null");
-            written = 4;
-        }
-        if c == '\n' || c == '\r' {
-            out.push(c);
-        } else if i - from >= written {
-            out.push(' ');
-        }
-    }
-    out
+    Ok((list, spans))
 }
 
 /// Turns a serde_yaml error into a diagnostic. serde_yaml writes `path: message at line L column
 /// C`; the path and the position are split off and the message classified.
 fn convert_error(file: &str, e: &serde_yaml::Error, locator: &Locator) -> Diagnostic {
+    convert_error_at(file, e, locator, 0)
+}
+
+/// [`convert_error`] for a part of a file after `line_offset` lines (serde_yaml's positions are
+/// the part's; the locator's are the file's).
+fn convert_error_at(file: &str, e: &serde_yaml::Error, locator: &Locator, line_offset: usize) -> Diagnostic {
     let full = e.to_string();
     let mut msg = full.as_str();
     if let Some(i) = msg.rfind(" at line ") {
@@ -393,7 +490,7 @@ fn convert_error(file: &str, e: &serde_yaml::Error, locator: &Locator) -> Diagno
     }
     let (path, msg) = split_path(msg);
     let mut location = match e.location() {
-        Some(l) => Location { file: file.to_string(), path: None, line: Some(l.line()), column: Some(l.column()) },
+        Some(l) => Location { file: file.to_string(), path: None, line: Some(l.line() + line_offset), column: Some(l.column()) },
         None => Location::file(file),
     };
     location.path = path.map(str::to_string);

@@ -81,8 +81,17 @@ pub fn aggregate<'r>(rules: &RuleSet, p: &Portfolio, rows: impl IntoIterator<Ite
         if let Some(s) = by_tier.get_mut(row.tier) {
             s.add_row(row)?;
         }
-        by_region.entry(c.region.clone().unwrap_or_default()).or_insert_with(|| Sums::new(n)).add_row(row)?;
-        by_department.entry(c.department.clone().unwrap_or_default()).or_insert_with(|| Sums::new(n)).add_row(row)?;
+        for (map, key) in [(&mut by_region, c.region.as_deref()), (&mut by_department, c.department.as_deref())] {
+            let key = key.unwrap_or("");
+            match map.get_mut(key) {
+                Some(s) => s.add_row(row)?,
+                None => {
+                    let mut s = Sums::new(n);
+                    s.add_row(row)?;
+                    map.insert(key.to_string(), s);
+                }
+            }
+        }
         total.add_row(row)?;
     }
     Ok(Aggregates { by_tier, by_region: by_region.into_iter().collect(), by_department: by_department.into_iter().collect(), total })

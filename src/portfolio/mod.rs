@@ -117,7 +117,10 @@ fn load_one(name: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece {
         InputKind::PortfolioFile => file::load(name, text, sha, rules),
         InputKind::Contract => {
             let origin = Origin { file: name.to_string(), line: None, entry: None };
-            match Contract::from_text(name, text, rules) {
+            // Parsed and validated first without positions (most files are valid); a file with a
+            // problem is read again the located way, for its diagnostics.
+            let fast = crate::yaml::parse_fast::<crate::input::raw::RawContract>(text).and_then(|raw| Contract::from_raw(&raw, &crate::yaml::unlocated(name), rules, sha).ok());
+            match fast.map(Ok).unwrap_or_else(|| Contract::from_text(name, text, rules)) {
                 Ok((c, _)) => Piece { contracts: vec![c], records: vec![Record { origin, state: RecordState::Loaded { contract: 0, contract_year: None } }] },
                 Err(ds) => Piece { contracts: Vec::new(), records: vec![Record { origin, state: RecordState::Failed(ds) }] },
             }

@@ -5,6 +5,7 @@
 //! - `portfolio/end_to_end_1000x5`: read the CSV text, validate, evaluate, sum, write the CSV
 //!   (what `compute PORTFOLIO --format csv` does, without the file IO);
 //! - `portfolio/load_1000x5`, `portfolio/evaluate_1000x5`, `portfolio/write_csv_1000x5`: its parts;
+//! - `portfolio/load_yaml_file_1000x5`: the same 1 000 CPTS as one YAML portfolio file;
 //! - `diff/negotiation_2025`: a 6-change variant against the base, with the one-at-a-time and
 //!   sequential attributions (13 evaluations of the portfolio);
 //! - `sweep/1000_points`: 1 000 variants (one value each) x 1 000 CPTS x 5 years, i.e. 5 million
@@ -22,9 +23,13 @@ use std::time::Duration;
 
 const NEGOTIATION: &str = include_str!("../rules/variants/negotiation-2025.yaml");
 
-fn inputs(rules: &RuleSet) -> Vec<(String, String)> {
+/// Named input texts, as `portfolio::load` takes them.
+type Inputs = Vec<(String, String)>;
+
+/// The synthetic portfolio as one CSV file, and as one YAML portfolio file.
+fn inputs(rules: &RuleSet) -> (Inputs, Inputs) {
     let cpts = synth::generate(rules, &synth::Options { cpts: 1000, seed: 7, as_of: None });
-    vec![("synthetic-1000x5.csv".to_string(), synth::csv(&cpts))]
+    (vec![("synthetic-1000x5.csv".to_string(), synth::csv(&cpts))], vec![("synthetic-1000x5.yaml".to_string(), synth::yaml(&cpts, "bench"))])
 }
 
 fn end_to_end(rules: &RuleSet, inputs: &[(String, String)]) -> String {
@@ -36,7 +41,7 @@ fn end_to_end(rules: &RuleSet, inputs: &[(String, String)]) -> String {
 
 fn benches(c: &mut Criterion) {
     let (rules, _) = RuleSet::embedded().unwrap_or_else(|e| panic!("embedded rules: {e:?}"));
-    let inputs = inputs(&rules);
+    let (inputs, yaml) = inputs(&rules);
     let p = portfolio::load(&inputs, &rules);
     let run = portfolio::evaluate(&rules, &p, Selection::All, &|| {});
     assert_eq!((run.summary.evaluated, run.summary.failed), (5000, 0), "the synthetic portfolio must evaluate whole");
@@ -45,6 +50,7 @@ fn benches(c: &mut Criterion) {
     g.throughput(Throughput::Elements(5000));
     g.bench_function("end_to_end_1000x5", |b| b.iter(|| end_to_end(black_box(&rules), black_box(&inputs))));
     g.bench_function("load_1000x5", |b| b.iter(|| portfolio::load(black_box(&inputs), black_box(&rules))));
+    g.bench_function("load_yaml_file_1000x5", |b| b.iter(|| portfolio::load(black_box(&yaml), black_box(&rules))));
     g.bench_function("evaluate_1000x5", |b| b.iter(|| portfolio::evaluate(black_box(&rules), black_box(&p), Selection::All, &|| {})));
     let a = aggregate(&rules, &p, run.rows()).expect("sums");
     g.bench_function("write_csv_1000x5", |b| b.iter(|| csv_out::portfolio(black_box(&rules), &p, &run, Some(&a), CsvOptions::excel_fr())));

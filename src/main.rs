@@ -355,9 +355,9 @@ mod cmd_budget;
 mod cmd_portfolio;
 
 /// `--format csv` is for portfolio commands only.
-fn csv_refused(command: &str, common: &Common) -> Option<ExitCode> {
+fn csv_refused(common: &Common) -> Option<ExitCode> {
     (common.format == Format::Csv).then(|| {
-        eprintln!("error: --format csv is for portfolios (compute, diff, sweep); {command} gives text, json, md or html");
+        eprintln!("error: --format csv is for portfolios (compute, diff, sweep)");
         ExitCode::from(2)
     })
 }
@@ -373,7 +373,7 @@ fn main() -> ExitCode {
         }
         Command::Max { date, variant, common } if !variant.variants.is_empty() => cmd_portfolio::max(date, common, variant),
         Command::Max { date, common, .. } => max(date, common),
-        Command::Check { common, .. } | Command::Budget { common, .. } | Command::Explain { common, .. } if csv_refused("this command", common).is_some() => ExitCode::from(2),
+        Command::Check { common, .. } | Command::Budget { common, .. } | Command::Explain { common, .. } if csv_refused(common).is_some() => ExitCode::from(2),
         Command::Check { contracts, common } => check(contracts, common),
         Command::Budget { contract, scenario, common } => cmd_budget::budget(contract, scenario.as_ref(), common),
         Command::Explain { contract, line, year, contract_year, lang, common } => cmd_budget::explain(contract, line.as_deref(), *year, *contract_year, *lang, common),

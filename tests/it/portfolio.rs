@@ -105,7 +105,7 @@ fn unreadable_input_exits_2_and_the_rest_comes_out() {
 #[test]
 fn pages_and_csv_where_they_do_not_belong_are_usage_errors() {
     assert_eq!(run(&["compute", "fixtures/portfolio/example.csv", "--format", "html"]).0, 2);
-    assert_eq!(run(&["budget", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--format", "csv"]).0, 2);
+    assert_eq!(run(&["budget", "fixtures/portfolio/contract-t2.yaml", "--format", "csv"]).0, 2);
     assert_eq!(run(&["compute", "fixtures/portfolio/example.csv", "--format", "csv", "--decimal-comma"]).0, 2);
     assert_eq!(run(&["diff", "fixtures/portfolio/example.csv"]).0, 2);
     let (code, _, err) = run(&["sweep", "--param", "missions.parcour.fixed.t2", "--from", "1", "--to", "2", "--step", "1", "fixtures/portfolio/example.csv"]);

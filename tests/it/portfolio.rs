@@ -76,6 +76,29 @@ fn no_progress_bar_on_a_pipe() {
     assert!(err.starts_with("summary: "), "{err}");
 }
 
+/// On a terminal (a pseudo-terminal from `script`, util-linux), the progress bar is drawn on
+/// stderr; stdout still holds only the CSV.
+#[test]
+fn progress_bar_on_a_terminal() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("NOTE: `script` (util-linux) is not installed: the terminal progress bar is not checked");
+        return;
+    }
+    let out_file = root().join("target/tmp/portfolio/tty-sweep.csv");
+    std::fs::create_dir_all(out_file.parent().expect("dir")).expect("tmp dir");
+    let cmd = format!(
+        "{} sweep --param missions.parcours.fixed.t2 --from 30000 --to 36000 --step 60 fixtures/portfolio/sample-800-synthetic.csv > {}",
+        env!("CARGO_BIN_EXE_cpts-funding"),
+        out_file.display()
+    );
+    let tty = std::process::Command::new("script").args(["-q", "-e", "-c", &cmd, "/dev/null"]).current_dir(root()).output().expect("script");
+    let screen = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{screen}");
+    assert!(screen.contains("balayage ["), "no progress bar on a terminal: {screen:?}");
+    let csv = std::fs::read_to_string(&out_file).expect("csv");
+    assert!(csv.starts_with("param,value,") && !csv.contains("balayage"), "{csv}");
+}
+
 #[test]
 fn thread_count_does_not_change_the_bytes() {
     for args in [

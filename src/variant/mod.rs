@@ -429,6 +429,9 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                 tiers[i - 1].max = Some(v - 1);
                 for t in [i - 1, i] {
                     tiers[t].bounds_text = bounds_text(tiers[t].min, tiers[t].max);
+                    // The label states the base's bounds: say that the variant moved them.
+                    let base = tiers[t].label.split(" [variante").next().unwrap_or_default().to_string();
+                    tiers[t].label = format!("{base} [variante : {}]", tiers[t].bounds_text);
                 }
             }
             Ok(())

@@ -187,10 +187,9 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator)
     }
 }
 
-/// Whether the first top-level key of the document, other than those in `skip`, is `key`. Reads
-/// events only as far as that key (a portfolio file starts with `format_version`, `title`, then
-/// `cpts`; a contract file with `format_version`, then `id`).
-pub fn first_root_key_is(text: &str, key: &str, skip: &[&str]) -> bool {
+/// Whether the top-level key `key` comes before any of `others` in the document (`cpts` before
+/// a contract's `id`: a portfolio file). Reads events only as far as one of them.
+pub fn root_key_comes_first(text: &str, key: &str, others: &[&str]) -> bool {
     let mut parser = Parser::new_from_str(text);
     let mut depth = 0usize;
     let mut expect_key = false;
@@ -217,7 +216,7 @@ pub fn first_root_key_is(text: &str, key: &str, skip: &[&str]) -> bool {
                 if name == key {
                     return true;
                 }
-                if !skip.contains(&name.as_str()) {
+                if others.contains(&name.as_str()) {
                     return false;
                 }
                 expect_key = false;

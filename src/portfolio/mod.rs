@@ -90,7 +90,7 @@ pub enum InputKind {
 pub fn input_kind(name: &str, text: &str) -> InputKind {
     if name.to_ascii_lowercase().ends_with(".csv") {
         InputKind::Csv
-    } else if crate::yaml::first_root_key_is(text, "cpts", &["format_version", "title", "description"]) {
+    } else if crate::yaml::root_key_comes_first(text, "cpts", &["id", "name", "population", "signature_date", "missions", "results"]) {
         InputKind::PortfolioFile
     } else {
         InputKind::Contract

@@ -1,6 +1,7 @@
 //! Golden fixtures.
 //! - `fixtures/ok/<case>/`: `contract.yaml`, `args` (the arguments after the contract, e.g.
 //!   `--year 2024`), `expected.txt` and `expected.json` (stdout of `compute` in each format).
+//!   Entries of `fixtures/ok` that are not directories (its README) are skipped.
 //! - `fixtures/err/<case>.yaml`: a bad contract (checked against the embedded rules) or, when the
 //!   name starts with `rules-`, a bad rules file; `<case>.stderr` holds the exact diagnostic.
 //!
@@ -50,6 +51,9 @@ fn ok_fixtures_match_golden_outputs() {
     let all = cases("fixtures/ok");
     assert!(!all.is_empty(), "no ok fixtures");
     for dir in all {
+        if !dir.is_dir() {
+            continue; // e.g. fixtures/ok/README.md
+        }
         let case = dir.file_name().unwrap().to_string_lossy().into_owned();
         let contract = format!("fixtures/ok/{case}/contract.yaml");
         let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();

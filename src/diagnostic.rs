@@ -157,10 +157,12 @@ pub fn render_json(diag: &Diagnostic) -> String {
 /// The closest candidate to `word` by edit distance, if close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
+    // A word cut short (`partenariat` for `partenariat_cpam`) is also a likely slip.
+    let truncated = |c: &str| word.chars().count() >= 4 && c.starts_with(word);
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, c)| *d <= limit || truncated(c))
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
@@ -189,6 +191,12 @@ mod tests {
         let keys = ["min_population", "max_population", "label"];
         assert_eq!(did_you_mean("min_populaton", keys), Some("min_population"));
         assert_eq!(did_you_mean("colour", keys), None);
+    }
+
+    #[test]
+    fn suggests_the_full_name_of_a_cut_word() {
+        assert_eq!(did_you_mean("partenariat", ["ald_sans_mt", "partenariat_cpam"]), Some("partenariat_cpam"));
+        assert_eq!(did_you_mean("ald", ["ald_sans_mt"]), None, "too short to be read as a cut word");
     }
 
     #[test]

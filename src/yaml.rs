@@ -136,6 +136,13 @@ impl MarkedEventReceiver for Builder {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 // A mapping used as a key is not something our files do; give it a dummy path.
                 let path = self.child_path().unwrap_or_else(|| "?".to_string());
+                // A block collection's start mark falls on its first entry (the `:` after its
+                // first key); point at the key that owns it instead. A flow collection (`{`/`[`
+                // on the key's line) keeps its own position.
+                let pos = match self.loc.keys.get(&path) {
+                    Some(&key_pos) if key_pos.0 < pos.0 => key_pos,
+                    _ => pos,
+                };
                 self.loc.values.insert(path.clone(), pos);
                 let frame = if matches!(ev, Event::MappingStart(..)) {
                     Frame::Map { key: None }
@@ -530,9 +537,29 @@ fn convert_error_at(file: &str, e: &serde_yaml::Error, locator: &Locator, line_o
                 location = loc;
             }
         }
-        return Diagnostic::error("E0104", format!("missing key `{field}`"), location);
+        let mut d = Diagnostic::error("E0104", format!("missing key `{field}`"), location).with_label("in the mapping that starts here");
+        d.help = Some(format!("add a `{field}:` line to this mapping"));
+        return d;
     }
-    Diagnostic::error("E0102", msg.to_string(), location)
+    Diagnostic::error("E0102", plain_type_message(msg), location)
+}
+
+/// serde's "invalid type: string \"x\", expected a sequence" in the words of a YAML file.
+fn plain_type_message(msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("invalid type: ") else { return msg.to_string() };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else { return msg.to_string() };
+    let expected = match expected {
+        "a sequence" => "a list (lines starting with `- `)".to_string(),
+        e if e.starts_with("struct ") || e == "a map" => "a mapping (`key: value` lines)".to_string(),
+        e => e.to_string(),
+    };
+    let found = match found {
+        "map" => "a mapping".to_string(),
+        "sequence" => "a list".to_string(),
+        "unit value" => "nothing (an empty value)".to_string(),
+        f => f.replacen("string ", "text ", 1),
+    };
+    format!("wrong type: found {found}, expected {expected}")
 }
 
 fn split_path(msg: &str) -> (Option<&str>, &str) {
@@ -566,6 +593,16 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn type_errors_speak_yaml() {
+        assert_eq!(
+            super::plain_type_message("invalid type: string \"acces_soins\", expected a sequence"),
+            "wrong type: found text \"acces_soins\", expected a list (lines starting with `- `)"
+        );
+        assert_eq!(super::plain_type_message("invalid type: sequence, expected struct RawContract"), "wrong type: found a list, expected a mapping (`key: value` lines)");
+        assert_eq!(super::plain_type_message("something else"), "something else");
+    }
+
     use super::*;
     use serde::Deserialize;
 

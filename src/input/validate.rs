@@ -243,7 +243,11 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
             let Some(ind) = ind else {
                 let known: Vec<&str> = engagements.iter().flat_map(|(_, e)| &e.indicators).map(|x| x.id.as_str()).collect();
                 let d = ctx.err("E0310", &op, format!("observation for unknown indicator `{id}`"));
-                d.help = did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+                d.help = Some(match did_you_mean(id, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if known.is_empty() => "the contract has no indicators".to_string(),
+                    None => format!("the contract's indicators are: {}", known.join(", ")),
+                });
                 continue;
             };
             let obs = match ind.payout {

@@ -98,9 +98,15 @@ impl Ctx<'_> {
             let date = self.value_date(&dpath, date_text);
             for id in cells.keys() {
                 if !self.tier_ids.contains(id) {
-                    let hint = did_you_mean(id, self.tier_ids.iter().map(String::as_str)).map(str::to_string);
+                    // A tier missing from this very row is the likeliest meaning; else the closest name.
+                    let mut missing = self.tier_ids.iter().filter(|t| !cells.contains_key(*t));
+                    let hint = match (missing.next(), missing.next()) {
+                        (Some(only), None) => Some(only.clone()),
+                        _ => did_you_mean(id, self.tier_ids.iter().map(String::as_str)).map(str::to_string),
+                    };
                     let all = self.tier_ids.join(", ");
-                    let d = self.err("E0203", &format!("{dpath}.{id}"), format!("unknown tier `{id}`"));
+                    self.errors.push(Diagnostic::error("E0203", format!("unknown tier `{id}`"), self.loc.key(&format!("{dpath}.{id}"))));
+                    let d = self.errors.last_mut().expect("just pushed");
                     d.help = Some(match hint {
                         Some(h) => format!("did you mean `{h}`? tiers are: {all}"),
                         None => format!("tiers are: {all}"),
@@ -202,6 +208,7 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
         match expected {
             Some(e) if t.min > e => {
                 let d = ctx.err("E0202", &path, match &prev_id {
+                    Some(p) if e + 1 == t.min => format!("gap between tier `{p}` and tier `{}`: population {e} has no tier", t.id),
                     Some(p) => format!("gap between tier `{p}` and tier `{}`: populations {e} to {} have no tier", t.id, t.min - 1),
                     None => format!("populations 0 to {} have no tier: the first tier `{}` must start at 0", t.min - 1, t.id),
                 });

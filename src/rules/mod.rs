@@ -112,7 +112,7 @@ pub struct Tier {
     pub min: u64,
     /// Largest population in the tier (inclusive); `None` for the last, open tier.
     pub max: Option<u64>,
-    /// The bounds as written, for explanations (`>= 40000 and < 80000`).
+    /// The bounds as written, for explanations (`40000 ≤ population < 80000`).
     pub bounds_text: String,
 }
 

@@ -188,16 +188,12 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
                 continue;
             }
         }
-        let fmt = |b: &RawBound, lower: bool| match (lower, b.inclusive) {
-            (true, true) => format!(">= {}", b.value),
-            (true, false) => format!("> {}", b.value),
-            (false, true) => format!("<= {}", b.value),
-            (false, false) => format!("< {}", b.value),
+        // Written with symbols so that it reads the same in French and English reports.
+        let op = |b: &RawBound| if b.inclusive { "≤" } else { "<" };
+        let bounds_text = match &t.max_population {
+            Some(m) => format!("{} {} population {} {}", t.min_population.value, op(&t.min_population), op(m), m.value),
+            None => format!("population {} {}", if t.min_population.inclusive { "≥" } else { ">" }, t.min_population.value),
         };
-        let mut bounds_text = fmt(&t.min_population, true);
-        if let Some(m) = &t.max_population {
-            bounds_text = format!("{bounds_text} and {}", fmt(m, false));
-        }
         out.push((i, Tier { id: t.id.clone(), label: t.label.clone(), min: lo, max: hi, bounds_text }));
     }
     // Coverage: the first starts at 0, each starts right after the previous one.

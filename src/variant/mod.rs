@@ -358,8 +358,8 @@ fn mission_table(m: &mut Mission, t: MissionTable) -> Option<&mut TierTable> {
 
 fn bounds_text(min: u64, max: Option<u64>) -> String {
     match max {
-        Some(m) => format!(">= {min} and < {}", m.saturating_add(1)),
-        None => format!(">= {min}"),
+        Some(m) => format!("{min} ≤ population < {}", m.saturating_add(1)),
+        None => format!("population ≥ {min}"),
     }
 }
 

@@ -411,9 +411,9 @@ pub fn max_text(pair: &MaxPair, variants: &[Variant]) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "Détail sous la variante");
-    let _ = writeln!(o, "{}{}{}{}{}", left("Taille", 30), right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W), right("Env. crise", W));
+    let _ = writeln!(o, "{}{}{}{}{}", left("Taille", 36), right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W), right("Env. crise", W));
     for v in &pair.variant.rows {
-        let _ = writeln!(o, "{}{}{}{}{}", left(&format!("{} ({})", v.tier.id, v.tier.bounds_text), 30), right(&format_eur(v.fonctionnement), W), right(&format_eur(v.fixed), W), right(&format_eur(v.variable), W), right(&format_eur(v.crisis), W));
+        let _ = writeln!(o, "{}{}{}{}{}", left(&format!("{} ({})", v.tier.id, v.tier.bounds_text), 36), right(&format_eur(v.fonctionnement), W), right(&format_eur(v.fixed), W), right(&format_eur(v.variable), W), right(&format_eur(v.crisis), W));
     }
     o
 }

@@ -1,6 +1,7 @@
 //! Things an evaluation reports without failing (W05xx): provisional amounts used, missing
 //! observations, missed mission deadlines, a tier change, an indicator set that does not use the
-//! whole envelope. Data here; messages are rendered by [`Warning::message`].
+//! whole envelope. Data here; messages are rendered by [`Warning::message`] (English, JSON)
+//! and [`Warning::message_fr`] (French reports).
 
 use crate::calendar::{add_months, Date};
 use crate::input::{Contract, Indicator};
@@ -45,6 +46,22 @@ impl Warning<'_> {
             Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("indicator maxima of mission `{}` add up to {} €, below its variable envelope of {} €", mission.id, format_2dp(*maxima), format_2dp(*envelope)),
             Warning::MissionNotInText { mission, text } => format!("mission `{}` does not exist in the text in force ({}): nothing paid for it this year", mission.id, text.id),
             Warning::CrisisWithoutMission => "a sanitary crisis was recognised but no crisis mission runs this year: no crisis envelope is paid".to_string(),
+        }
+    }
+
+    /// The same message in French, for the reports a treasurer reads (text, Markdown, HTML).
+    /// Ids stay as written in the files, so that a line can be found again.
+    pub fn message_fr(&self) -> String {
+        match self {
+            Warning::Provisional { lines } => format!("{lines} ligne(s) utilisent un montant provisoire (non sourcé cellule par cellule ; voir les `sources` des règles) : le résultat est une estimation"),
+            Warning::MissingObservation { mission, indicator } => format!("aucune valeur observée pour l'indicateur `{}` de la mission `{}` : il ne rapporte rien", indicator.id, mission.id),
+            Warning::MissedStart { mission, start, deadline } => format!("la mission `{}` a démarré le {start}, après sa date limite du {deadline}", mission.id),
+            Warning::NotStarted { mission, deadline } => format!("la mission socle `{}` n'a pas démarré ; sa date limite était le {deadline}", mission.id),
+            Warning::MissedDeployment { mission, deployed, deadline } => format!("la mission `{}` a été pleinement déployée le {deployed}, après sa date limite du {deadline}", mission.id),
+            Warning::TierChange { from, to, population } => format!("changement de taille depuis l'année de contrat précédente : {} → {} (population {population})", from.id, to.id),
+            Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("les maxima des indicateurs de la mission `{}` totalisent {} €, moins que son enveloppe variable de {} €", mission.id, format_2dp(*maxima), format_2dp(*envelope)),
+            Warning::MissionNotInText { mission, text } => format!("la mission `{}` n'existe pas dans le texte en vigueur ({}) : rien n'est versé pour elle cette année", mission.id, text.id),
+            Warning::CrisisWithoutMission => "une crise sanitaire a été reconnue mais aucune mission crise ne court cette année : aucune enveloppe crise n'est versée".to_string(),
         }
     }
 }

@@ -87,7 +87,7 @@ pub fn grouped_warnings(budget: &Budget) -> Vec<(Vec<u32>, &'static str, String)
     let mut out: Vec<(Vec<u32>, &'static str, String)> = Vec::new();
     for y in &budget.years {
         for w in &y.expected.warnings {
-            let msg = w.message();
+            let msg = w.message_fr();
             match out.iter_mut().find(|(_, c, m)| *c == w.code() && *m == msg) {
                 Some((years, _, _)) => years.push(y.contract_year),
                 None => out.push((vec![y.contract_year], w.code(), msg)),

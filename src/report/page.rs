@@ -156,7 +156,7 @@ fn schedule_table(items: &[(u32, &Breakdown, &Payment)], with_year: bool) -> Tab
 }
 
 fn warnings_of(b: &Breakdown) -> Vec<String> {
-    b.warnings.iter().map(|w| format!("warning[{}]: {}", w.code(), w.message())).collect()
+    b.warnings.iter().map(|w| format!("warning[{}]: {}", w.code(), w.message_fr())).collect()
 }
 
 fn explanations(b: &Breakdown, lang: Lang) -> Vec<Block> {

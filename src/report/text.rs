@@ -53,7 +53,7 @@ pub fn breakdown(b: &Breakdown) -> String {
         let _ = writeln!(o);
         let _ = writeln!(o, "Avertissements");
         for w in &b.warnings {
-            let _ = writeln!(o, "  warning[{}]: {}", w.code(), w.message());
+            let _ = writeln!(o, "  warning[{}]: {}", w.code(), w.message_fr());
         }
     }
     let _ = writeln!(o);

@@ -221,6 +221,45 @@ fn exit_code(failed: usize, io: bool) -> ExitCode {
     ExitCode::from(if io { 2 } else if failed > 0 { 1 } else { 0 })
 }
 
+/// What `check` found in its portfolio inputs (folders, portfolio files, CSV).
+pub struct Checked {
+    pub records: usize,
+    pub failed: usize,
+    pub io_errors: bool,
+}
+
+/// `check` on portfolio inputs: every record is read and validated as `compute` would, and the
+/// diagnostics of every failed record are printed (nothing is evaluated).
+pub fn check(paths: &[PathBuf], rules: &RuleSet, format: Format) -> Checked {
+    let l = load(paths, rules);
+    let mut failed = 0;
+    for r in &l.portfolio.records {
+        if let RecordState::Failed(d) = &r.state {
+            failed += 1;
+            print_diagnostics(d, &l.texts, format);
+        }
+    }
+    Checked { records: l.portfolio.records.len(), failed, io_errors: l.io_errors }
+}
+
+/// `check` on a variant file: read and validated against `rules`, then applied to them.
+pub fn check_variant(path: &Path, text: &str, rules: &RuleSet, format: Format) -> bool {
+    let name = path.display().to_string();
+    match Variant::from_text(&name, text, rules) {
+        Ok(v) => match variant::apply_all(rules, std::slice::from_ref(&v)) {
+            Ok(_) => true,
+            Err((_, e)) => {
+                report(&[variant::apply_diagnostic(&e, &name)], None, format);
+                false
+            }
+        },
+        Err(errors) => {
+            report(&errors, Some(text), format);
+            false
+        }
+    }
+}
+
 /// `compute` on a portfolio.
 pub fn compute(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common, v: &VariantArgs, args: &PortfolioArgs) -> ExitCode {
     if matches!(common.format, Format::Md | Format::Html) {

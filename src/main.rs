@@ -172,11 +172,11 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Validate rule and contract files and print every problem found; exit 0 when clean.
-    #[command(after_help = "Example:\n  cpts-funding check fixtures/ok/*/contract.yaml")]
+    /// Validate the rules and contract, portfolio or variant files; print every problem found; exit 0 when clean.
+    #[command(after_help = "Each input is recognised as compute would: a contract file, a folder of contracts, a portfolio\nfile (YAML/JSON with `cpts:`), a CSV portfolio, or a variant file (`changes:`). Nothing is evaluated.\n\nExamples:\n  cpts-funding check fixtures/ok/*/contract.yaml\n  cpts-funding check fixtures/portfolio/sample-800-synthetic.csv rules/variants/*.yaml\n  cpts-funding check --rules my-rules.yaml")]
     Check {
-        /// Contract files to validate against the rules.
-        #[arg(value_name = "CONTRACT")]
+        /// Contract files, folders, portfolio files (YAML/JSON/CSV) or variant files to validate against the rules.
+        #[arg(value_name = "INPUT")]
         contracts: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
@@ -328,25 +328,74 @@ fn max(date: &str, common: &Common) -> ExitCode {
     }
 }
 
-fn check(contracts: &[PathBuf], common: &Common) -> ExitCode {
+fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
     let rules = match load_rules(common) {
         Ok(r) => r,
         Err(code) => {
-            // The contracts cannot be checked without rules; say so.
-            if !contracts.is_empty() && common.format == Format::Text {
-                eprintln!("note: {} contract file(s) not checked: the rules are invalid", contracts.len());
+            // The inputs cannot be checked without rules; say so.
+            if !inputs.is_empty() && common.format == Format::Text {
+                eprintln!("note: {} input(s) not checked: the rules are invalid", inputs.len());
             }
             return code;
         }
     };
     let mut worst = 0u8;
-    for path in contracts {
-        if let Err(code) = load_contract(path, &rules, common.format) {
-            worst = worst.max(if code == ExitCode::from(2) { 2 } else { 1 });
+    let (mut contracts, mut variants, mut portfolio) = (0usize, 0usize, Vec::new());
+    for path in inputs {
+        let text = if path.is_dir() { None } else { Some(read(path, common.format)) };
+        let text = match text {
+            Some(Err(code)) => {
+                worst = worst.max(if code == ExitCode::from(2) { 2 } else { 1 });
+                continue;
+            }
+            Some(Ok(t)) => Some(t),
+            None => None,
+        };
+        let Some(t) = text else {
+            portfolio.push(path.clone()); // a folder of contracts
+            continue;
+        };
+        let kind = cpts_funding::portfolio::input_kind(&path.display().to_string(), &t);
+        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if is_json || kind != cpts_funding::portfolio::InputKind::Contract {
+            portfolio.push(path.clone());
+        } else if cpts_funding::variant::looks_like_variant(&t) {
+            variants += 1;
+            if !cmd_portfolio::check_variant(path, &t, &rules, common.format) {
+                worst = worst.max(1);
+            }
+        } else {
+            contracts += 1;
+            if let Err(code) = load_contract(path, &rules, common.format) {
+                worst = worst.max(if code == ExitCode::from(2) { 2 } else { 1 });
+            }
         }
     }
+    let mut records = None;
+    if !portfolio.is_empty() {
+        let c = cmd_portfolio::check(&portfolio, &rules, common.format);
+        if c.io_errors {
+            worst = 2;
+        } else if c.failed > 0 {
+            worst = worst.max(1);
+        }
+        if common.format == Format::Text {
+            eprintln!("portfolio records: {} read = {} valid + {} invalid", c.records, c.records - c.failed, c.failed);
+        }
+        records = Some(c.records - c.failed);
+    }
     if worst == 0 && common.format == Format::Text {
-        println!("ok: {} and {} contract file(s) are valid", rules.file, contracts.len());
+        let mut parts = vec![rules.file.clone()];
+        if contracts > 0 {
+            parts.push(format!("{contracts} contract file(s)"));
+        }
+        if variants > 0 {
+            parts.push(format!("{variants} variant file(s)"));
+        }
+        if let Some(n) = records {
+            parts.push(format!("{n} portfolio record(s)"));
+        }
+        println!("ok: {} {} valid", parts.join(", "), if parts.len() == 1 { "is" } else { "are" });
     }
     ExitCode::from(worst)
 }

@@ -544,6 +544,14 @@ fn convert_error_at(file: &str, e: &serde_yaml::Error, locator: &Locator, line_o
     Diagnostic::error("E0102", plain_type_message(msg), location)
 }
 
+/// `s` cut to `max` chars with `…` (a whole CSV file read as one YAML string must not be echoed).
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// serde's "invalid type: string \"x\", expected a sequence" in the words of a YAML file.
 fn plain_type_message(msg: &str) -> String {
     let Some(rest) = msg.strip_prefix("invalid type: ") else { return msg.to_string() };
@@ -557,7 +565,7 @@ fn plain_type_message(msg: &str) -> String {
         "map" => "a mapping".to_string(),
         "sequence" => "a list".to_string(),
         "unit value" => "nothing (an empty value)".to_string(),
-        f => f.replacen("string ", "text ", 1),
+        f => shorten(&f.replacen("string ", "text ", 1), 60),
     };
     format!("wrong type: found {found}, expected {expected}")
 }

@@ -289,6 +289,12 @@ fn op(c: &RawChange, p: &str, rules: &RuleSet, loc: &crate::yaml::Locator, error
 }
 
 /// Whether `op` makes sense for `target`.
+/// Whether a YAML text is a variant file (a top-level `changes` key before any contract key),
+/// so that `check` can tell it from a contract.
+pub fn looks_like_variant(text: &str) -> bool {
+    crate::yaml::root_key_comes_first(text, "changes", &["population", "signature_date", "missions", "results", "cpts"])
+}
+
 pub fn check_op(target: &Target, op: &Op) -> Result<(), String> {
     match (target, op) {
         (Target::Table { .. } | Target::AdvanceRate | Target::TierMin(_), Op::Set(_) | Op::Add(_) | Op::Scale(_)) => Ok(()),

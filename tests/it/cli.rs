@@ -50,6 +50,47 @@ fn check_is_clean_on_shipped_fixtures() {
 }
 
 #[test]
+fn check_reads_every_kind_of_input_as_compute_does() {
+    // A folder, a CSV portfolio, a JSON portfolio file with one bad entry, a variant, a contract.
+    let (code, out, err) = run(&[
+        "check",
+        "fixtures/ok",
+        "fixtures/portfolio/sample-800-synthetic.csv",
+        "fixtures/portfolio/example.json",
+        "rules/variants/tier2-threshold-50000.yaml",
+        "fixtures/ok/t1-full-year/contract.yaml",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.is_empty(), "no ok line when a record is invalid: {out}");
+    assert!(err.contains("fixtures/portfolio/example.json:24:21: error[E0303]: population -12 is negative"), "{err}");
+    assert_eq!(err.matches("error[").count(), 1, "only the bad entry is reported: {err}");
+    // 20 contracts in fixtures/ok, 2791 CSV rows, 2 JSON entries.
+    assert!(err.contains("portfolio records: 2813 read = 2812 valid + 1 invalid"), "{err}");
+}
+
+#[test]
+fn check_of_clean_portfolio_and_variants_says_what_it_read() {
+    let (code, out, err) = run(&["check", "fixtures/portfolio/sample-800-synthetic.csv", "rules/variants/advance-rate-90.yaml", "rules/variants/negotiation-2025.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "ok: rules/aci-cpts.yaml, 2 variant file(s), 2791 portfolio record(s) are valid\n");
+    let (code, out, _) = run(&["check"]);
+    assert_eq!((code, out.as_str()), (0, "ok: rules/aci-cpts.yaml is valid\n"));
+}
+
+#[test]
+fn check_of_a_bad_variant_points_at_its_path() {
+    let dir = std::env::temp_dir().join(format!("cpts-check-variant-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("v.yaml");
+    std::fs::write(&file, "format_version: 1\nid: v\ntitle: t\nrationale: r\nchanges:\n  - path: missions.acces_soin.fixed.t2\n    from: 2025-01-01\n    add: \"1000\"\n").unwrap();
+    let (code, _, err) = run(&["check", file.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(":6:11: error[E0601]: unknown mission `acces_soin`"), "{err}");
+    assert!(err.contains("did you mean `acces_soins`?"), "{err}");
+}
+
+#[test]
 fn usage_error_exits_2() {
     let (code, _, err) = run(&["compute"]);
     assert_eq!(code, 2);

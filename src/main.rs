@@ -328,6 +328,31 @@ fn max(date: &str, common: &Common) -> ExitCode {
     }
 }
 
+/// `check --format json`: what was read and whether all of it is valid.
+#[derive(serde::Serialize)]
+struct CheckDoc<'a> {
+    format_version: u32,
+    valid: bool,
+    rules: &'a str,
+    contract_files: Count,
+    variant_files: Count,
+    portfolio_records: Count,
+    unreadable_inputs: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Count {
+    read: usize,
+    valid: usize,
+    invalid: usize,
+}
+
+impl Count {
+    fn new(read: usize, invalid: usize) -> Count {
+        Count { read, valid: read - invalid, invalid }
+    }
+}
+
 fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
     let rules = match load_rules(common) {
         Ok(r) => r,
@@ -341,6 +366,7 @@ fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
     };
     let mut worst = 0u8;
     let (mut contracts, mut variants, mut portfolio) = (0usize, 0usize, Vec::new());
+    let (mut bad_contracts, mut bad_variants) = (0usize, 0usize);
     for path in inputs {
         let text = if path.is_dir() { None } else { Some(read(path, common.format)) };
         let text = match text {
@@ -363,11 +389,13 @@ fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
             variants += 1;
             if !cmd_portfolio::check_variant(path, &t, &rules, common.format) {
                 worst = worst.max(1);
+                bad_variants += 1;
             }
         } else {
             contracts += 1;
             if let Err(code) = load_contract(path, &rules, common.format) {
                 worst = worst.max(if code == ExitCode::from(2) { 2 } else { 1 });
+                bad_contracts += 1;
             }
         }
     }
@@ -382,7 +410,21 @@ fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
         if common.format == Format::Text {
             eprintln!("portfolio records: {} read = {} valid + {} invalid", c.records, c.records - c.failed, c.failed);
         }
-        records = Some(c.records - c.failed);
+        records = Some((c.records, c.failed));
+    }
+    if common.format == Format::Json {
+        // One summary object on stdout, whatever the outcome (the diagnostics are on stderr).
+        let (r, f) = records.unwrap_or((0, 0));
+        let doc = CheckDoc {
+            format_version: 1,
+            valid: worst == 0,
+            rules: &rules.file,
+            contract_files: Count::new(contracts, bad_contracts),
+            variant_files: Count::new(variants, bad_variants),
+            portfolio_records: Count::new(r, f),
+            unreadable_inputs: worst == 2,
+        };
+        println!("{}", serde_json::to_string(&doc).unwrap_or_default());
     }
     if worst == 0 && common.format == Format::Text {
         let mut parts = vec![rules.file.clone()];
@@ -392,7 +434,7 @@ fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
         if variants > 0 {
             parts.push(format!("{variants} variant file(s)"));
         }
-        if let Some(n) = records {
+        if let Some((n, _)) = records {
             parts.push(format!("{n} portfolio record(s)"));
         }
         println!("ok: {} {} valid", parts.join(", "), if parts.len() == 1 { "is" } else { "are" });

@@ -78,6 +78,18 @@ fn check_of_clean_portfolio_and_variants_says_what_it_read() {
 }
 
 #[test]
+fn check_json_gives_a_summary_on_stdout_and_diagnostics_on_stderr() {
+    let (code, out, err) = run(&["check", "--format", "json", "fixtures/portfolio/example.json", "fixtures/err/contract-bad-date.yaml", "fixtures/ok/t1-full-year/contract.yaml"]);
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["contract_files"], serde_json::json!({"read": 2, "valid": 1, "invalid": 1}));
+    assert_eq!(doc["portfolio_records"], serde_json::json!({"read": 2, "valid": 1, "invalid": 1}));
+    let codes: Vec<String> = err.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON lines")["code"].as_str().unwrap().to_string()).collect();
+    assert_eq!(codes, ["E0205", "E0303"]);
+}
+
+#[test]
 fn check_of_a_bad_variant_points_at_its_path() {
     let dir = std::env::temp_dir().join(format!("cpts-check-variant-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -1,0 +1,95 @@
+//! One cell's text as a spreadsheet writes it: numbers with a decimal comma, French dates,
+//! yes/no words, and the payout-scale mini-language.
+
+use super::read::CsvRow;
+use crate::input::raw::RawStep;
+use crate::input::{Direction, IndicatorKind};
+
+/// A number as a spreadsheet may write it: spaces (also no-break) dropped, a decimal comma
+/// turned into a point.
+pub(super) fn number(s: &str) -> String {
+    let t: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    if t.contains(',') && !t.contains('.') {
+        t.replace(',', ".")
+    } else {
+        t
+    }
+}
+
+/// `DD/MM/YYYY` (French Excel) -> `YYYY-MM-DD`; anything else as written.
+pub(super) fn date(s: &str) -> String {
+    let t = s.trim();
+    let p: Vec<&str> = t.split('/').collect();
+    match p.as_slice() {
+        [d, m, y] if d.len() <= 2 && m.len() <= 2 && y.len() == 4 && [d, m, y].iter().all(|x| x.chars().all(|c| c.is_ascii_digit())) => format!("{y}-{m:0>2}-{d:0>2}"),
+        _ => t.to_string(),
+    }
+}
+
+pub(super) fn boolean(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "true" | "vrai" | "oui" | "yes" | "1" | "x" => Some(true),
+        "false" | "faux" | "non" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// An indicator's payout scale: empty or `binary`; `linear BASELINE..TARGET`;
+/// `steps <= T:A T:A ...` (lower is better) or `steps >= T:A ...` (higher is better).
+/// A payout scale as the raw indicator's fields: kind, direction, steps, baseline, target.
+pub(super) type Scale = (IndicatorKind, Option<Direction>, Option<Vec<RawStep>>, Option<String>, Option<String>);
+
+pub(super) fn scale(s: &str) -> Result<Scale, String> {
+    let t = s.trim();
+    let (word, rest) = t.split_once(char::is_whitespace).map_or((t, ""), |(w, r)| (w, r.trim()));
+    match word.to_lowercase().as_str() {
+        "" | "binary" if rest.is_empty() => Ok((IndicatorKind::Binary, None, None, None, None)),
+        "linear" => match rest.split_once("..") {
+            Some((b, t)) if !b.trim().is_empty() && !t.trim().is_empty() => Ok((IndicatorKind::Linear, None, None, Some(number(b)), Some(number(t)))),
+            _ => Err(format!("`{t}`: write `linear BASELINE..TARGET`, e.g. `linear 40..70`")),
+        },
+        "steps" => {
+            let mut tokens = rest.split_whitespace();
+            let direction = match tokens.next() {
+                Some("<=") | Some("≤") => Direction::LowerIsBetter,
+                Some(">=") | Some("≥") => Direction::HigherIsBetter,
+                _ => return Err(format!("`{t}`: after `steps` write `<=` (lower is better) or `>=` (higher is better), then THRESHOLD:AMOUNT pairs, e.g. `steps <= 50:9000 100:6000`")),
+            };
+            let mut steps = Vec::new();
+            for tok in tokens {
+                let Some((th, am)) = tok.split_once(':') else {
+                    return Err(format!("`{tok}` in `{t}` is not a THRESHOLD:AMOUNT pair (e.g. `100:6000`)"));
+                };
+                steps.push(RawStep { threshold: number(th), amount: number(am) });
+            }
+            if steps.is_empty() {
+                return Err(format!("`{t}`: no THRESHOLD:AMOUNT step"));
+            }
+            Ok((IndicatorKind::Steps, Some(direction), Some(steps), None, None))
+        }
+        _ => Err(format!("`{t}` is not a payout scale: leave it empty (binary), or write `linear 40..70`, `steps <= 50:9000 100:6000` or `steps >= 69.7:1000 75:3500`")),
+    }
+}
+
+/// The trimmed text of column `col` in `row` (empty when the row is short or the column absent).
+pub(super) fn cell<'r>(row: &'r CsvRow<'_>, col: Option<usize>) -> &'r str {
+    col.and_then(|c| row.cells.get(c)).map_or("", |c| c.text.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales() {
+        assert!(matches!(scale("").unwrap().0, IndicatorKind::Binary));
+        let (k, _, _, b, t) = scale("linear 40,5..70").unwrap();
+        assert_eq!((k, b.as_deref(), t.as_deref()), (IndicatorKind::Linear, Some("40.5"), Some("70")));
+        let (_, d, s, _, _) = scale("steps <= 50:9000 100:6000").unwrap();
+        assert_eq!(d, Some(Direction::LowerIsBetter));
+        assert_eq!(s.unwrap().len(), 2);
+        assert!(scale("steps 50:9000").is_err());
+        assert_eq!(date("5/3/2024"), "2024-03-05");
+        assert_eq!(number("62 000,5"), "62000.5");
+    }
+}

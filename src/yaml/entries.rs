@@ -1,0 +1,242 @@
+//! A long list (a portfolio file's `cpts:`) cut into its entries, each parsed on its own so
+//! that one bad entry does not hide the others, with positions kept.
+
+use super::errors::convert_error_at;
+use super::parse;
+use super::locate::{locate_part, Locator};
+use crate::diagnostic::{Diagnostic, Location};
+use serde::de::DeserializeOwned;
+use yaml_rust2::parser::{Event, Parser};
+
+/// A document parsed entry by entry (see [`parse_entries`]).
+#[derive(Debug)]
+pub struct Entries<D, T> {
+    /// The document without its entries (their list blanked), and its locator.
+    pub doc: D,
+    pub locator: Locator,
+    /// Each entry of the list, in order.
+    pub entries: Vec<Entry<T>>,
+}
+
+/// One entry of a list parsed by [`parse_entries`].
+#[derive(Debug)]
+pub struct Entry<T> {
+    /// The line the entry starts on.
+    pub line: usize,
+    /// The entry, or the located diagnostic that made it unreadable.
+    pub value: Result<T, Diagnostic>,
+    file: String,
+    part: String,
+    line_offset: usize,
+    prefix: String,
+}
+
+impl<T> Entry<T> {
+    /// Where each path of the entry is written, its paths shown after `cpts[i]`. Built on
+    /// demand: only an entry that fails validation needs it.
+    pub fn locator(&self) -> Locator {
+        let mut l = locate_part(&self.file, &self.part, self.line_offset).unwrap_or_else(|_| Locator::new(&self.file));
+        l.prefix = self.prefix.clone();
+        l
+    }
+
+    /// The entry's locator without positions, for a first validation.
+    pub fn unlocated(&self) -> Locator {
+        Locator { file: self.file.clone(), prefix: self.prefix.clone(), ..Locator::default() }
+    }
+}
+
+/// Parses a document whose root key `list_key` holds a list of entries (a portfolio's `cpts`)
+/// so that one bad entry does not lose the others, and fast on long lists: one pass over the
+/// events finds each entry's extent (a syntax error anywhere is the document's), then each entry
+/// is parsed on its own, in parallel, as a document cut out of the file with its lines and
+/// columns kept (the text before it on its first line is blanked), so every diagnostic points
+/// into the original text. `D` reads the rest of the document: declare its list field as
+/// `serde::de::IgnoredAny` (the list is blanked).
+pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(file: &str, text: &str, list_key: &str) -> Result<Entries<D, T>, Diagnostic> {
+    use rayon::prelude::*;
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("E0101", "the file is empty: expected a YAML mapping", Location::file(file)));
+    }
+    let (list, spans) = entry_spans(file, text, list_key)?;
+    // The document without the list: its chars blanked, lines kept.
+    let head = match list {
+        Some((a, b)) => {
+            let mut h = String::with_capacity(text.len());
+            h.push_str(&text[..a]);
+            // The list's line breaks, then spaces for what is left of its last line: every
+            // position after it stays where it was.
+            let span = &text[a..b];
+            h.extend(std::iter::repeat_n('\n', span.matches('\n').count()));
+            let tail = span.rfind('\n').map_or(span, |n| &span[n + 1..]);
+            h.extend(std::iter::repeat_n(' ', tail.chars().count()));
+            h.push_str(&text[b..]);
+            h
+        }
+        None => text.to_string(),
+    };
+    let (doc, locator) = parse::<D>(file, &head)?;
+    let entries = spans
+        .par_iter()
+        .enumerate()
+        .map(|(i, &(a, b, line))| {
+            let line_start = text[..a].rfind('\n').map_or(0, |n| n + 1);
+            let line_offset = line.saturating_sub(1);
+            let mut part = String::with_capacity(b - line_start);
+            part.extend(text[line_start..a].chars().map(|c| if c == '\t' { '\t' } else { ' ' }));
+            part.push_str(&text[a..b]);
+            let prefix = format!("{list_key}[{i}]");
+            let value = parse_part::<T>(file, &part, line_offset, &prefix);
+            Entry { line, value, file: file.to_string(), part, line_offset, prefix }
+        })
+        .collect();
+    Ok(Entries { doc, locator, entries })
+}
+
+/// Parses a part of a file (after `line_offset` lines) as a document of its own; its paths are
+/// shown after `prefix`.
+fn parse_part<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize, prefix: &str) -> Result<T, Diagnostic> {
+    let show = |path: Option<String>| match path {
+        Some(p) if !p.is_empty() => Some(if p.starts_with('[') { format!("{prefix}{p}") } else { format!("{prefix}.{p}") }),
+        _ => Some(prefix.to_string()),
+    };
+    match serde_yaml::from_str::<T>(text) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let mut locator = locate_part(file, text, line_offset).map_err(|mut d| {
+                d.location.path = show(None);
+                d
+            })?;
+            locator.prefix = prefix.to_string();
+            let mut d = convert_error_at(file, &e, &locator, line_offset);
+            if d.location.line.is_none() {
+                let here = locator.at("");
+                d.location.line = here.line;
+                d.location.column = here.column;
+            }
+            d.location.path = match d.location.path.take() {
+                Some(p) if p.starts_with(prefix) => Some(p),
+                other => show(other),
+            };
+            Err(d)
+        }
+    }
+}
+
+/// Byte offsets of char indices (the parser's marks), read forward with small steps back.
+struct Bytes<'a> {
+    text: &'a str,
+    at: (usize, usize),
+}
+
+impl Bytes<'_> {
+    fn of(&mut self, char_index: usize) -> usize {
+        if self.text.is_ascii() {
+            return char_index.min(self.text.len());
+        }
+        let (mut c, mut b) = self.at;
+        while c > char_index {
+            let prev = self.text[..b].chars().next_back().map_or(1, char::len_utf8);
+            b -= prev;
+            c -= 1;
+        }
+        for ch in self.text[b..].chars() {
+            if c == char_index {
+                break;
+            }
+            b += ch.len_utf8();
+            c += 1;
+        }
+        self.at = (c, b);
+        b
+    }
+}
+
+/// The extent of the list at root key `list_key` and of each of its entries, as byte ranges
+/// `[start, end)`: a block node ends where the next token starts, a flow one after its closing
+/// bracket. A syntax error is an `E0101` diagnostic.
+/// Each entry: its start and end, and the line it starts on.
+type Spans = (Option<(usize, usize)>, Vec<(usize, usize, usize)>);
+
+fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnostic> {
+    let mut parser = Parser::new_from_str(text);
+    let mut spans = Vec::new();
+    let mut list: Option<(usize, usize)> = None;
+    let mut depth = 0usize;
+    let mut expect_key = false;
+    let mut in_list = false;
+    let mut open_flow: Option<bool> = None;
+    let mut fix_start = false;
+    let mut bytes = Bytes { text, at: (0, 0) };
+    let first_char = |b: usize| text[b.min(text.len())..].chars().next();
+    let mut list_flow = false;
+    loop {
+        let (ev, mark) = parser.next_token().map_err(|e| {
+            let m = e.marker();
+            Diagnostic::error("E0101", format!("YAML syntax error: {}", e.info()), Location { file: file.to_string(), path: None, line: Some(m.line()), column: Some(m.col() + 1) })
+        })?;
+        let at = bytes.of(mark.index());
+        if fix_start {
+            // A block mapping's start mark lies after its first key: take the key's position.
+            if let Some((start, _, line)) = spans.last_mut() {
+                if at < *start {
+                    *start = at;
+                    *line = mark.line();
+                }
+            }
+            fix_start = false;
+        }
+        match ev {
+            Event::StreamEnd => break,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                depth += 1;
+                if in_list && depth == 2 {
+                    list_flow = matches!(first_char(at), Some('['));
+                    list = Some((at, at));
+                }
+                if in_list && depth == 3 {
+                    spans.push((at, at, mark.line()));
+                    open_flow = Some(matches!(first_char(at), Some('{') | Some('[')));
+                    fix_start = true;
+                }
+                if depth == 1 {
+                    expect_key = matches!(ev, Event::MappingStart(..));
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if in_list && depth == 3 {
+                    if let (Some(flow), Some(last)) = (open_flow.take(), spans.last_mut().map(|(_, end, _)| end)) {
+                        *last = if flow { at + first_char(at).map_or(1, char::len_utf8) } else { at };
+                    }
+                }
+                if in_list && depth == 2 {
+                    if let Some(l) = list.as_mut() {
+                        l.1 = if list_flow { at + first_char(at).map_or(1, char::len_utf8) } else { at };
+                    }
+                    in_list = false;
+                }
+                depth = depth.saturating_sub(1);
+                if depth == 1 {
+                    expect_key = true;
+                }
+            }
+            Event::Scalar(value, style, ..) => {
+                if depth == 1 {
+                    if expect_key {
+                        in_list = value == list_key;
+                    } else if in_list {
+                        // The list is a scalar (`cpts: ~`): no entries.
+                        in_list = false;
+                    }
+                    expect_key = !expect_key;
+                } else if in_list && depth == 2 {
+                    let quoted = usize::from(!matches!(style, yaml_rust2::scanner::TScalarStyle::Plain)) * 2;
+                    let end = bytes.of(mark.index() + value.chars().count() + quoted);
+                    spans.push((at, end, mark.line()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((list, spans))
+}

@@ -32,6 +32,9 @@ pub enum Item<'a> {
     Variable { mission: &'a Mission, indicator: &'a Indicator },
     /// The crisis mission's extra envelope, when the ARS recognised a serious crisis.
     Crisis { mission: &'a Mission },
+    /// The variable part of a mission a variant adds, paid at the variant's assumed attainment
+    /// (contracts have no indicators for it yet): a hypothesis, not a contract result.
+    AssumedVariable { mission: &'a Mission },
 }
 
 /// Totals are split by these categories.
@@ -48,7 +51,7 @@ impl Item<'_> {
         match self {
             Item::Fonctionnement { .. } => Category::Fonctionnement,
             Item::Fixed { .. } => Category::Fixed,
-            Item::Variable { .. } => Category::Variable,
+            Item::Variable { .. } | Item::AssumedVariable { .. } => Category::Variable,
             Item::Crisis { .. } => Category::Crisis,
         }
     }
@@ -69,6 +72,8 @@ pub enum Formula {
     Linear { observed: Decimal, ratio: Decimal },
     /// No observation for the year: pays nothing (choice `missing_observation`).
     Missing,
+    /// The tier's variable envelope × the attainment a variant assumes, not prorated.
+    Assumed { envelope: Decimal, attainment: Decimal },
 }
 
 /// One payment item of the year.
@@ -150,7 +155,9 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
             continue; // removed by a variant
         }
         if let (None, Some(d)) = (contract.engagement(&mission.id), mission.overlay.deemed_from) {
-            deemed_fixed_part(mission, contract, d, k, from, to, tier_index, &mut lines)?;
+            if deemed_fixed_part(mission, contract, d, k, from, to, tier_index, &mut lines)? {
+                assumed_variable(mission, from, tier_index, &mut lines, &mut warnings)?;
+            }
             continue;
         }
         warning::deadlines(contract, mission, from, to, &mut warnings);
@@ -196,16 +203,30 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
 }
 
 /// A mission added by a negotiation variant, which every CPTS is deemed to engage from `since`
-/// (or from its signature if later): its fixed part, prorated the first year like any other.
-/// Contracts have no indicators for it yet, so it has no variable part.
+/// (or from its signature if later): its fixed part, prorated like any other if it started
+/// after the value date. Returns whether the mission is funded this contract year. Contracts
+/// have no indicators for it yet: its variable part is [`assumed_variable`] or nothing.
 #[allow(clippy::too_many_arguments)]
-fn deemed_fixed_part<'a>(mission: &'a Mission, contract: &Contract, since: Date, k: u32, from: Date, to: Date, tier: usize, lines: &mut Vec<Line<'a>>) -> Result<(), EvalError> {
+fn deemed_fixed_part<'a>(mission: &'a Mission, contract: &Contract, since: Date, k: u32, from: Date, to: Date, tier: usize, lines: &mut Vec<Line<'a>>) -> Result<bool, EvalError> {
     let start = since.max(contract.signature);
     if start >= to || mission.exists_from > from {
-        return Ok(());
+        return Ok(false);
     }
     let e = Engagement { mission: mission.id.clone(), start, full_deployment: None, indicators: Vec::new() };
     lines.push(fixed_part(mission, &e, contract.signature, k, from, to, tier)?);
+    Ok(true)
+}
+
+/// The variable part of a deemed mission when the variant assumes an attainment: the tier's
+/// envelope in force on the value date × the attainment, as one line. Not prorated: the rules
+/// do not prorate the variable part (choice `partial_attainment`). Warned (W0508) as an
+/// assumption.
+fn assumed_variable<'a>(mission: &'a Mission, from: Date, tier: usize, lines: &mut Vec<Line<'a>>, warnings: &mut Vec<Warning<'a>>) -> Result<(), EvalError> {
+    let (Some(attainment), Some(table)) = (mission.overlay.assumed_attainment, &mission.variable) else { return Ok(()) };
+    let cell = cell_at(table, from, tier)?;
+    let before = cell.amount.checked_mul(attainment).ok_or(EvalError::Overflow)?;
+    lines.push(Line { item: Item::AssumedVariable { mission }, cell: Some(cell), formula: Formula::Assumed { envelope: cell.amount, attainment }, before_rounding: before, amount: before });
+    warnings.push(Warning::AssumedAttainment { mission, attainment });
     Ok(())
 }
 

@@ -65,8 +65,8 @@ pub(super) fn build(rules: &RuleSet, contract: &Contract, k: u32, from: Date, to
                 };
                 split(&mut out, at, i, line.amount)?;
             }
-            Item::Variable { mission, .. } => {
-                // One payment per mission, for all its indicators.
+            Item::Variable { mission, .. } | Item::AssumedVariable { mission } => {
+                // One payment per mission, for all its indicators (or its assumed attainment).
                 if variable_mission != Some(mission.id.as_str()) {
                     variable_mission = Some(&mission.id);
                     out.push(Payment { date: variable_date, kind: PaymentKind::Variable, line: i, amount: Decimal::ZERO });

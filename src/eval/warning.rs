@@ -20,6 +20,8 @@ pub enum Warning<'a> {
     EnvelopeShortfall { mission: &'a Mission, maxima: Decimal, envelope: Decimal },
     MissionNotInText { mission: &'a Mission, text: &'a Text },
     CrisisWithoutMission,
+    /// A variant's new mission pays its variable part at an assumed attainment (0 to 1).
+    AssumedAttainment { mission: &'a Mission, attainment: Decimal },
 }
 
 impl Warning<'_> {
@@ -32,6 +34,7 @@ impl Warning<'_> {
             Warning::EnvelopeShortfall { .. } => "W0505",
             Warning::MissionNotInText { .. } => "W0506",
             Warning::CrisisWithoutMission => "W0507",
+            Warning::AssumedAttainment { .. } => "W0508",
         }
     }
 
@@ -46,6 +49,7 @@ impl Warning<'_> {
             Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("indicator maxima of mission `{}` add up to {} €, below its variable envelope of {} €", mission.id, format_2dp(*maxima), format_2dp(*envelope)),
             Warning::MissionNotInText { mission, text } => format!("mission `{}` does not exist in the text in force ({}): nothing paid for it this year", mission.id, text.id),
             Warning::CrisisWithoutMission => "a sanitary crisis was recognised but no crisis mission runs this year: no crisis envelope is paid".to_string(),
+            Warning::AssumedAttainment { mission, attainment } => format!("variable part of new mission `{}` assumed at {} % attainment (variant assumption, not a contract result)", mission.id, percent(*attainment)),
         }
     }
 
@@ -62,8 +66,14 @@ impl Warning<'_> {
             Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("les maxima des indicateurs de la mission `{}` totalisent {} €, moins que son enveloppe variable de {} €", mission.id, format_2dp(*maxima), format_2dp(*envelope)),
             Warning::MissionNotInText { mission, text } => format!("la mission `{}` n'existe pas dans le texte en vigueur ({}) : rien n'est versé pour elle cette année", mission.id, text.id),
             Warning::CrisisWithoutMission => "une crise sanitaire a été reconnue mais aucune mission crise ne court cette année : aucune enveloppe crise n'est versée".to_string(),
+            Warning::AssumedAttainment { mission, attainment } => format!("part variable de la nouvelle mission `{}` supposée atteinte à {} % (hypothèse de la variante, pas un résultat de contrat)", mission.id, percent(*attainment).replace('.', ",")),
         }
     }
+}
+
+/// `0.8` -> `80`, `0.755` -> `75.5`.
+fn percent(share: Decimal) -> String {
+    share.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(share).normalize().to_string()
 }
 
 /// Mission deadlines (choice `mission_deadlines`): months after the signature, or after the

@@ -82,6 +82,13 @@ pub(super) fn formula(b: &Breakdown, line: &Line) -> String {
             _ => String::new(),
         },
         (Formula::Missing, _) => "no observed value for the year: 0,00 € (choice `missing_observation`)".into(),
+        (Formula::Assumed { envelope, attainment }, _) => format!(
+            "variable envelope of tier {tier} in force on {} ({}) × attainment assumed by the variant {} (a hypothesis, not a contract result; the variable part is not prorated) = {}",
+            b.value_date,
+            format_eur(*envelope),
+            format_plain(*attainment),
+            format_eur(rounded)
+        ),
         _ => String::new(),
     }
 }

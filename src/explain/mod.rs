@@ -67,7 +67,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
             ids[*i] == sel
                 || match l.item {
                     Item::Fonctionnement { .. } => false,
-                    Item::Fixed { mission, .. } | Item::Crisis { mission } => mission.id == sel,
+                    Item::Fixed { mission, .. } | Item::Crisis { mission } | Item::AssumedVariable { mission } => mission.id == sel,
                     Item::Variable { mission, indicator } => mission.id == sel || indicator.id == sel,
                 }
         })
@@ -78,7 +78,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
         let mut names: Vec<&str> = ids.iter().map(String::as_str).collect();
         for l in &b.lines {
             match l.item {
-                Item::Fixed { mission, .. } | Item::Crisis { mission } => names.push(&mission.id),
+                Item::Fixed { mission, .. } | Item::Crisis { mission } | Item::AssumedVariable { mission } => names.push(&mission.id),
                 Item::Variable { mission, indicator } => names.extend([mission.id.as_str(), indicator.id.as_str()]),
                 Item::Fonctionnement { .. } => {}
             }

@@ -322,7 +322,7 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
     let mut missions = vec![MissionAmounts::default(); rules.missions.len()];
     for line in &b.lines {
         let mission = match line.item {
-            Item::Fixed { mission, .. } | Item::Variable { mission, .. } | Item::Crisis { mission } => mission,
+            Item::Fixed { mission, .. } | Item::Variable { mission, .. } | Item::Crisis { mission } | Item::AssumedVariable { mission } => mission,
             Item::Fonctionnement { .. } => continue,
         };
         let Some(i) = rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else { continue };

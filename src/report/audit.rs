@@ -105,6 +105,7 @@ fn line_id_cow<'a>(line: &Line<'a>) -> Cow<'a, str> {
         Item::Fixed { mission, .. } => Cow::Owned(concat(&[&mission.id, ".fixed"])),
         Item::Variable { mission, indicator } => Cow::Owned(concat(&[&mission.id, ".variable.", &indicator.id])),
         Item::Crisis { mission } => Cow::Owned(concat(&[&mission.id, ".crisis_envelope"])),
+        Item::AssumedVariable { mission } => Cow::Owned(concat(&[&mission.id, ".variable.assumed"])),
     }
 }
 
@@ -130,6 +131,7 @@ fn line_label_cow<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> Cow<'a, str> {
             let l = mission.crisis_envelope.as_ref().and_then(|(l, _)| l.as_deref()).unwrap_or("enveloppe crise");
             Cow::Owned(concat(&[&mission.label, ": ", l]))
         }
+        Item::AssumedVariable { mission } => Cow::Owned(concat(&[&mission.label, ": part variable (atteinte supposée par la variante)"])),
     }
 }
 
@@ -201,6 +203,14 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
             inputs.push(("tier", Value::Text(tier)));
             inputs.push(("value_date", Value::Date(b.value_date)));
             inputs.push(("crisis_recognised", Value::Bool(true)));
+            (Some(mission), &mission.reference)
+        }
+        Item::AssumedVariable { mission } => {
+            inputs.push(("tier", Value::Text(tier)));
+            inputs.push(("value_date", Value::Date(b.value_date)));
+            if let Formula::Assumed { attainment, .. } = line.formula {
+                inputs.push(("assumed_attainment", Value::Number(attainment)));
+            }
             (Some(mission), &mission.reference)
         }
     };
@@ -319,6 +329,18 @@ fn write_formula(o: &mut String, b: &Breakdown, line: &Line) {
             }
         }
         (Formula::Missing, _) => o.push_str("pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)"),
+        (Formula::Assumed { envelope, attainment }, _) => {
+            o.push_str("enveloppe variable de la taille ");
+            o.push_str(tier);
+            o.push_str(" en vigueur au ");
+            push_date(o, b.value_date);
+            o.push_str(" (");
+            push_eur(o, *envelope);
+            o.push_str(") × atteinte supposée par la variante ");
+            push_plain(o, *attainment);
+            o.push_str(" (hypothèse, pas un résultat de contrat ; part variable non proratisée) = ");
+            push_eur(o, rounded);
+        }
         _ => {}
     }
 }

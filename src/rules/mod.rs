@@ -165,6 +165,10 @@ pub struct MissionOverlay {
     /// each indicator's payout is multiplied by (variant envelope / base envelope) of the tier,
     /// as in force on the value date.
     pub variable_factor: Option<Dated<Vec<Decimal>>>,
+    /// Added by a variant with `assumed_attainment`: a CPTS deemed to engage the mission is also
+    /// paid this share (0 to 1) of its tier's variable envelope, not prorated (a hypothesis of
+    /// the variant, not a contract result: warning W0508).
+    pub assumed_attainment: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

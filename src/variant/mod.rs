@@ -12,7 +12,9 @@
 //! its date on (an entry is added on that date); contracts split a mission's variable envelope
 //! into indicator maxima, so when a variant changes an envelope each indicator's payout follows
 //! it in proportion (`MissionOverlay::variable_factor`); a new mission is deemed engaged by every
-//! CPTS from its date (fixed part only: no contract has indicators for it yet).
+//! CPTS from its date: its fixed part, and its variable part only at the attainment the variant
+//! assumes (`assumed_attainment`, not prorated, warned W0508), since no contract has indicators
+//! for it yet.
 
 pub mod diff;
 pub mod max;
@@ -71,6 +73,9 @@ struct RawNewMission {
     variable: Option<BTreeMap<String, String>>,
     #[serde(default = "yes")]
     engaged_by_all: bool,
+    /// Share of the variable envelope paid to every CPTS deemed engaged (`"0.8"`), a hypothesis.
+    #[serde(default)]
+    assumed_attainment: Option<String>,
 }
 
 fn yes() -> bool {
@@ -101,7 +106,10 @@ impl Op {
             Op::Add(v) => format!("+ {}", format_plain(*v)),
             Op::Scale(v) => format!("× {}", format_plain(*v)),
             Op::Remove => "supprimée".into(),
-            Op::NewMission(m) => format!("nouvelle mission « {} »", m.label),
+            Op::NewMission(m) => match m.assumed_attainment {
+                Some(a) => format!("nouvelle mission « {} », part variable supposée atteinte à {} %", m.label, format_plain(a.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(a))),
+                None => format!("nouvelle mission « {} »", m.label),
+            },
         }
     }
 }
@@ -115,6 +123,9 @@ pub struct NewMission {
     pub fixed: Vec<Decimal>,
     pub variable: Option<Vec<Decimal>>,
     pub engaged_by_all: bool,
+    /// The share (0 to 1) of the variable envelope paid to every CPTS deemed engaged: a
+    /// hypothesis of the variant (no contract has indicators for the mission yet).
+    pub assumed_attainment: Option<Decimal>,
 }
 
 /// One change of a variant.
@@ -281,11 +292,32 @@ fn op(c: &RawChange, p: &str, rules: &RuleSet, loc: &crate::yaml::Locator, error
         ok.then_some(row)
     };
     let fixed = table("fixed", &m.fixed);
-    let variable = match &m.variable {
-        Some(v) => Some(table("variable", v)?),
-        None => None,
+    let variable = m.variable.as_ref().map(|v| table("variable", v));
+    let at = format!("{p}.new_mission.assumed_attainment");
+    let assumed_attainment = match &m.assumed_attainment {
+        None => Some(None),
+        Some(text) => match parse_decimal(text) {
+            Ok(a) if a < Decimal::ZERO || a > Decimal::ONE => {
+                errors.push(Diagnostic::error("E0210", format!("assumed attainment {a} is out of range: it must be between 0 and 1"), loc.at(&at)).with_help("a share of the variable envelope: \"0.8\" for 80 %"));
+                None
+            }
+            Ok(_) if m.variable.is_none() => {
+                errors.push(Diagnostic::error("E0104", "`assumed_attainment` needs a `variable` envelope to apply to", loc.at(&at)).with_help("add `variable: {t1: ..., ...}` to the new mission, or drop `assumed_attainment`"));
+                None
+            }
+            Ok(a) => Some(Some(a)),
+            Err(e) => {
+                errors.push(Diagnostic::error("E0206", e, loc.at(&at)));
+                None
+            }
+        },
     };
-    Some(Op::NewMission(NewMission { label: m.label.clone(), kind: m.kind, reference: m.reference.clone(), fixed: fixed?, variable, engaged_by_all: m.engaged_by_all }))
+    let (Some(fixed), Some(assumed_attainment)) = (fixed, assumed_attainment) else { return None };
+    let variable = match variable {
+        Some(None) => return None, // its errors are reported
+        v => v.flatten(),
+    };
+    Some(Op::NewMission(NewMission { label: m.label.clone(), kind: m.kind, reference: m.reference.clone(), fixed, variable, engaged_by_all: m.engaged_by_all, assumed_attainment }))
 }
 
 /// Whether `op` makes sense for `target`.
@@ -467,7 +499,7 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                 fixed: (None, table(&n.fixed, "fixed")),
                 variable: n.variable.as_ref().map(|v| table(v, "variable")),
                 crisis_envelope: None,
-                overlay: MissionOverlay { deemed_from: n.engaged_by_all.then_some(change.from), ..MissionOverlay::default() },
+                overlay: MissionOverlay { deemed_from: n.engaged_by_all.then_some(change.from), assumed_attainment: n.assumed_attainment, ..MissionOverlay::default() },
             });
             Ok(())
         }

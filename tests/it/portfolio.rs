@@ -227,12 +227,24 @@ fn variant_text(changes: &[(u8, u32, u32)]) -> String {
             3 => format!("path: missions.*.variable\n    scale: \"{}.{:02}\"", a % 2, b % 100),
             4 => format!("path: payment.advance_rate\n    set: \"0.{:02}\"", a % 100),
             5 => "path: missions.accompagnement\n    remove: true".to_string(),
-            6 => format!("path: missions.nouvelle_{a}\n    new_mission: {{label: n, kind: optional, reference: r, fixed: {{t1: \"{}\", t2: \"{}\", t3: \"1000\", t4: \"2000\"}}}}", a % 9_000, b % 9_000),
+            6 if b % 2 == 0 => format!("path: missions.nouvelle_{a}\n    new_mission: {{label: n, kind: optional, reference: r, fixed: {{t1: \"{}\", t2: \"{}\", t3: \"1000\", t4: \"2000\"}}}}", a % 9_000, b % 9_000),
+            // A new mission whose variable part is paid at an assumed attainment.
+            6 => format!("path: missions.nouvelle_{a}\n    new_mission: {{label: n, kind: socle, reference: r, fixed: {{t1: \"{}\", t2: \"1\", t3: \"1000\", t4: \"2000\"}}, variable: {{t1: \"{}.37\", t2: \"333.33\", t3: \"0\", t4: \"7777\"}}, assumed_attainment: \"0.{:03}\"}}", a % 9_000, b % 9_000, a % 1000),
             _ => format!("path: tiers.t4.min_population\n    set: \"{}\"", 80_001 + a % 200_000),
         };
         y += &format!("  - from: {from}\n    {body}\n");
     }
     y
+}
+
+/// The negotiation variant with its new mission's `assumed_attainment` set to `a`, or without
+/// the key (`None`).
+fn negotiation_with_attainment(a: Option<&str>) -> Variant {
+    let text = include_str!("../../rules/variants/negotiation-2025.yaml");
+    let key = "      assumed_attainment: \"0.8\"\n";
+    assert!(text.contains(key), "negotiation-2025.yaml no longer assumes 0.8");
+    let text = text.replace(key, &a.map(|a| format!("      assumed_attainment: \"{a}\"\n")).unwrap_or_default());
+    Variant::from_text("negotiation.yaml", &text, rules()).expect("valid")
 }
 
 fn with_threads<T: Send>(n: usize, f: impl FnOnce() -> T + Send) -> T {
@@ -308,6 +320,31 @@ proptest! {
         let by_mission: Decimal = d.by_mission.iter().map(|m| m.2.delta).sum();
         prop_assert_eq!(by_tier, d.total.delta);
         prop_assert_eq!(by_mission, d.total.delta);
+    }
+
+    /// Guards the reading of `assumed_attainment`: 0 pays what no assumption pays (nothing for
+    /// the variable part), and a higher assumption never costs less.
+    #[test]
+    fn an_assumed_attainment_of_zero_costs_what_no_assumption_costs(seed in any::<u64>(), n in 1usize..25, pct in 0u32..=100) {
+        let p = synthetic(seed, n, true);
+        let cost = |v: Variant| {
+            let vr = variant::apply_all(rules(), std::slice::from_ref(&v)).expect("applies");
+            diff::diff(rules(), &[v], &vr, &p, Selection::All, &|| {}).expect("diff")
+        };
+        let without = cost(negotiation_with_attainment(None));
+        let zero = cost(negotiation_with_attainment(Some("0")));
+        prop_assert_eq!(zero.total.variant, without.total.variant);
+        prop_assert!(zero.rows.iter().zip(&without.rows).all(|(a, b)| a.variant == b.variant));
+        prop_assert_eq!(&zero.by_mission, &without.by_mission);
+        let pct = format!("{}", Decimal::new(i64::from(pct), 2));
+        let some = cost(negotiation_with_attainment(Some(&pct)));
+        let full = cost(negotiation_with_attainment(Some("1")));
+        prop_assert!(zero.total.variant <= some.total.variant && some.total.variant <= full.total.variant);
+        // Every tier has a variable envelope: at 100 % the mission costs more wherever it pays.
+        let pays = zero.by_mission.iter().any(|(id, _, d)| id == "sante_mentale" && d.variant > Decimal::ZERO);
+        prop_assert_eq!(pays, full.total.variant > zero.total.variant);
+        let sequential: Decimal = some.attribution.effects.iter().map(|e| e.sequential).sum();
+        prop_assert_eq!(sequential, some.total.delta);
     }
 
     #[test]

@@ -108,22 +108,22 @@ impl Rev {
         self.buf[self.at..self.at + bytes.len()].copy_from_slice(bytes);
     }
 
-    fn digit(&mut self, d: u128) {
+    fn digit<N: Digits>(&mut self, d: N) {
         self.at -= 1;
-        self.buf[self.at] = b'0' + (d % 10) as u8;
+        self.buf[self.at] = b'0' + d.rem10();
     }
 
     /// The digits of `n`, with a U+202F every three digits when `group`.
-    fn int(&mut self, mut n: u128, group: bool) {
+    fn int<N: Digits>(&mut self, mut n: N, group: bool) {
         let mut count = 0;
         loop {
             if group && count > 0 && count % 3 == 0 {
                 self.push("\u{202f}".as_bytes());
             }
             self.digit(n);
-            n /= 10;
+            n = n.div10();
             count += 1;
-            if n == 0 {
+            if n.is_zero() {
                 return;
             }
         }
@@ -138,18 +138,27 @@ impl Rev {
 /// `value` rounded half away from zero to the cent, with 2 decimals; French style (`1 234,50`)
 /// when `french`, else `1234.50`.
 fn cents_text(value: Decimal, french: bool, suffix: &str) -> Rev {
-    let r = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    let mut c = r.mantissa().unsigned_abs();
-    for _ in r.scale()..2 {
-        c *= 10;
+    // Amounts are mostly already rounded to the cent: no rounding work then.
+    let r = if value.scale() <= 2 { value } else { value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) };
+    let m = r.mantissa().unsigned_abs();
+    let negative = r.is_sign_negative() && m != 0;
+    let scale = r.scale();
+    // 64-bit arithmetic whenever the cents fit (always for real amounts): 128-bit division is slow.
+    let cents64 = u64::try_from(m).ok().and_then(|m| (scale..2).try_fold(m, |c, _| c.checked_mul(10)));
+    match cents64 {
+        Some(c) => cents_digits(c, negative, french, suffix),
+        None => cents_digits((scale..2).fold(m, |c, _| c * 10), negative, french, suffix),
     }
+}
+
+fn cents_digits<N: Digits>(c: N, negative: bool, french: bool, suffix: &str) -> Rev {
     let mut out = Rev::new();
     out.push(suffix.as_bytes());
     out.digit(c);
-    out.digit(c / 10);
+    out.digit(c.div10());
     out.push(if french { b"," } else { b"." });
-    out.int(c / 100, french);
-    if r.is_sign_negative() && c != 0 {
+    out.int(c.div10().div10(), french);
+    if negative {
         out.push(b"-");
     }
     out
@@ -157,25 +166,63 @@ fn cents_text(value: Decimal, french: bool, suffix: &str) -> Rev {
 
 /// `value` as written, without trailing zeros.
 fn plain_text(value: Decimal) -> Rev {
-    let mut m = value.mantissa().unsigned_abs();
-    let mut scale = value.scale();
-    while scale > 0 && m % 10 == 0 {
-        m /= 10;
+    let m = value.mantissa().unsigned_abs();
+    let negative = value.is_sign_negative() && !value.is_zero();
+    match u64::try_from(m) {
+        Ok(m) => plain_digits(m, value.scale(), negative),
+        Err(_) => plain_digits(m, value.scale(), negative),
+    }
+}
+
+fn plain_digits<N: Digits>(mut m: N, mut scale: u32, negative: bool) -> Rev {
+    while scale > 0 && m.rem10() == 0 {
+        m = m.div10();
         scale -= 1;
     }
     let mut out = Rev::new();
     for _ in 0..scale {
         out.digit(m);
-        m /= 10;
+        m = m.div10();
     }
     if scale > 0 {
         out.push(b".");
     }
     out.int(m, false);
-    if value.is_sign_negative() && !value.is_zero() {
+    if negative {
         out.push(b"-");
     }
     out
+}
+
+/// Unsigned integers the writers above take: `u64` on the fast path, `u128` for the rest.
+trait Digits: Copy {
+    fn rem10(self) -> u8;
+    fn div10(self) -> Self;
+    fn is_zero(self) -> bool;
+}
+
+impl Digits for u64 {
+    fn rem10(self) -> u8 {
+        (self % 10) as u8
+    }
+    fn div10(self) -> Self {
+        self / 10
+    }
+    fn is_zero(self) -> bool {
+        self == 0
+    }
+}
+
+impl Digits for u128 {
+    fn rem10(self) -> u8 {
+        (self % 10) as u8
+    }
+    fn div10(self) -> Self {
+        self / 10
+    }
+    fn is_zero(self) -> bool {
+        self == 0
+    }
 }
 
 /// Appends [`format_eur`] of `value` to `out`.
@@ -238,7 +285,11 @@ mod tests {
 
     fn arb_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
         use proptest::prelude::*;
-        (any::<i64>(), 0u32..12).prop_map(|(m, s)| Decimal::new(m, s))
+        // Everyday amounts (64-bit mantissas, the fast path) and the 96-bit extremes (the slow path).
+        prop_oneof![
+            (any::<i64>(), 0u32..12).prop_map(|(m, s)| Decimal::new(m, s)),
+            (any::<i128>(), 0u32..28).prop_map(|(m, s)| Decimal::from_i128_with_scale(m >> 33, s)),
+        ]
     }
 
     proptest::proptest! {

@@ -8,6 +8,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::money::{format_2dp, parse_decimal};
 use crate::yaml::Locator;
 use std::collections::HashSet;
+use std::fmt::Arguments;
 
 struct Ctx<'a> {
     loc: &'a Locator,
@@ -20,24 +21,26 @@ impl Ctx<'_> {
         self.errors.last_mut().expect("just pushed")
     }
 
-    fn date(&mut self, path: &str, text: &str) -> Option<Date> {
-        parse_date(text).map_err(|m| self.err("E0205", path, m)).ok()
+    // The readers below take their path as lazy `format_args!`: it is written out only for a
+    // diagnostic, not for every valid field of a batch.
+    fn date(&mut self, path: Arguments, text: &str) -> Option<Date> {
+        parse_date(text).map_err(|m| self.err("E0205", &path.to_string(), m)).ok()
     }
 
-    fn decimal(&mut self, path: &str, text: &str) -> Option<Decimal> {
-        parse_decimal(text).map_err(|m| self.err("E0206", path, m)).ok()
+    fn decimal(&mut self, path: Arguments, text: &str) -> Option<Decimal> {
+        parse_decimal(text).map_err(|m| self.err("E0206", &path.to_string(), m)).ok()
     }
 
-    fn amount(&mut self, path: &str, text: &str) -> Option<Decimal> {
+    fn amount(&mut self, path: Arguments, text: &str) -> Option<Decimal> {
         let v = self.decimal(path, text)?;
         if v.is_sign_negative() && !v.is_zero() {
-            self.err("E0207", path, format!("amount {v} is negative"));
+            self.err("E0207", &path.to_string(), format!("amount {v} is negative"));
             return None;
         }
         Some(v)
     }
 
-    fn population(&mut self, path: &str, text: &str) -> Option<u64> {
+    fn population(&mut self, path: Arguments, text: &str) -> Option<u64> {
         match text.trim().parse::<u64>() {
             Ok(p) => Some(p),
             Err(_) => {
@@ -46,7 +49,7 @@ impl Ctx<'_> {
                 } else {
                     format!("population `{text}` is not a whole number of inhabitants")
                 };
-                self.err("E0303", path, msg);
+                self.err("E0303", &path.to_string(), msg);
                 None
             }
         }
@@ -54,7 +57,7 @@ impl Ctx<'_> {
 }
 
 fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator> {
-    let max = ctx.amount(&format!("{path}.max"), &raw.max);
+    let max = ctx.amount(format_args!("{path}.max"), &raw.max);
     let misplaced = |ctx: &mut Ctx, key: &str, present: bool| {
         if present {
             ctx.err("E0309", &format!("{path}.{key}"), format!("indicator `{}` of kind `{}` takes no `{key}`", raw.id, kind_name(raw.kind)));
@@ -72,7 +75,7 @@ fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator>
             misplaced(ctx, "steps", raw.steps.is_some());
             misplaced(ctx, "direction", raw.direction.is_some());
             let (b, t) = match (&raw.baseline, &raw.target) {
-                (Some(b), Some(t)) => (ctx.decimal(&format!("{path}.baseline"), b), ctx.decimal(&format!("{path}.target"), t)),
+                (Some(b), Some(t)) => (ctx.decimal(format_args!("{path}.baseline"), b), ctx.decimal(format_args!("{path}.target"), t)),
                 _ => {
                     ctx.err("E0307", path, format!("linear indicator `{}` needs both `baseline` and `target`", raw.id));
                     (None, None)
@@ -121,8 +124,8 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
     let mut out = Vec::new();
     for (i, s) in list.iter().enumerate() {
         let sp = format!("{path}.steps[{i}]");
-        let t = ctx.decimal(&format!("{sp}.threshold"), &s.threshold);
-        let a = ctx.amount(&format!("{sp}.amount"), &s.amount);
+        let t = ctx.decimal(format_args!("{sp}.threshold"), &s.threshold);
+        let a = ctx.amount(format_args!("{sp}.amount"), &s.amount);
         if let (Some(a), Some(m)) = (a, max) {
             if a > m {
                 ctx.err("E0305", &format!("{sp}.amount"), format!("step pays {} €, above the indicator's maximum {} €", format_2dp(a), format_2dp(m)));
@@ -159,8 +162,8 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
     if raw.format_version != 1 {
         ctx.err("E0216", "format_version", format!("unsupported format_version {}: this engine reads version 1", raw.format_version));
     }
-    let population = ctx.population("population", &raw.population);
-    let signature = ctx.date("signature_date", &raw.signature_date);
+    let population = ctx.population(format_args!("population"), &raw.population);
+    let signature = ctx.date(format_args!("signature_date"), &raw.signature_date);
     let first_text = rules.texts.first().map(|t| t.in_force_from);
     if let (Some(s), Some(f)) = (signature, first_text) {
         if s < f {
@@ -184,7 +187,7 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
         if !seen.insert(e.mission.clone()) {
             ctx.err("E0308", &format!("{path}.mission"), format!("mission `{}` is engaged twice", e.mission));
         }
-        let start = ctx.date(&format!("{path}.start"), &e.start);
+        let start = ctx.date(format_args!("{path}.start"), &e.start);
         if let (Some(st), Some(sig)) = (start, signature) {
             if st < sig {
                 ctx.err("E0302", &format!("{path}.start"), format!("mission `{}` starts on {st}, before the contract's signature ({sig})", e.mission));
@@ -195,7 +198,7 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
                 ctx.err("E0302", &format!("{path}.start"), format!("mission `{}` starts on {st}, before it exists in the texts (from {})", e.mission, mission.exists_from));
             }
         }
-        let full = e.full_deployment.as_ref().and_then(|t| ctx.date(&format!("{path}.full_deployment"), t));
+        let full = e.full_deployment.as_ref().and_then(|t| ctx.date(format_args!("{path}.full_deployment"), t));
         if let (Some(st), Some(f)) = (start, full) {
             if f < st {
                 ctx.err("E0302", &format!("{path}.full_deployment"), format!("mission `{}` is fully deployed on {f}, before it starts ({st})", e.mission));
@@ -235,14 +238,13 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
         if results.contains_key(&r.contract_year) {
             ctx.err("E0311", &format!("{path}.contract_year"), format!("contract year {} has two results", r.contract_year));
         }
-        let pop = r.population.as_ref().and_then(|p| ctx.population(&format!("{path}.population"), p));
+        let pop = r.population.as_ref().and_then(|p| ctx.population(format_args!("{path}.population"), p));
         let mut observations = BTreeMap::new();
         for (id, value) in &r.observations {
-            let op = format!("{path}.observations.{id}");
             let ind = engagements.iter().flat_map(|(_, e)| &e.indicators).find(|x| &x.id == id);
             let Some(ind) = ind else {
                 let known: Vec<&str> = engagements.iter().flat_map(|(_, e)| &e.indicators).map(|x| x.id.as_str()).collect();
-                let d = ctx.err("E0310", &op, format!("observation for unknown indicator `{id}`"));
+                let d = ctx.err("E0310", &format!("{path}.observations.{id}"), format!("observation for unknown indicator `{id}`"));
                 d.help = Some(match did_you_mean(id, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if known.is_empty() => "the contract has no indicators".to_string(),
@@ -255,11 +257,11 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
                     "true" => Some(Observation::Reached(true)),
                     "false" => Some(Observation::Reached(false)),
                     _ => {
-                        ctx.err("E0310", &op, format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"));
+                        ctx.err("E0310", &format!("{path}.observations.{id}"), format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"));
                         None
                     }
                 },
-                _ => ctx.decimal(&op, value).map(Observation::Value),
+                _ => ctx.decimal(format_args!("{path}.observations.{id}"), value).map(Observation::Value),
             };
             if let Some(o) = obs {
                 observations.insert(id.clone(), o);

@@ -37,7 +37,7 @@ struct RawPortfolio {
     cpts: serde::de::IgnoredAny,
 }
 
-pub(super) fn load(name: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece {
+pub(super) fn load(name: &str, text: &str, rules: &RuleSet) -> Piece {
     let whole = |d: Diagnostic| Piece { contracts: Vec::new(), records: vec![Record { origin: Origin { file: name.to_string(), line: d.location.line, entry: None }, state: RecordState::Failed(vec![d]) }] };
     let parsed = match crate::yaml::parse_entries::<RawPortfolio, RawContract>(name, text, "cpts") {
         Ok(p) => p,
@@ -57,7 +57,7 @@ pub(super) fn load(name: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece 
             let result = match &entry.value {
                 Err(d) => Err(vec![d.clone()]),
                 // Validated first without positions; an invalid entry again, located.
-                Ok(raw) => Contract::from_raw(raw, &entry.unlocated(), rules, sha).or_else(|_| Contract::from_raw(raw, &entry.locator(), rules, sha)).map(|(c, _)| c),
+                Ok(raw) => Contract::from_raw(raw, &entry.unlocated(), rules, "").or_else(|_| Contract::from_raw(raw, &entry.locator(), rules, "")).map(|(c, _)| c),
             };
             (origin, result)
         })

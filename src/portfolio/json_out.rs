@@ -17,6 +17,12 @@ pub struct RulesDoc {
 }
 
 #[derive(Serialize)]
+pub struct InputDoc {
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
 pub struct SelectionDoc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
@@ -125,6 +131,8 @@ struct PortfolioDoc {
     kind: &'static str,
     selection: SelectionDoc,
     rules: RulesDoc,
+    /// Every input read, with the SHA-256 of its text: the receipt of the run.
+    inputs: Vec<InputDoc>,
     summary: SummaryDoc,
     rows: Vec<RowDoc>,
     aggregates: AggregatesDoc,
@@ -194,6 +202,7 @@ pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> S
         kind: "portfolio",
         selection: selection_doc(run.selection),
         rules: RulesDoc { file: rules.file.clone(), sha256: rules.sha256.clone() },
+        inputs: p.inputs.iter().map(|(file, sha256)| InputDoc { file: file.clone(), sha256: sha256.clone() }).collect(),
         summary: SummaryDoc { read: s.read, evaluated: s.evaluated, failed: s.failed, not_selected: s.not_selected, rows: s.rows },
         rows: run.rows().map(|r| row_doc(rules, p, r)).collect(),
         aggregates: aggregates_doc(rules, a),

@@ -111,15 +111,16 @@ struct Piece {
     records: Vec<Record>,
 }
 
-fn load_one(name: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece {
+/// The records and contracts of one input; the contracts' `sha256` is set by the caller.
+fn load_one(name: &str, text: &str, rules: &RuleSet) -> Piece {
     match input_kind(name, text) {
-        InputKind::Csv => csv_in::load(name, text, sha, rules),
-        InputKind::PortfolioFile => file::load(name, text, sha, rules),
+        InputKind::Csv => csv_in::load(name, text, rules),
+        InputKind::PortfolioFile => file::load(name, text, rules),
         InputKind::Contract => {
             let origin = Origin { file: name.to_string(), line: None, entry: None };
             // Parsed and validated first without positions (most files are valid); a file with a
             // problem is read again the located way, for its diagnostics.
-            let fast = crate::yaml::parse_fast::<crate::input::raw::RawContract>(text).and_then(|raw| Contract::from_raw(&raw, &crate::yaml::unlocated(name), rules, sha).ok());
+            let fast = crate::yaml::parse_fast::<crate::input::raw::RawContract>(text).and_then(|raw| Contract::from_raw(&raw, &crate::yaml::unlocated(name), rules, "").ok());
             match fast.map(Ok).unwrap_or_else(|| Contract::from_text(name, text, rules)) {
                 Ok((c, _)) => Piece { contracts: vec![c], records: vec![Record { origin, state: RecordState::Loaded { contract: 0, contract_year: None } }] },
                 Err(ds) => Piece { contracts: Vec::new(), records: vec![Record { origin, state: RecordState::Failed(ds) }] },
@@ -135,8 +136,13 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
     let pieces: Vec<(String, Piece)> = inputs
         .par_iter()
         .map(|(name, text)| {
-            let sha = sha256_hex(text.as_bytes());
-            let piece = load_one(name, text, &sha, rules);
+            // The input's hash (its contracts' receipts) is computed beside the parse, not before
+            // it: on a large CSV it is a tenth of the load, and it has no SHA instructions to use
+            // on every machine.
+            let (sha, mut piece) = rayon::join(|| sha256_hex(text.as_bytes()), || load_one(name, text, rules));
+            for c in &mut piece.contracts {
+                c.sha256.clone_from(&sha);
+            }
             (sha, piece)
         })
         .collect();

@@ -29,7 +29,6 @@ struct Ctx<'a> {
     file: &'a str,
     cols: &'a Columns,
     rules: &'a RuleSet,
-    sha: &'a str,
 }
 
 impl Ctx<'_> {
@@ -237,7 +236,7 @@ impl Ctx<'_> {
             let kept_rows: Vec<&CsvRow> = kept.iter().map(|r| rows[*r]).collect();
             // Validate without positions first; only an invalid contract is validated again with
             // them (the same checks, now located).
-            let result = self.raw(first, &kept_rows, false).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, self.sha)).or_else(|_| self.raw(first, &kept_rows, true).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, self.sha)));
+            let result = self.raw(first, &kept_rows, false).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, "")).or_else(|_| self.raw(first, &kept_rows, true).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, "")));
             let mut errors = match result {
                 Ok((c, _)) => {
                     let states = states.into_iter().zip(0..).map(|(s, r)| s.unwrap_or(RecordState::Loaded { contract: 0, contract_year: Some(cell(rows[r], self.cols.fixed.get("contract_year").copied()).parse().unwrap_or(0)) })).collect();
@@ -285,7 +284,7 @@ impl Ctx<'_> {
     }
 }
 
-pub(super) fn load(file: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece {
+pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
     let rows = parse_csv(text);
     let mut piece = Piece { contracts: Vec::new(), records: Vec::new() };
     let Some((head, data)) = rows.split_first() else {
@@ -300,7 +299,7 @@ pub(super) fn load(file: &str, text: &str, sha: &str, rules: &RuleSet) -> Piece 
             return piece;
         }
     };
-    let ctx = Ctx { file, cols: &cols, rules, sha };
+    let ctx = Ctx { file, cols: &cols, rules };
     // Rows grouped by CPTS id, in order of first appearance; records keep the file's order.
     let id_col = cols.fixed.get("id").copied();
     let mut groups: Vec<Vec<usize>> = Vec::new();

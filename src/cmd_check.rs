@@ -45,18 +45,16 @@ pub fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
     let (mut contracts, mut variants, mut portfolio) = (0usize, 0usize, Vec::new());
     let (mut bad_contracts, mut bad_variants) = (0usize, 0usize);
     for path in inputs {
-        let text = if path.is_dir() { None } else { Some(read(path, common.format)) };
-        let text = match text {
-            Some(Err(code)) => {
+        if path.is_dir() {
+            portfolio.push(path.clone()); // a folder of contracts
+            continue;
+        }
+        let t = match read(path, common.format) {
+            Ok(t) => t,
+            Err(code) => {
                 worst = worst.max(if code == ExitCode::from(2) { 2 } else { 1 });
                 continue;
             }
-            Some(Ok(t)) => Some(t),
-            None => None,
-        };
-        let Some(t) = text else {
-            portfolio.push(path.clone()); // a folder of contracts
-            continue;
         };
         let kind = cpts_funding::portfolio::input_kind(&path.display().to_string(), &t);
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));

@@ -1,7 +1,8 @@
 //! Part of the binary (not of the library): the `budget` and `explain` commands and the
 //! Markdown/HTML pages of `compute`. Glue only: read files, call the library, print, exit code.
 
-use super::{load_contract, load_rules, read, report, Common, Format};
+use super::cmd_portfolio::VariantArgs;
+use super::{load_contract, read, report, Common, Format};
 use clap::ValueEnum;
 use cpts_funding::budget::{load_scenario, project, Scenarios};
 use cpts_funding::eval::evaluate;
@@ -36,9 +37,9 @@ pub fn single_contract_pages(contracts: usize, format: Format) -> Result<(), Exi
     Ok(())
 }
 
-pub fn budget(contract: &PathBuf, scenario: Option<&PathBuf>, common: &Common) -> ExitCode {
-    let rules = match load_rules(common) {
-        Ok(r) => r,
+pub fn budget(contract: &PathBuf, scenario: Option<&PathBuf>, variant: &VariantArgs, common: &Common) -> ExitCode {
+    let (variants, rules) = match super::cmd_portfolio::rules(common, variant) {
+        Ok((_, v, r)) => (v, r),
         Err(code) => return code,
     };
     let contract = match load_contract(contract, &rules, common.format) {
@@ -70,16 +71,16 @@ pub fn budget(contract: &PathBuf, scenario: Option<&PathBuf>, common: &Common) -
         }
     };
     match common.format {
-        Format::Text => print!("{}", cpts_funding::report::budget::text(&budget)),
+        Format::Text => print!("{}{}", super::cmd_portfolio::variant_banner(&variants), cpts_funding::report::budget::text(&budget)),
         Format::Json => print!("{}", budget_json::budget(&budget)),
         Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&page::budget(&budget), common.format)),
     }
     ExitCode::SUCCESS
 }
 
-pub fn explain(contract: &PathBuf, line: Option<&str>, year: Option<i32>, contract_year: Option<u32>, lang: LangArg, common: &Common) -> ExitCode {
-    let rules = match load_rules(common) {
-        Ok(r) => r,
+pub fn explain(contract: &PathBuf, line: Option<&str>, year: Option<i32>, contract_year: Option<u32>, lang: LangArg, variant: &VariantArgs, common: &Common) -> ExitCode {
+    let (variants, rules) = match super::cmd_portfolio::rules(common, variant) {
+        Ok((_, v, r)) => (v, r),
         Err(code) => return code,
     };
     let contract = match load_contract(contract, &rules, common.format) {
@@ -115,7 +116,7 @@ pub fn explain(contract: &PathBuf, line: Option<&str>, year: Option<i32>, contra
         }
     }
     match common.format {
-        Format::Text => print!("{}", render_text(&out)),
+        Format::Text => print!("{}{}", super::cmd_portfolio::variant_banner(&variants), render_text(&out)),
         Format::Json => print!("{}", render_json(&out)),
         Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&page::explain(&out, &rules, &contract), common.format)),
     }

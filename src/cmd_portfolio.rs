@@ -93,6 +93,12 @@ pub fn rules(common: &Common, v: &VariantArgs) -> Result<(RuleSet, Vec<Variant>,
     Ok((base, variants, current))
 }
 
+/// The lines a text report under variants starts with: a variant is a negotiation hypothesis,
+/// not a text in force, and the reader must see it before any amount.
+pub fn variant_banner(variants: &[Variant]) -> String {
+    variants.iter().map(|v| format!("Variante (hypothèse de négociation, pas un texte en vigueur) : {} ({}, {})\n", v.title, v.id, v.file)).collect()
+}
+
 /// Whether `compute`'s arguments make a portfolio run: a folder, a CSV or JSON file, a YAML
 /// portfolio file (`cpts:`), or `--format csv`.
 pub fn is_portfolio(paths: &[PathBuf], format: Format) -> bool {

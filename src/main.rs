@@ -147,6 +147,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
         #[command(flatten)]
+        variant: cmd_portfolio::VariantArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// Explain each amount of a contract year in plain words: text and tier and why, article,
@@ -169,6 +171,8 @@ enum Command {
         /// Language of the explanations.
         #[arg(long, value_enum, default_value = "fr")]
         lang: cmd_budget::LangArg,
+        #[command(flatten)]
+        variant: cmd_portfolio::VariantArgs,
         #[command(flatten)]
         common: Common,
     },
@@ -254,8 +258,8 @@ fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
     if let Err(code) = cmd_budget::single_contract_pages(contracts.len(), common.format) {
         return code;
     }
-    let rules = match cmd_portfolio::rules(common, variant) {
-        Ok((_, _, r)) => r,
+    let (variants, rules) = match cmd_portfolio::rules(common, variant) {
+        Ok((_, v, r)) => (v, r),
         Err(code) => return code,
     };
     let mut worst = 0u8;
@@ -290,6 +294,7 @@ fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
         Format::Json => print!("{}", json::compute(&breakdowns)),
         Format::Text | Format::Csv => {
             let pages: Vec<String> = breakdowns.iter().map(text::breakdown).collect();
+            print!("{}", cmd_portfolio::variant_banner(&variants));
             print!("{}", pages.join(&format!("\n{}\n\n", "─".repeat(78))));
         }
         Format::Md | Format::Html => print!("{}", cmd_budget::render_page(&cpts_funding::report::page::compute(&breakdowns), common.format)),
@@ -353,7 +358,7 @@ fn main() -> ExitCode {
         Command::Max { date, common, .. } => max(date, common),
         Command::Check { common, .. } | Command::Budget { common, .. } | Command::Explain { common, .. } if csv_refused(common).is_some() => ExitCode::from(2),
         Command::Check { contracts, common } => cmd_check::check(contracts, common),
-        Command::Budget { contract, scenario, common } => cmd_budget::budget(contract, scenario.as_ref(), common),
-        Command::Explain { contract, line, year, contract_year, lang, common } => cmd_budget::explain(contract, line.as_deref(), *year, *contract_year, *lang, common),
+        Command::Budget { contract, scenario, variant, common } => cmd_budget::budget(contract, scenario.as_ref(), variant, common),
+        Command::Explain { contract, line, year, contract_year, lang, variant, common } => cmd_budget::explain(contract, line.as_deref(), *year, *contract_year, *lang, variant, common),
     }
 }

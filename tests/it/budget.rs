@@ -446,3 +446,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn budget_and_explain_under_a_variant_say_so_and_follow_it() {
+    let contract = "fixtures/budget/t2-expected-in-contract/contract.yaml";
+    let variant = "rules/variants/tier2-parcours-plus.yaml"; // t2 parcours fixed part +10 000 € from 2025-01-01
+    let json = |args: &[&str]| -> serde_json::Value {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).expect("JSON")
+    };
+    let base = json(&["budget", contract, "--format", "json"]);
+    let var = json(&["budget", contract, "--format", "json", "--variant", variant]);
+    let expected = |d: &serde_json::Value| d["totals"]["expected"].as_str().unwrap().parse::<Decimal>().unwrap();
+    // Contract years 2 to 5 start on or after 2025-01-01 (signed 2024-03-15): 4 × 10 000 €.
+    assert_eq!(expected(&var) - expected(&base), Decimal::from(40_000));
+    assert_eq!(var["receipt"]["rules_file"], "rules/aci-cpts.yaml + rules/variants/tier2-parcours-plus.yaml");
+    let (code, out, _) = run(&["budget", contract, "--variant", variant]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("Variante (hypothèse de négociation, pas un texte en vigueur) : "), "{out}");
+    let (code, out, _) = run(&["explain", contract, "--contract-year", "2", "parcours.fixed", "--variant", variant]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("Variante (hypothèse"), "{out}");
+    assert!(out.contains("45\u{202f}000,00 €"), "35 000 + 10 000 under the variant: {out}");
+}

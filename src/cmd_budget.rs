@@ -21,6 +21,12 @@ pub enum LangArg {
 }
 
 /// A page in the chosen format (Markdown or HTML).
+/// `p` with a first subtitle line per variant (a page under a variant says so at the top).
+pub fn under_variants(mut p: Page, variants: &[cpts_funding::variant::Variant]) -> Page {
+    p.subtitle.splice(0..0, super::cmd_portfolio::variant_lines(variants));
+    p
+}
+
 pub fn render_page(p: &Page, format: Format) -> String {
     match format {
         Format::Html => html::render(p),
@@ -73,7 +79,7 @@ pub fn budget(contract: &PathBuf, scenario: Option<&PathBuf>, variant: &VariantA
     match common.format {
         Format::Text => print!("{}{}", super::cmd_portfolio::variant_banner(&variants), cpts_funding::report::budget::text(&budget)),
         Format::Json => print!("{}", budget_json::budget(&budget)),
-        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&page::budget(&budget), common.format)),
+        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&under_variants(page::budget(&budget), &variants), common.format)),
     }
     ExitCode::SUCCESS
 }
@@ -118,7 +124,7 @@ pub fn explain(contract: &PathBuf, line: Option<&str>, year: Option<i32>, contra
     match common.format {
         Format::Text => print!("{}{}", super::cmd_portfolio::variant_banner(&variants), render_text(&out)),
         Format::Json => print!("{}", render_json(&out)),
-        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&page::explain(&out, &rules, &contract), common.format)),
+        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&under_variants(page::explain(&out, &rules, &contract), &variants), common.format)),
     }
     ExitCode::SUCCESS
 }

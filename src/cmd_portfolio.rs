@@ -96,7 +96,12 @@ pub fn rules(common: &Common, v: &VariantArgs) -> Result<(RuleSet, Vec<Variant>,
 /// The lines a text report under variants starts with: a variant is a negotiation hypothesis,
 /// not a text in force, and the reader must see it before any amount.
 pub fn variant_banner(variants: &[Variant]) -> String {
-    variants.iter().map(|v| format!("Variante (hypothèse de négociation, pas un texte en vigueur) : {} ({}, {})\n", v.title, v.id, v.file)).collect()
+    variant_lines(variants).into_iter().map(|l| l + "\n").collect()
+}
+
+/// [`variant_banner`] as lines, for the subtitle of a printable page.
+pub fn variant_lines(variants: &[Variant]) -> Vec<String> {
+    variants.iter().map(|v| format!("Variante (hypothèse de négociation, pas un texte en vigueur) : {} ({}, {})", v.title, v.id, v.file)).collect()
 }
 
 /// Whether `compute`'s arguments make a portfolio run: a folder, a CSV or JSON file, a YAML

@@ -297,7 +297,7 @@ fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
             print!("{}", cmd_portfolio::variant_banner(&variants));
             print!("{}", pages.join(&format!("\n{}\n\n", "─".repeat(78))));
         }
-        Format::Md | Format::Html => print!("{}", cmd_budget::render_page(&cpts_funding::report::page::compute(&breakdowns), common.format)),
+        Format::Md | Format::Html => print!("{}", cmd_budget::render_page(&cmd_budget::under_variants(cpts_funding::report::page::compute(&breakdowns), &variants), common.format)),
     }
     ExitCode::from(worst)
 }

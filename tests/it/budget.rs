@@ -469,4 +469,7 @@ fn budget_and_explain_under_a_variant_say_so_and_follow_it() {
     assert_eq!(code, 0);
     assert!(out.starts_with("Variante (hypothèse"), "{out}");
     assert!(out.contains("45\u{202f}000,00 €"), "35 000 + 10 000 under the variant: {out}");
+    let (code, out, _) = run(&["budget", contract, "--format", "md", "--variant", variant]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().nth(2).map(|l| l.starts_with("Variante (hypothèse")), Some(true), "the page names the variant under its title: {out}");
 }

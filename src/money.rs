@@ -201,29 +201,22 @@ trait Digits: Copy {
     fn is_zero(self) -> bool;
 }
 
-impl Digits for u64 {
-    fn rem10(self) -> u8 {
-        (self % 10) as u8
-    }
-    fn div10(self) -> Self {
-        self / 10
-    }
-    fn is_zero(self) -> bool {
-        self == 0
-    }
+macro_rules! impl_digits {
+    ($($t:ty),*) => {$(
+        impl Digits for $t {
+            fn rem10(self) -> u8 {
+                (self % 10) as u8
+            }
+            fn div10(self) -> Self {
+                self / 10
+            }
+            fn is_zero(self) -> bool {
+                self == 0
+            }
+        }
+    )*};
 }
-
-impl Digits for u128 {
-    fn rem10(self) -> u8 {
-        (self % 10) as u8
-    }
-    fn div10(self) -> Self {
-        self / 10
-    }
-    fn is_zero(self) -> bool {
-        self == 0
-    }
-}
+impl_digits!(u64, u128);
 
 /// Appends [`format_eur`] of `value` to `out`.
 pub fn push_eur(out: &mut String, value: Decimal) {

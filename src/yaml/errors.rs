@@ -37,20 +37,14 @@ pub(super) fn convert_error_at(file: &str, e: &serde_yaml::Error, locator: &Loca
         }
         let mut d = Diagnostic::error("E0103", format!("unknown key `{field}`"), location)
             .with_label("not a known key here");
-        d.help = Some(match did_you_mean(field, candidates.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`? expected one of: {}", candidates.join(", ")),
-            None => format!("expected one of: {}", candidates.join(", ")),
-        });
+        d.help = Some(suggestion(field, &candidates));
         return d;
     }
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         let (value, expected) = split_backticked(rest);
         let candidates = backticked(expected);
         let mut d = Diagnostic::error("E0102", format!("unknown value `{value}`"), location);
-        d.help = Some(match did_you_mean(value, candidates.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`? expected one of: {}", candidates.join(", ")),
-            None => format!("expected one of: {}", candidates.join(", ")),
-        });
+        d.help = Some(suggestion(value, &candidates));
         return d;
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
@@ -115,4 +109,12 @@ pub(super) fn split_backticked(s: &str) -> (&str, &str) {
 /// All `quoted` words of `s`.
 pub(super) fn backticked(s: &str) -> Vec<String> {
     s.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// "did you mean `x`? expected one of: a, b" (or only the list when nothing is close).
+fn suggestion(word: &str, candidates: &[String]) -> String {
+    match did_you_mean(word, candidates.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`? expected one of: {}", candidates.join(", ")),
+        None => format!("expected one of: {}", candidates.join(", ")),
+    }
 }

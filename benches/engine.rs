@@ -28,7 +28,8 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 
@@ -82,9 +83,24 @@ const MISSIONS: &[MissionSpec] = &[
         engaged: 100,
         start_within: 9,
         indicators: &[
-            IndicatorSpec { id: "ald_sans_mt", label: "Patients en ALD sans médecin traitant", max: 9000, kind: Kind::Steps("lower_is_better", &[("50", 9000), ("100", 6000), ("219", 3000)]) },
-            IndicatorSpec { id: "partenariat_cpam", label: "Maintien du partenariat avec la CPAM", max: 2000, kind: Kind::Binary },
-            IndicatorSpec { id: "snp_regulation", label: "Part des demandes de soins non programmés régulées", max: 8000, kind: Kind::Linear(40, 70) },
+            IndicatorSpec {
+                id: "ald_sans_mt",
+                label: "Patients en ALD sans médecin traitant",
+                max: 9000,
+                kind: Kind::Steps("lower_is_better", &[("50", 9000), ("100", 6000), ("219", 3000)]),
+            },
+            IndicatorSpec {
+                id: "partenariat_cpam",
+                label: "Maintien du partenariat avec la CPAM",
+                max: 2000,
+                kind: Kind::Binary,
+            },
+            IndicatorSpec {
+                id: "snp_regulation",
+                label: "Part des demandes de soins non programmés régulées",
+                max: 8000,
+                kind: Kind::Linear(40, 70),
+            },
         ],
     },
     MissionSpec {
@@ -92,9 +108,27 @@ const MISSIONS: &[MissionSpec] = &[
         engaged: 85,
         start_within: 15,
         indicators: &[
-            IndicatorSpec { id: "depistage_sein", label: "Dépistage du cancer du sein (%)", max: 3500, kind: Kind::Steps("higher_is_better", &[("69.70", 1000), ("72.40", 2500), ("75", 3500)]) },
-            IndicatorSpec { id: "parcours_coordination", label: "Parcours coordonnés formalisés (%)", max: 10000, kind: Kind::Linear(0, 100) },
-            IndicatorSpec { id: "parcours_rcp", label: "Réunions de concertation tenues", max: 5000, kind: Kind::Binary },
+            IndicatorSpec {
+                id: "depistage_sein",
+                label: "Dépistage du cancer du sein (%)",
+                max: 3500,
+                kind: Kind::Steps(
+                    "higher_is_better",
+                    &[("69.70", 1000), ("72.40", 2500), ("75", 3500)],
+                ),
+            },
+            IndicatorSpec {
+                id: "parcours_coordination",
+                label: "Parcours coordonnés formalisés (%)",
+                max: 10000,
+                kind: Kind::Linear(0, 100),
+            },
+            IndicatorSpec {
+                id: "parcours_rcp",
+                label: "Réunions de concertation tenues",
+                max: 5000,
+                kind: Kind::Binary,
+            },
         ],
     },
     MissionSpec {
@@ -102,8 +136,18 @@ const MISSIONS: &[MissionSpec] = &[
         engaged: 70,
         start_within: 14,
         indicators: &[
-            IndicatorSpec { id: "vaccination_grippe", label: "Couverture vaccinale grippe (%)", max: 6000, kind: Kind::Linear(30, 60) },
-            IndicatorSpec { id: "actions_prevention", label: "Actions de prévention menées", max: 3000, kind: Kind::Binary },
+            IndicatorSpec {
+                id: "vaccination_grippe",
+                label: "Couverture vaccinale grippe (%)",
+                max: 6000,
+                kind: Kind::Linear(30, 60),
+            },
+            IndicatorSpec {
+                id: "actions_prevention",
+                label: "Actions de prévention menées",
+                max: 3000,
+                kind: Kind::Binary,
+            },
         ],
     },
     // No variable envelope in the rules: no indicators.
@@ -113,15 +157,30 @@ const MISSIONS: &[MissionSpec] = &[
         engaged: 40,
         start_within: 24,
         indicators: &[
-            IndicatorSpec { id: "qualite_revues", label: "Revues de pertinence menées", max: 4000, kind: Kind::Binary },
-            IndicatorSpec { id: "qualite_antibio", label: "Prescriptions d'antibiotiques (pour 1000)", max: 3000, kind: Kind::Steps("lower_is_better", &[("600", 1500), ("550", 3000)]) },
+            IndicatorSpec {
+                id: "qualite_revues",
+                label: "Revues de pertinence menées",
+                max: 4000,
+                kind: Kind::Binary,
+            },
+            IndicatorSpec {
+                id: "qualite_antibio",
+                label: "Prescriptions d'antibiotiques (pour 1000)",
+                max: 3000,
+                kind: Kind::Steps("lower_is_better", &[("600", 1500), ("550", 3000)]),
+            },
         ],
     },
     MissionSpec {
         id: "accompagnement",
         engaged: 30,
         start_within: 24,
-        indicators: &[IndicatorSpec { id: "installations", label: "Professionnels accompagnés à l'installation", max: 5000, kind: Kind::Linear(0, 12) }],
+        indicators: &[IndicatorSpec {
+            id: "installations",
+            label: "Professionnels accompagnés à l'installation",
+            max: 5000,
+            kind: Kind::Linear(0, 12),
+        }],
     },
 ];
 
@@ -130,15 +189,20 @@ fn observation(rng: &mut Lcg, kind: &Kind) -> String {
     match kind {
         Kind::Binary => rng.chance(70).to_string(),
         Kind::Steps(_, steps) => {
-            let t: Vec<u64> = steps.iter().map(|(t, _)| t.split('.').next().and_then(|x| x.parse().ok()).unwrap_or(0)).collect();
-            let (lo, hi) = (t.iter().min().copied().unwrap_or(0), t.iter().max().copied().unwrap_or(100));
+            let t: Vec<u64> = steps
+                .iter()
+                .map(|(t, _)| t.split('.').next().and_then(|x| x.parse().ok()).unwrap_or(0))
+                .collect();
+            let (lo, hi) =
+                (t.iter().min().copied().unwrap_or(0), t.iter().max().copied().unwrap_or(100));
             let spread = (hi - lo).max(4);
             let v = (lo + rng.below(2 * spread)).saturating_sub(spread / 2);
             format!("\"{v}.{}\"", rng.below(100))
         }
         Kind::Linear(baseline, target) => {
             let span = u64::from(target - baseline);
-            let v = (u64::from(*baseline) + rng.below(span + span / 2 + 1)).saturating_sub(span / 4);
+            let v =
+                (u64::from(*baseline) + rng.below(span + span / 2 + 1)).saturating_sub(span / 4);
             format!("\"{v}.{}\"", rng.below(10))
         }
     }
@@ -157,7 +221,8 @@ fn synthetic_contract(i: usize) -> String {
     let crisis_from = parse_date("2022-03-31").expect("valid date");
 
     let mut y = String::with_capacity(4096);
-    let _ = writeln!(y, "format_version: 1\nid: cpts-synth-{i:03}\nname: \"CPTS synthétique n° {i}\"");
+    let _ =
+        writeln!(y, "format_version: 1\nid: cpts-synth-{i:03}\nname: \"CPTS synthétique n° {i}\"");
     if i % 3 != 0 {
         let _ = writeln!(y, "region: \"Région {}\"\ndepartment: \"{:02}\"", i % 13, 1 + i % 95);
     }
@@ -184,19 +249,29 @@ fn synthetic_contract(i: usize) -> String {
             let _ = writeln!(y, "    indicators:");
         }
         for ind in spec.indicators {
-            let _ = writeln!(y, "      - id: {}\n        label: \"{}\"\n        max: {}", ind.id, ind.label, ind.max);
+            let _ = writeln!(
+                y,
+                "      - id: {}\n        label: \"{}\"\n        max: {}",
+                ind.id, ind.label, ind.max
+            );
             match &ind.kind {
                 Kind::Binary => {
                     let _ = writeln!(y, "        kind: binary");
                 }
                 Kind::Steps(direction, steps) => {
-                    let _ = writeln!(y, "        kind: steps\n        direction: {direction}\n        steps:");
+                    let _ = writeln!(
+                        y,
+                        "        kind: steps\n        direction: {direction}\n        steps:"
+                    );
                     for (t, a) in *steps {
                         let _ = writeln!(y, "          - {{threshold: \"{t}\", amount: {a}}}");
                     }
                 }
                 Kind::Linear(b, t) => {
-                    let _ = writeln!(y, "        kind: linear\n        baseline: \"{b}\"\n        target: \"{t}\"");
+                    let _ = writeln!(
+                        y,
+                        "        kind: linear\n        baseline: \"{b}\"\n        target: \"{t}\""
+                    );
                 }
             }
         }
@@ -240,7 +315,9 @@ fn evaluate_all<'a>(rules: &'a RuleSet, contracts: &'a [Contract]) -> Vec<Breakd
     let mut out = Vec::with_capacity(contracts.len() * YEARS as usize);
     for c in contracts {
         for k in 1..=YEARS {
-            out.push(eval::evaluate(rules, c, k).unwrap_or_else(|e| panic!("{} year {k}: {e:?}", c.id)));
+            out.push(
+                eval::evaluate(rules, c, k).unwrap_or_else(|e| panic!("{} year {k}: {e:?}", c.id)),
+            );
         }
     }
     out
@@ -249,24 +326,42 @@ fn evaluate_all<'a>(rules: &'a RuleSet, contracts: &'a [Contract]) -> Vec<Breakd
 fn benches(c: &mut Criterion) {
     let (rules, _) = RuleSet::embedded().unwrap_or_else(|e| panic!("embedded rules: {e:?}"));
     let fixture = load(&rules, FIXTURE_NAME, FIXTURE);
-    let texts: Vec<(String, String)> = (0..CONTRACTS).map(|i| (format!("synthetic/cpts-{i:03}.yaml"), synthetic_contract(i))).collect();
-    let contracts: Vec<Contract> = texts.iter().map(|(name, text)| load(&rules, name, text)).collect();
+    let texts: Vec<(String, String)> = (0..CONTRACTS)
+        .map(|i| (format!("synthetic/cpts-{i:03}.yaml"), synthetic_contract(i)))
+        .collect();
+    let contracts: Vec<Contract> =
+        texts.iter().map(|(name, text)| load(&rules, name, text)).collect();
     // Every synthetic contract-year evaluates; check it once, outside the timings.
     let breakdowns = evaluate_all(&rules, &contracts);
     assert_eq!(breakdowns.len() as u64, CONTRACT_YEARS);
 
     let mut g = c.benchmark_group("rules");
     g.bench_function("load_validate", |b| {
-        b.iter(|| RuleSet::from_text(black_box(rules::DEFAULT_RULES_NAME), black_box(rules::DEFAULT_RULES_TEXT)).expect("valid"))
+        b.iter(|| {
+            RuleSet::from_text(
+                black_box(rules::DEFAULT_RULES_NAME),
+                black_box(rules::DEFAULT_RULES_TEXT),
+            )
+            .expect("valid")
+        })
     });
     g.finish();
 
     let mut g = c.benchmark_group("contract");
-    g.bench_function("load_validate", |b| b.iter(|| Contract::from_text(black_box(FIXTURE_NAME), black_box(FIXTURE), black_box(&rules)).expect("valid")));
+    g.bench_function("load_validate", |b| {
+        b.iter(|| {
+            Contract::from_text(black_box(FIXTURE_NAME), black_box(FIXTURE), black_box(&rules))
+                .expect("valid")
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("evaluate");
-    g.bench_function("one_contract_year", |b| b.iter(|| eval::evaluate(black_box(&rules), black_box(&fixture), black_box(1)).expect("evaluates")));
+    g.bench_function("one_contract_year", |b| {
+        b.iter(|| {
+            eval::evaluate(black_box(&rules), black_box(&fixture), black_box(1)).expect("evaluates")
+        })
+    });
     g.throughput(Throughput::Elements(CONTRACT_YEARS));
     g.bench_function("1000_contract_years_no_audit", |b| {
         b.iter(|| {
@@ -300,7 +395,10 @@ fn benches(c: &mut Criterion) {
 }
 
 fn config() -> Criterion {
-    Criterion::default().sample_size(30).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3))
+    Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
 }
 
 criterion_group! {

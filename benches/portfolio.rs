@@ -29,7 +29,10 @@ type Inputs = Vec<(String, String)>;
 /// The synthetic portfolio as one CSV file, and as one YAML portfolio file.
 fn inputs(rules: &RuleSet) -> (Inputs, Inputs) {
     let cpts = synth::generate(rules, &synth::Options { cpts: 1000, seed: 7, as_of: None });
-    (vec![("synthetic-1000x5.csv".to_string(), synth::csv(&cpts))], vec![("synthetic-1000x5.yaml".to_string(), synth::yaml(&cpts, "bench"))])
+    (
+        vec![("synthetic-1000x5.csv".to_string(), synth::csv(&cpts))],
+        vec![("synthetic-1000x5.yaml".to_string(), synth::yaml(&cpts, "bench"))],
+    )
 }
 
 fn end_to_end(rules: &RuleSet, inputs: &[(String, String)]) -> String {
@@ -44,38 +47,71 @@ fn benches(c: &mut Criterion) {
     let (inputs, yaml) = inputs(&rules);
     let p = portfolio::load(&inputs, &rules);
     let run = portfolio::evaluate(&rules, &p, Selection::All, &|| {});
-    assert_eq!((run.summary.evaluated, run.summary.failed), (5000, 0), "the synthetic portfolio must evaluate whole");
+    assert_eq!(
+        (run.summary.evaluated, run.summary.failed),
+        (5000, 0),
+        "the synthetic portfolio must evaluate whole"
+    );
 
     let mut g = c.benchmark_group("portfolio");
     g.throughput(Throughput::Elements(5000));
-    g.bench_function("end_to_end_1000x5", |b| b.iter(|| end_to_end(black_box(&rules), black_box(&inputs))));
-    g.bench_function("load_1000x5", |b| b.iter(|| portfolio::load(black_box(&inputs), black_box(&rules))));
-    g.bench_function("load_yaml_file_1000x5", |b| b.iter(|| portfolio::load(black_box(&yaml), black_box(&rules))));
-    g.bench_function("evaluate_1000x5", |b| b.iter(|| portfolio::evaluate(black_box(&rules), black_box(&p), Selection::All, &|| {})));
+    g.bench_function("end_to_end_1000x5", |b| {
+        b.iter(|| end_to_end(black_box(&rules), black_box(&inputs)))
+    });
+    g.bench_function("load_1000x5", |b| {
+        b.iter(|| portfolio::load(black_box(&inputs), black_box(&rules)))
+    });
+    g.bench_function("load_yaml_file_1000x5", |b| {
+        b.iter(|| portfolio::load(black_box(&yaml), black_box(&rules)))
+    });
+    g.bench_function("evaluate_1000x5", |b| {
+        b.iter(|| portfolio::evaluate(black_box(&rules), black_box(&p), Selection::All, &|| {}))
+    });
     let a = aggregate(&rules, &p, run.rows()).expect("sums");
-    g.bench_function("write_csv_1000x5", |b| b.iter(|| csv_out::portfolio(black_box(&rules), &p, &run, Some(&a), CsvOptions::excel_fr())));
+    g.bench_function("write_csv_1000x5", |b| {
+        b.iter(|| csv_out::portfolio(black_box(&rules), &p, &run, Some(&a), CsvOptions::excel_fr()))
+    });
     g.finish();
 
-    let variant = Variant::from_text("rules/variants/negotiation-2025.yaml", NEGOTIATION, &rules).unwrap_or_else(|e| panic!("{e:?}"));
+    let variant = Variant::from_text("rules/variants/negotiation-2025.yaml", NEGOTIATION, &rules)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let variants = vec![variant];
     let variant_rules = variant::apply_all(&rules, &variants).unwrap_or_else(|e| panic!("{e:?}"));
     let mut g = c.benchmark_group("diff");
     g.sample_size(10);
-    g.bench_function("negotiation_2025_1000x5", |b| b.iter(|| diff::diff(black_box(&rules), &variants, &variant_rules, &p, Selection::All, &|| {}).expect("diff")));
+    g.bench_function("negotiation_2025_1000x5", |b| {
+        b.iter(|| {
+            diff::diff(black_box(&rules), &variants, &variant_rules, &p, Selection::All, &|| {})
+                .expect("diff")
+        })
+    });
     g.finish();
 
-    let spec = sweep::SweepSpec { path: "missions.parcours.fixed.t2".into(), from: cpts_funding::calendar::parse_date("2019-08-25").expect("date"), start: Decimal::from(30_000), end: Decimal::from(49_980), step: Decimal::from(20) };
+    let spec = sweep::SweepSpec {
+        path: "missions.parcours.fixed.t2".into(),
+        from: cpts_funding::calendar::parse_date("2019-08-25").expect("date"),
+        start: Decimal::from(30_000),
+        end: Decimal::from(49_980),
+        step: Decimal::from(20),
+    };
     assert_eq!(sweep::values(spec.start, spec.end, spec.step).map(|v| v.len()), Ok(1000));
     let mut g = c.benchmark_group("sweep");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(40));
     g.throughput(Throughput::Elements(1000 * 5000));
-    g.bench_function("1000_points_1000x5", |b| b.iter(|| sweep::sweep(black_box(&rules), &[], &spec, &p, Selection::All, &|| {}).expect("sweep")));
+    g.bench_function("1000_points_1000x5", |b| {
+        b.iter(|| {
+            sweep::sweep(black_box(&rules), &[], &spec, &p, Selection::All, &|| {}).expect("sweep")
+        })
+    });
     g.finish();
 }
 
 fn config() -> Criterion {
-    Criterion::default().sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4))
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
 }
 
 criterion_group! {

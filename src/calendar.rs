@@ -77,8 +77,14 @@ mod tests {
 
     #[test]
     fn contract_years_run_anniversary_to_anniversary() {
-        assert_eq!(contract_year_period(d("2020-02-29"), 2), Some((d("2021-02-28"), d("2022-02-28"))));
-        assert_eq!(contract_year_period(d("2023-03-15"), 1), Some((d("2023-03-15"), d("2024-03-15"))));
+        assert_eq!(
+            contract_year_period(d("2020-02-29"), 2),
+            Some((d("2021-02-28"), d("2022-02-28")))
+        );
+        assert_eq!(
+            contract_year_period(d("2023-03-15"), 1),
+            Some((d("2023-03-15"), d("2024-03-15")))
+        );
         assert_eq!(contract_year_period(d("2023-03-15"), 0), None);
     }
 
@@ -88,4 +94,3 @@ mod tests {
         assert_eq!(next_month_day(d("2024-04-30"), 4, 30), Some(d("2025-04-30")));
     }
 }
-

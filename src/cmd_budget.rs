@@ -43,7 +43,12 @@ pub fn single_contract_pages(contracts: usize, format: Format) -> Result<(), Exi
     Ok(())
 }
 
-pub fn budget(contract: &PathBuf, scenario: Option<&PathBuf>, variant: &VariantArgs, common: &Common) -> ExitCode {
+pub fn budget(
+    contract: &PathBuf,
+    scenario: Option<&PathBuf>,
+    variant: &VariantArgs,
+    common: &Common,
+) -> ExitCode {
     let (variants, rules) = match super::cmd_portfolio::rules(common, variant) {
         Ok((_, v, r)) => (v, r),
         Err(code) => return code,
@@ -77,14 +82,29 @@ pub fn budget(contract: &PathBuf, scenario: Option<&PathBuf>, variant: &VariantA
         }
     };
     match common.format {
-        Format::Text => print!("{}{}", super::cmd_portfolio::variant_banner(&variants), cpts_funding::report::budget::text(&budget)),
+        Format::Text => print!(
+            "{}{}",
+            super::cmd_portfolio::variant_banner(&variants),
+            cpts_funding::report::budget::text(&budget)
+        ),
         Format::Json => print!("{}", budget_json::budget(&budget)),
-        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&under_variants(page::budget(&budget), &variants), common.format)),
+        Format::Md | Format::Html | Format::Csv => print!(
+            "{}",
+            render_page(&under_variants(page::budget(&budget), &variants), common.format)
+        ),
     }
     ExitCode::SUCCESS
 }
 
-pub fn explain(contract: &PathBuf, line: Option<&str>, year: Option<i32>, contract_year: Option<u32>, lang: LangArg, variant: &VariantArgs, common: &Common) -> ExitCode {
+pub fn explain(
+    contract: &PathBuf,
+    line: Option<&str>,
+    year: Option<i32>,
+    contract_year: Option<u32>,
+    lang: LangArg,
+    variant: &VariantArgs,
+    common: &Common,
+) -> ExitCode {
     let (variants, rules) = match super::cmd_portfolio::rules(common, variant) {
         Ok((_, v, r)) => (v, r),
         Err(code) => return code,
@@ -122,9 +142,17 @@ pub fn explain(contract: &PathBuf, line: Option<&str>, year: Option<i32>, contra
         }
     }
     match common.format {
-        Format::Text => print!("{}{}", super::cmd_portfolio::variant_banner(&variants), render_text(&out)),
+        Format::Text => {
+            print!("{}{}", super::cmd_portfolio::variant_banner(&variants), render_text(&out))
+        }
         Format::Json => print!("{}", render_json(&out)),
-        Format::Md | Format::Html | Format::Csv => print!("{}", render_page(&under_variants(page::explain(&out, &rules, &contract), &variants), common.format)),
+        Format::Md | Format::Html | Format::Csv => print!(
+            "{}",
+            render_page(
+                &under_variants(page::explain(&out, &rules, &contract), &variants),
+                common.format
+            )
+        ),
     }
     ExitCode::SUCCESS
 }

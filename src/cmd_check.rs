@@ -83,7 +83,12 @@ pub fn check(inputs: &[PathBuf], common: &Common) -> ExitCode {
             worst = worst.max(1);
         }
         if common.format == Format::Text {
-            eprintln!("portfolio records: {} read = {} valid + {} invalid", c.records, c.records - c.failed, c.failed);
+            eprintln!(
+                "portfolio records: {} read = {} valid + {} invalid",
+                c.records,
+                c.records - c.failed,
+                c.failed
+            );
         }
         records = Some((c.records, c.failed));
     }

@@ -6,7 +6,10 @@ use super::{load_rules, read, report, Common, Format};
 use cpts_funding::calendar::{parse_date, Date};
 use cpts_funding::diagnostic::{render_json, render_text, Diagnostic, Location};
 use cpts_funding::money::parse_decimal;
-use cpts_funding::portfolio::{self, aggregate, csv_out, json_out, text_out, CsvOptions, Portfolio, Record, RecordState, Run, Selection};
+use cpts_funding::portfolio::{
+    self, aggregate, csv_out, json_out, text_out, CsvOptions, Portfolio, Record, RecordState, Run,
+    Selection,
+};
 use cpts_funding::rules::RuleSet;
 use cpts_funding::variant::{self, diff, max::max_pair, render, svg, sweep, Variant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -55,7 +58,9 @@ impl PortfolioArgs {
             o.separator = match s.as_str() {
                 "tab" | "\\t" | "\t" => '\t',
                 _ if s.chars().count() == 1 => s.chars().next().unwrap_or(','),
-                _ => return Err(format!("--csv-sep `{s}`: give one character (`,`, `;`) or `tab`")),
+                _ => {
+                    return Err(format!("--csv-sep `{s}`: give one character (`,`, `;`) or `tab`"))
+                }
             };
         }
         o.decimal_comma |= self.decimal_comma;
@@ -69,7 +74,10 @@ impl PortfolioArgs {
 
 /// The base rules, the variants (each validated against the rules before it), and the rules
 /// with every variant applied.
-pub fn rules(common: &Common, v: &VariantArgs) -> Result<(RuleSet, Vec<Variant>, RuleSet), ExitCode> {
+pub fn rules(
+    common: &Common,
+    v: &VariantArgs,
+) -> Result<(RuleSet, Vec<Variant>, RuleSet), ExitCode> {
     let base = load_rules(common)?;
     let mut variants = Vec::new();
     let mut current = base.clone();
@@ -85,7 +93,11 @@ pub fn rules(common: &Common, v: &VariantArgs) -> Result<(RuleSet, Vec<Variant>,
         current = match variant::apply_all(&base, &variants) {
             Ok(r) => r,
             Err((_, e)) => {
-                report(&[variant::apply_diagnostic(&e, &path.display().to_string())], None, common.format);
+                report(
+                    &[variant::apply_diagnostic(&e, &path.display().to_string())],
+                    None,
+                    common.format,
+                );
                 return Err(ExitCode::from(1));
             }
         };
@@ -101,7 +113,15 @@ pub fn variant_banner(variants: &[Variant]) -> String {
 
 /// [`variant_banner`] as lines, for the subtitle of a printable page.
 pub fn variant_lines(variants: &[Variant]) -> Vec<String> {
-    variants.iter().map(|v| format!("Variante (hypothèse de négociation, pas un texte en vigueur) : {} ({}, {})", v.title, v.id, v.file)).collect()
+    variants
+        .iter()
+        .map(|v| {
+            format!(
+                "Variante (hypothèse de négociation, pas un texte en vigueur) : {} ({}, {})",
+                v.title, v.id, v.file
+            )
+        })
+        .collect()
 }
 
 /// Whether `compute`'s arguments make a portfolio run: a folder, a CSV or JSON file, a YAML
@@ -110,18 +130,28 @@ pub fn is_portfolio(paths: &[PathBuf], format: Format) -> bool {
     format == Format::Csv
         || paths.iter().any(|p| {
             let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            p.is_dir() || matches!(ext.as_deref(), Some("csv") | Some("json")) || std::fs::read_to_string(p).is_ok_and(|t| portfolio::input_kind(&p.display().to_string(), &t) == portfolio::InputKind::PortfolioFile)
+            p.is_dir()
+                || matches!(ext.as_deref(), Some("csv") | Some("json"))
+                || std::fs::read_to_string(p).is_ok_and(|t| {
+                    portfolio::input_kind(&p.display().to_string(), &t)
+                        == portfolio::InputKind::PortfolioFile
+                })
         })
 }
 
 /// The YAML files under `dir`, recursively, sorted by path.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
     entries.sort();
     for p in entries {
         if p.is_dir() {
             walk(&p, out)?;
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        {
             out.push(p);
         }
     }
@@ -135,7 +165,10 @@ fn read_inputs(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Record>) {
     for p in paths {
         if p.is_dir() {
             if let Err(e) = walk(p, &mut files) {
-                unreadable.push(portfolio::unreadable(&p.display().to_string(), format!("cannot read folder {}: {e}", p.display())));
+                unreadable.push(portfolio::unreadable(
+                    &p.display().to_string(),
+                    format!("cannot read folder {}: {e}", p.display()),
+                ));
             }
         } else {
             files.push(p.clone());
@@ -146,7 +179,9 @@ fn read_inputs(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Record>) {
         let name = f.display().to_string();
         match std::fs::read_to_string(&f) {
             Ok(t) => texts.push((name, t)),
-            Err(e) => unreadable.push(portfolio::unreadable(&name, format!("cannot read {name}: {e}"))),
+            Err(e) => {
+                unreadable.push(portfolio::unreadable(&name, format!("cannot read {name}: {e}")))
+            }
         }
     }
     (texts, unreadable)
@@ -157,7 +192,10 @@ fn progress(len: usize, what: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    pb.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed}, reste {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed}, reste {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     pb.set_message(what.to_string());
     pb
 }
@@ -213,7 +251,11 @@ fn print_diagnostics(diags: &[Diagnostic], texts: &HashMap<String, String>, form
 }
 
 /// With `--strict`, the first failed record (in input order) stops the run.
-fn strict_stop(p: &Portfolio, texts: &HashMap<String, String>, format: Format) -> Result<(), ExitCode> {
+fn strict_stop(
+    p: &Portfolio,
+    texts: &HashMap<String, String>,
+    format: Format,
+) -> Result<(), ExitCode> {
     if let Some(r) = p.records.iter().find(|r| matches!(r.state, RecordState::Failed(_))) {
         if let RecordState::Failed(d) = &r.state {
             print_diagnostics(d, texts, format);
@@ -229,7 +271,13 @@ fn d_is_io(r: &Record) -> bool {
 }
 
 fn exit_code(failed: usize, io: bool) -> ExitCode {
-    ExitCode::from(if io { 2 } else if failed > 0 { 1 } else { 0 })
+    ExitCode::from(if io {
+        2
+    } else if failed > 0 {
+        1
+    } else {
+        0
+    })
 }
 
 /// What `check` found in its portfolio inputs (folders, portfolio files, CSV).
@@ -272,9 +320,18 @@ pub fn check_variant(path: &Path, text: &str, rules: &RuleSet, format: Format) -
 }
 
 /// `compute` on a portfolio.
-pub fn compute(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common, v: &VariantArgs, args: &PortfolioArgs) -> ExitCode {
+pub fn compute(
+    paths: &[PathBuf],
+    year: Option<i32>,
+    contract_year: Option<u32>,
+    common: &Common,
+    v: &VariantArgs,
+    args: &PortfolioArgs,
+) -> ExitCode {
     if matches!(common.format, Format::Md | Format::Html) {
-        eprintln!("error: --format md and html render one contract; a portfolio gives text, csv or json");
+        eprintln!(
+            "error: --format md and html render one contract; a portfolio gives text, csv or json"
+        );
         return ExitCode::from(2);
     }
     let opts = match args.csv() {
@@ -320,7 +377,9 @@ pub fn compute(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
     };
     match common.format {
         Format::Json => print!("{}", json_out::portfolio(&rules, p, &run, &a)),
-        Format::Csv => print!("{}", csv_out::portfolio(&rules, p, &run, (!args.no_sums).then_some(&a), opts)),
+        Format::Csv => {
+            print!("{}", csv_out::portfolio(&rules, p, &run, (!args.no_sums).then_some(&a), opts))
+        }
         _ => print!("{}", text_out::portfolio(&rules, p, &run, &a)),
     }
     if common.format != Format::Json {
@@ -330,7 +389,14 @@ pub fn compute(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
 }
 
 /// `diff --variant FILE PORTFOLIO`.
-pub fn diff(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common, v: &VariantArgs, args: &PortfolioArgs) -> ExitCode {
+pub fn diff(
+    paths: &[PathBuf],
+    year: Option<i32>,
+    contract_year: Option<u32>,
+    common: &Common,
+    v: &VariantArgs,
+    args: &PortfolioArgs,
+) -> ExitCode {
     if matches!(common.format, Format::Md | Format::Html) {
         eprintln!("error: diff gives text, csv or json");
         return ExitCode::from(2);
@@ -400,7 +466,15 @@ pub struct SweepArgs<'a> {
 }
 
 /// `sweep --param PATH --from A --to B --step S PORTFOLIO`.
-pub fn sweep(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, s: &SweepArgs, common: &Common, v: &VariantArgs, args: &PortfolioArgs) -> ExitCode {
+pub fn sweep(
+    paths: &[PathBuf],
+    year: Option<i32>,
+    contract_year: Option<u32>,
+    s: &SweepArgs,
+    common: &Common,
+    v: &VariantArgs,
+    args: &PortfolioArgs,
+) -> ExitCode {
     let opts = match args.csv() {
         Ok(o) => o,
         Err(m) => {
@@ -430,11 +504,25 @@ pub fn sweep(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, s
         },
         (None, Some(y)) => match chrono::NaiveDate::from_ymd_opt(y, 1, 1) {
             Some(d) => d,
-            None => return usage(Diagnostic::error("E0205", format!("{y} is not a year"), Location::file("--year"))),
+            None => {
+                return usage(Diagnostic::error(
+                    "E0205",
+                    format!("{y} is not a year"),
+                    Location::file("--year"),
+                ))
+            }
         },
-        (None, None) => base.texts.first().map_or_else(chrono::NaiveDate::default, |t| t.in_force_from),
+        (None, None) => {
+            base.texts.first().map_or_else(chrono::NaiveDate::default, |t| t.in_force_from)
+        }
     };
-    let spec = sweep::SweepSpec { path: s.param.to_string(), from: date, start: nums[0], end: nums[1], step: nums[2] };
+    let spec = sweep::SweepSpec {
+        path: s.param.to_string(),
+        from: date,
+        start: nums[0],
+        end: nums[1],
+        step: nums[2],
+    };
     if let Err(m) = sweep::values(spec.start, spec.end, spec.step) {
         return usage(Diagnostic::error("E0210", m, Location::file("--step")));
     }
@@ -480,7 +568,15 @@ pub fn sweep(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, s
         match svg::chart(&sw, &title) {
             Some(chart) => {
                 if let Err(e) = std::fs::write(file, chart) {
-                    report(&[Diagnostic::error("E0001", format!("cannot write {}: {e}", file.display()), Location::file(file.display().to_string()))], None, common.format);
+                    report(
+                        &[Diagnostic::error(
+                            "E0001",
+                            format!("cannot write {}: {e}", file.display()),
+                            Location::file(file.display().to_string()),
+                        )],
+                        None,
+                        common.format,
+                    );
                     return ExitCode::from(2);
                 }
             }
@@ -488,7 +584,11 @@ pub fn sweep(paths: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, s
         }
     }
     if common.format != Format::Json {
-        eprintln!("summary: {} point(s), {impossible} impossible; {} record(s) read, {failed} failed", sw.points.len(), loaded.portfolio.records.len());
+        eprintln!(
+            "summary: {} point(s), {impossible} impossible; {} record(s) read, {failed} failed",
+            sw.points.len(),
+            loaded.portfolio.records.len()
+        );
     }
     exit_code(failed + impossible, loaded.io_errors)
 }

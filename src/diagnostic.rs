@@ -113,11 +113,7 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
             let rest: String = text.chars().skip(col - 1).collect();
             let token = token_width(&rest);
             let label = diag.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
-            out.push_str(&format!(
-                "{pad} | {}{}{label}\n",
-                " ".repeat(col - 1),
-                "^".repeat(token)
-            ));
+            out.push_str(&format!("{pad} | {}{}{label}\n", " ".repeat(col - 1), "^".repeat(token)));
         }
     } else if let Some(path) = &loc.path {
         out.push_str(&format!("  = in `{path}`\n"));
@@ -155,7 +151,10 @@ pub fn render_json(diag: &Diagnostic) -> String {
 }
 
 /// The closest candidate to `word` by edit distance, if close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
     // A word cut short (`partenariat` for `partenariat_cpam`) is also a likely slip.
     let truncated = |c: &str| word.chars().count() >= 4 && c.starts_with(word);
@@ -195,8 +194,15 @@ mod tests {
 
     #[test]
     fn suggests_the_full_name_of_a_cut_word() {
-        assert_eq!(did_you_mean("partenariat", ["ald_sans_mt", "partenariat_cpam"]), Some("partenariat_cpam"));
-        assert_eq!(did_you_mean("ald", ["ald_sans_mt"]), None, "too short to be read as a cut word");
+        assert_eq!(
+            did_you_mean("partenariat", ["ald_sans_mt", "partenariat_cpam"]),
+            Some("partenariat_cpam")
+        );
+        assert_eq!(
+            did_you_mean("ald", ["ald_sans_mt"]),
+            None,
+            "too short to be read as a cut word"
+        );
     }
 
     #[test]

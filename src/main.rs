@@ -2,6 +2,7 @@
 //! calls the library, prints what it returns, and maps the outcome to an exit code:
 //! 0 ok, 1 invalid rules/input or failed evaluation, 2 usage or I/O error.
 
+use chrono::Datelike;
 use clap::{Parser, Subcommand, ValueEnum};
 use cpts_funding::calendar::parse_date;
 use cpts_funding::diagnostic::{render_json, render_text, Diagnostic, Location};
@@ -9,7 +10,6 @@ use cpts_funding::eval::{evaluate, max_per_tier, Breakdown, EvalError};
 use cpts_funding::input::Contract;
 use cpts_funding::report::{json, text};
 use cpts_funding::rules::{RuleSet, DEFAULT_RULES_NAME, DEFAULT_RULES_TEXT};
-use chrono::Datelike;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,7 +45,9 @@ struct Common {
 #[derive(Subcommand)]
 enum Command {
     /// Compute a CPTS's funding for a contract year: lines, totals, dated payments, warnings.
-    #[command(after_help = "Example:\n  cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024")]
+    #[command(
+        after_help = "Example:\n  cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024"
+    )]
     Compute {
         /// Contract files (YAML), one CPTS each; or a portfolio: a folder of contract files, a
         /// portfolio file (YAML or JSON, `cpts:` list) or a CSV file (one row per CPTS-year).
@@ -66,7 +68,9 @@ enum Command {
     },
     /// What a variant of the agreement costs on a portfolio: per CPTS base, variant and delta;
     /// sums per tier and mission; the CPTS that change tier; the delta attributed to each change.
-    #[command(after_help = "Example:\n  cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800.csv --year 2025")]
+    #[command(
+        after_help = "Example:\n  cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800.csv --year 2025"
+    )]
     Diff {
         /// The portfolio: contract files, folders, portfolio files or CSV files.
         #[arg(required = true, value_name = "PORTFOLIO")]
@@ -85,7 +89,9 @@ enum Command {
         common: Common,
     },
     /// The total cost of a portfolio as one value of the rules varies, as CSV (and an SVG chart).
-    #[command(after_help = "Example:\n  cpts-funding sweep --param tiers.t2.min_population --from 30000 --to 60000 --step 1000 fixtures/portfolio/sample-800.csv --year 2025 --svg sweep.svg")]
+    #[command(
+        after_help = "Example:\n  cpts-funding sweep --param tiers.t2.min_population --from 30000 --to 60000 --step 1000 fixtures/portfolio/sample-800.csv --year 2025 --svg sweep.svg"
+    )]
     Sweep {
         /// The portfolio: contract files, folders, portfolio files or CSV files.
         #[arg(required = true, value_name = "PORTFOLIO")]
@@ -137,7 +143,9 @@ enum Command {
     /// Project a contract over its five years: amounts and dated payments per year, a calendar by
     /// month with a running total, minimum/expected/maximum scenarios, and what the next step of
     /// each indicator would add.
-    #[command(after_help = "Example:\n  cpts-funding budget fixtures/budget/t2-expected-in-contract/contract.yaml --format html > budget.html")]
+    #[command(
+        after_help = "Example:\n  cpts-funding budget fixtures/budget/t2-expected-in-contract/contract.yaml --format html > budget.html"
+    )]
     Budget {
         /// Contract file (YAML); its optional `expected` section gives the expected scenario.
         #[arg(value_name = "CONTRACT")]
@@ -153,7 +161,9 @@ enum Command {
     },
     /// Explain each amount of a contract year in plain words: text and tier and why, article,
     /// formula with the numbers, prorata and rounding, payments.
-    #[command(after_help = "Example:\n  cpts-funding explain fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024 acces_soins.fixed --lang en")]
+    #[command(
+        after_help = "Example:\n  cpts-funding explain fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024 acces_soins.fixed --lang en"
+    )]
     Explain {
         /// Contract file (YAML).
         #[arg(value_name = "CONTRACT")]
@@ -177,7 +187,9 @@ enum Command {
         common: Common,
     },
     /// Validate the rules and contract, portfolio or variant files; print every problem found; exit 0 when clean.
-    #[command(after_help = "Each input is recognised as compute would: a contract file, a folder of contracts, a portfolio\nfile (YAML/JSON with `cpts:`), a CSV portfolio, or a variant file (`changes:`). Nothing is evaluated.\n\nExamples:\n  cpts-funding check fixtures/ok/*/contract.yaml\n  cpts-funding check fixtures/portfolio/sample-800-synthetic.csv rules/variants/*.yaml\n  cpts-funding check --rules my-rules.yaml")]
+    #[command(
+        after_help = "Each input is recognised as compute would: a contract file, a folder of contracts, a portfolio\nfile (YAML/JSON with `cpts:`), a CSV portfolio, or a variant file (`changes:`). Nothing is evaluated.\n\nExamples:\n  cpts-funding check fixtures/ok/*/contract.yaml\n  cpts-funding check fixtures/portfolio/sample-800-synthetic.csv rules/variants/*.yaml\n  cpts-funding check --rules my-rules.yaml"
+    )]
     Check {
         /// Contract files, folders, portfolio files (YAML/JSON/CSV) or variant files to validate against the rules.
         #[arg(value_name = "INPUT")]
@@ -199,7 +211,11 @@ fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
 
 fn read(path: &PathBuf, format: Format) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| {
-        let d = Diagnostic::error("E0001", format!("cannot read {}: {e}", path.display()), Location::file(path.display().to_string()));
+        let d = Diagnostic::error(
+            "E0001",
+            format!("cannot read {}: {e}", path.display()),
+            Location::file(path.display().to_string()),
+        );
         report(&[d], None, format);
         ExitCode::from(2)
     })
@@ -236,14 +252,24 @@ fn load_contract(path: &PathBuf, rules: &RuleSet, format: Format) -> Result<Cont
     }
 }
 
-fn years(rules: &RuleSet, c: &Contract, year: Option<i32>, contract_year: Option<u32>) -> Result<Vec<u32>, EvalError> {
+fn years(
+    rules: &RuleSet,
+    c: &Contract,
+    year: Option<i32>,
+    contract_year: Option<u32>,
+) -> Result<Vec<u32>, EvalError> {
     match (year, contract_year) {
         (Some(y), _) => {
             let first = c.signature.year();
             let last = first + rules.contract_length_years as i32 - 1;
             match c.year_starting_in(y).filter(|k| *k <= rules.contract_length_years) {
                 Some(k) => Ok(vec![k]),
-                None => Err(EvalError::NoYearStartingIn { year: y, signature: c.signature, first, last }),
+                None => Err(EvalError::NoYearStartingIn {
+                    year: y,
+                    signature: c.signature,
+                    first,
+                    last,
+                }),
             }
         }
         (None, Some(k)) => Ok(vec![k]),
@@ -251,7 +277,14 @@ fn years(rules: &RuleSet, c: &Contract, year: Option<i32>, contract_year: Option
     }
 }
 
-fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>, common: &Common, variant: &cmd_portfolio::VariantArgs, portfolio: &cmd_portfolio::PortfolioArgs) -> ExitCode {
+fn compute(
+    contracts: &[PathBuf],
+    year: Option<i32>,
+    contract_year: Option<u32>,
+    common: &Common,
+    variant: &cmd_portfolio::VariantArgs,
+    portfolio: &cmd_portfolio::PortfolioArgs,
+) -> ExitCode {
     if cmd_portfolio::is_portfolio(contracts, common.format) {
         return cmd_portfolio::compute(contracts, year, contract_year, common, variant, portfolio);
     }
@@ -297,7 +330,16 @@ fn compute(contracts: &[PathBuf], year: Option<i32>, contract_year: Option<u32>,
             print!("{}", cmd_portfolio::variant_banner(&variants));
             print!("{}", pages.join(&format!("\n{}\n\n", "─".repeat(78))));
         }
-        Format::Md | Format::Html => print!("{}", cmd_budget::render_page(&cmd_budget::under_variants(cpts_funding::report::page::compute(&breakdowns), &variants), common.format)),
+        Format::Md | Format::Html => print!(
+            "{}",
+            cmd_budget::render_page(
+                &cmd_budget::under_variants(
+                    cpts_funding::report::page::compute(&breakdowns),
+                    &variants
+                ),
+                common.format
+            )
+        ),
     }
     ExitCode::from(worst)
 }
@@ -348,17 +390,61 @@ fn csv_refused(common: &Common) -> Option<ExitCode> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Command::Compute { contracts, year, contract_year, variant, portfolio, common } => compute(contracts, *year, *contract_year, common, variant, portfolio),
-        Command::Diff { portfolio, year, contract_year, variant, options, common } => cmd_portfolio::diff(portfolio, *year, *contract_year, common, variant, options),
-        Command::Sweep { portfolio, param, from, to, step, date, svg, year, contract_year, variant, options, common } => {
-            let s = cmd_portfolio::SweepArgs { param, from, to, step, date: date.as_deref(), svg: svg.as_ref() };
+        Command::Compute { contracts, year, contract_year, variant, portfolio, common } => {
+            compute(contracts, *year, *contract_year, common, variant, portfolio)
+        }
+        Command::Diff { portfolio, year, contract_year, variant, options, common } => {
+            cmd_portfolio::diff(portfolio, *year, *contract_year, common, variant, options)
+        }
+        Command::Sweep {
+            portfolio,
+            param,
+            from,
+            to,
+            step,
+            date,
+            svg,
+            year,
+            contract_year,
+            variant,
+            options,
+            common,
+        } => {
+            let s = cmd_portfolio::SweepArgs {
+                param,
+                from,
+                to,
+                step,
+                date: date.as_deref(),
+                svg: svg.as_ref(),
+            };
             cmd_portfolio::sweep(portfolio, *year, *contract_year, &s, common, variant, options)
         }
-        Command::Max { date, variant, common } if !variant.variants.is_empty() => cmd_portfolio::max(date, common, variant),
+        Command::Max { date, variant, common } if !variant.variants.is_empty() => {
+            cmd_portfolio::max(date, common, variant)
+        }
         Command::Max { date, common, .. } => max(date, common),
-        Command::Check { common, .. } | Command::Budget { common, .. } | Command::Explain { common, .. } if csv_refused(common).is_some() => ExitCode::from(2),
+        Command::Check { common, .. }
+        | Command::Budget { common, .. }
+        | Command::Explain { common, .. }
+            if csv_refused(common).is_some() =>
+        {
+            ExitCode::from(2)
+        }
         Command::Check { contracts, common } => cmd_check::check(contracts, common),
-        Command::Budget { contract, scenario, variant, common } => cmd_budget::budget(contract, scenario.as_ref(), variant, common),
-        Command::Explain { contract, line, year, contract_year, lang, variant, common } => cmd_budget::explain(contract, line.as_deref(), *year, *contract_year, *lang, variant, common),
+        Command::Budget { contract, scenario, variant, common } => {
+            cmd_budget::budget(contract, scenario.as_ref(), variant, common)
+        }
+        Command::Explain { contract, line, year, contract_year, lang, variant, common } => {
+            cmd_budget::explain(
+                contract,
+                line.as_deref(),
+                *year,
+                *contract_year,
+                *lang,
+                variant,
+                common,
+            )
+        }
     }
 }

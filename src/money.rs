@@ -12,7 +12,9 @@ use std::str::FromStr;
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
     let ok = !t.is_empty()
-        && t.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
+        && t.chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
         && t.chars().filter(|c| *c == '.').count() <= 1
         && t.chars().any(|c| c.is_ascii_digit());
     if !ok {
@@ -139,12 +141,17 @@ impl Rev {
 /// when `french`, else `1234.50`.
 fn cents_text(value: Decimal, french: bool, suffix: &str) -> Rev {
     // Amounts are mostly already rounded to the cent: no rounding work then.
-    let r = if value.scale() <= 2 { value } else { value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) };
+    let r = if value.scale() <= 2 {
+        value
+    } else {
+        value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
     let m = r.mantissa().unsigned_abs();
     let negative = r.is_sign_negative() && m != 0;
     let scale = r.scale();
     // 64-bit arithmetic whenever the cents fit (always for real amounts): 128-bit division is slow.
-    let cents64 = u64::try_from(m).ok().and_then(|m| (scale..2).try_fold(m, |c, _| c.checked_mul(10)));
+    let cents64 =
+        u64::try_from(m).ok().and_then(|m| (scale..2).try_fold(m, |c, _| c.checked_mul(10)));
     match cents64 {
         Some(c) => cents_digits(c, negative, french, suffix),
         None => cents_digits((scale..2).fold(m, |c, _| c * 10), negative, french, suffix),
@@ -262,7 +269,10 @@ mod tests {
 
     #[test]
     fn parses_exact_text_and_rejects_floats_syntax() {
-        assert_eq!(parse_decimal("12345678901234567890.12").unwrap().to_string(), "12345678901234567890.12");
+        assert_eq!(
+            parse_decimal("12345678901234567890.12").unwrap().to_string(),
+            "12345678901234567890.12"
+        );
         assert!(parse_decimal("1e5").is_err());
         assert!(parse_decimal("50 000").is_err());
         assert!(parse_decimal("").is_err());
@@ -271,7 +281,11 @@ mod tests {
 
     #[test]
     fn rounds_half_away_from_zero() {
-        let r = Rounding { decimals: 2, mode: RoundingMode::HalfAwayFromZero, reference: String::new() };
+        let r = Rounding {
+            decimals: 2,
+            mode: RoundingMode::HalfAwayFromZero,
+            reference: String::new(),
+        };
         assert_eq!(r.apply(Decimal::new(12345, 3)).to_string(), "12.35");
         assert_eq!(r.apply(Decimal::new(-12345, 3)).to_string(), "-12.35");
     }

@@ -22,8 +22,12 @@ fn main() -> ExitCode {
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         let r: Result<(), String> = match a.as_str() {
-            "--cpts" => value("--cpts").and_then(|v| v.parse().map_err(|e| format!("--cpts: {e}"))).map(|n| opts.cpts = n),
-            "--seed" => value("--seed").and_then(|v| v.parse().map_err(|e| format!("--seed: {e}"))).map(|n| opts.seed = n),
+            "--cpts" => value("--cpts")
+                .and_then(|v| v.parse().map_err(|e| format!("--cpts: {e}")))
+                .map(|n| opts.cpts = n),
+            "--seed" => value("--seed")
+                .and_then(|v| v.parse().map_err(|e| format!("--seed: {e}")))
+                .map(|n| opts.seed = n),
             "--all-years" => {
                 opts.as_of = None;
                 Ok(())
@@ -36,7 +40,9 @@ fn main() -> ExitCode {
                 }
                 _ => Err(format!("--format {v}: csv or yaml")),
             }),
-            _ => Err(format!("unknown argument `{a}` (see the doc comment of examples/gen_portfolio/main.rs)")),
+            _ => Err(format!(
+                "unknown argument `{a}` (see the doc comment of examples/gen_portfolio/main.rs)"
+            )),
         };
         if let Err(m) = r {
             eprintln!("error: {m}");
@@ -52,7 +58,16 @@ fn main() -> ExitCode {
     };
     let cpts = synth::generate(&rules, &opts);
     if yaml {
-        print!("{}", synth::yaml(&cpts, &format!("Portefeuille SYNTHÉTIQUE de {} CPTS fictives (seed {})", opts.cpts, opts.seed)));
+        print!(
+            "{}",
+            synth::yaml(
+                &cpts,
+                &format!(
+                    "Portefeuille SYNTHÉTIQUE de {} CPTS fictives (seed {})",
+                    opts.cpts, opts.seed
+                )
+            )
+        );
     } else {
         print!("{}", synth::csv(&cpts));
     }

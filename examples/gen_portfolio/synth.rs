@@ -27,7 +27,8 @@ impl Lcg {
     }
 
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 
@@ -64,7 +65,10 @@ impl Default for Options {
 }
 
 const REGIONS: [(&str, &[&str]); 13] = [
-    ("Auvergne-Rhône-Alpes", &["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"]),
+    (
+        "Auvergne-Rhône-Alpes",
+        &["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"],
+    ),
     ("Bourgogne-Franche-Comté", &["21", "25", "39", "58", "70", "71", "89", "90"]),
     ("Bretagne", &["22", "29", "35", "56"]),
     ("Centre-Val de Loire", &["18", "28", "36", "37", "41", "45"]),
@@ -73,7 +77,10 @@ const REGIONS: [(&str, &[&str]); 13] = [
     ("Hauts-de-France", &["02", "59", "60", "62", "80"]),
     ("Île-de-France", &["75", "77", "78", "91", "92", "93", "94", "95"]),
     ("Normandie", &["14", "27", "50", "61", "76"]),
-    ("Nouvelle-Aquitaine", &["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]),
+    (
+        "Nouvelle-Aquitaine",
+        &["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"],
+    ),
     ("Occitanie", &["09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"]),
     ("Pays de la Loire", &["44", "49", "53", "72", "85"]),
     ("Provence-Alpes-Côte d'Azur", &["04", "05", "06", "13", "83", "84"]),
@@ -115,9 +122,24 @@ const MISSIONS: &[MissionKind] = &[
         engaged: 100,
         start_months: (0, 8),
         indicators: &[
-            IndicatorKind { id: "ald_sans_mt", label: "Patients en ALD sans médecin traitant", share: 45, shape: Shape::StepsLower },
-            IndicatorKind { id: "partenariat_cpam", label: "Maintien du partenariat avec la CPAM", share: 10, shape: Shape::Binary },
-            IndicatorKind { id: "snp_regulation", label: "Part des soins non programmés régulés (%)", share: 45, shape: Shape::Linear },
+            IndicatorKind {
+                id: "ald_sans_mt",
+                label: "Patients en ALD sans médecin traitant",
+                share: 45,
+                shape: Shape::StepsLower,
+            },
+            IndicatorKind {
+                id: "partenariat_cpam",
+                label: "Maintien du partenariat avec la CPAM",
+                share: 10,
+                shape: Shape::Binary,
+            },
+            IndicatorKind {
+                id: "snp_regulation",
+                label: "Part des soins non programmés régulés (%)",
+                share: 45,
+                shape: Shape::Linear,
+            },
         ],
     },
     MissionKind {
@@ -125,9 +147,24 @@ const MISSIONS: &[MissionKind] = &[
         engaged: 92,
         start_months: (2, 14),
         indicators: &[
-            IndicatorKind { id: "depistage_sein", label: "Dépistage du cancer du sein (%)", share: 30, shape: Shape::StepsHigher },
-            IndicatorKind { id: "parcours_formalises", label: "Parcours pluriprofessionnels formalisés", share: 50, shape: Shape::LinearCount },
-            IndicatorKind { id: "rcp_tenues", label: "Réunions de concertation tenues", share: 20, shape: Shape::Binary },
+            IndicatorKind {
+                id: "depistage_sein",
+                label: "Dépistage du cancer du sein (%)",
+                share: 30,
+                shape: Shape::StepsHigher,
+            },
+            IndicatorKind {
+                id: "parcours_formalises",
+                label: "Parcours pluriprofessionnels formalisés",
+                share: 50,
+                shape: Shape::LinearCount,
+            },
+            IndicatorKind {
+                id: "rcp_tenues",
+                label: "Réunions de concertation tenues",
+                share: 20,
+                shape: Shape::Binary,
+            },
         ],
     },
     MissionKind {
@@ -135,8 +172,18 @@ const MISSIONS: &[MissionKind] = &[
         engaged: 85,
         start_months: (2, 14),
         indicators: &[
-            IndicatorKind { id: "vaccination_grippe", label: "Couverture vaccinale grippe (%)", share: 60, shape: Shape::Linear },
-            IndicatorKind { id: "actions_prevention", label: "Actions de prévention menées", share: 40, shape: Shape::Binary },
+            IndicatorKind {
+                id: "vaccination_grippe",
+                label: "Couverture vaccinale grippe (%)",
+                share: 60,
+                shape: Shape::Linear,
+            },
+            IndicatorKind {
+                id: "actions_prevention",
+                label: "Actions de prévention menées",
+                share: 40,
+                shape: Shape::Binary,
+            },
         ],
     },
     MissionKind { id: "crise", engaged: 75, start_months: (0, 9), indicators: &[] },
@@ -145,15 +192,30 @@ const MISSIONS: &[MissionKind] = &[
         engaged: 35,
         start_months: (6, 30),
         indicators: &[
-            IndicatorKind { id: "revues_pertinence", label: "Revues de pertinence menées", share: 50, shape: Shape::Binary },
-            IndicatorKind { id: "antibiotiques", label: "Prescriptions d'antibiotiques (pour 1000)", share: 50, shape: Shape::StepsLower },
+            IndicatorKind {
+                id: "revues_pertinence",
+                label: "Revues de pertinence menées",
+                share: 50,
+                shape: Shape::Binary,
+            },
+            IndicatorKind {
+                id: "antibiotiques",
+                label: "Prescriptions d'antibiotiques (pour 1000)",
+                share: 50,
+                shape: Shape::StepsLower,
+            },
         ],
     },
     MissionKind {
         id: "accompagnement",
         engaged: 30,
         start_months: (6, 30),
-        indicators: &[IndicatorKind { id: "installations", label: "Professionnels accompagnés à l'installation", share: 100, shape: Shape::LinearCount }],
+        indicators: &[IndicatorKind {
+            id: "installations",
+            label: "Professionnels accompagnés à l'installation",
+            share: 100,
+            shape: Shape::LinearCount,
+        }],
     },
 ];
 
@@ -241,7 +303,11 @@ fn indicator(rng: &mut Lcg, k: &IndicatorKind, max: u64) -> Indicator {
         Shape::StepsHigher => {
             let b = rng.between(5800, 6800);
             let t = |d: u64| format!("{}.{:02}", (b + d) / 100, (b + d) % 100);
-            (format!("steps >= {}:{} {}:{} {}:{max}", t(250), pct(30), t(500), pct(70), t(900)), b, b + 900)
+            (
+                format!("steps >= {}:{} {}:{} {}:{max}", t(250), pct(30), t(500), pct(70), t(900)),
+                b,
+                b + 900,
+            )
         }
         Shape::Linear => {
             let b = rng.between(25, 45);
@@ -305,8 +371,10 @@ pub fn generate(rules: &RuleSet, opts: &Options) -> Vec<Cpts> {
                 continue;
             }
             let origin = if m.id == "crise" { signature.max(avenant_2) } else { signature };
-            let start = add_months(origin, rng.between(m.start_months.0, m.start_months.1) as u32).unwrap_or(origin);
-            let full = rng.chance(60).then(|| add_months(start, rng.between(8, 20) as u32)).flatten();
+            let start = add_months(origin, rng.between(m.start_months.0, m.start_months.1) as u32)
+                .unwrap_or(origin);
+            let full =
+                rng.chance(60).then(|| add_months(start, rng.between(8, 20) as u32)).flatten();
             let env = envelope(rules, m.id, signature, &populations);
             // Most contracts split the whole envelope; some keep a little of it back (W0505).
             let used = if rng.chance(80) { env } else { env * rng.between(80, 95) / 100 };
@@ -319,7 +387,12 @@ pub fn generate(rules: &RuleSet, opts: &Options) -> Vec<Cpts> {
                     indicators.push(indicator(&mut rng, k, max));
                 }
             }
-            engagements.push(Engagement { mission: m.id, start, full_deployment: full, indicators });
+            engagements.push(Engagement {
+                mission: m.id,
+                start,
+                full_deployment: full,
+                indicators,
+            });
         }
         let mut years = Vec::new();
         for k in 1..=5u32 {
@@ -327,7 +400,8 @@ pub fn generate(rules: &RuleSet, opts: &Options) -> Vec<Cpts> {
             if opts.as_of.is_some_and(|d| from > d) {
                 break;
             }
-            let crisis_possible = engagements.iter().any(|e| e.mission == "crise") && from >= avenant_2;
+            let crisis_possible =
+                engagements.iter().any(|e| e.mission == "crise") && from >= avenant_2;
             let crisis = crisis_possible && rng.chance(8);
             let mut results = Vec::new();
             for e in &engagements {
@@ -338,8 +412,22 @@ pub fn generate(rules: &RuleSet, opts: &Options) -> Vec<Cpts> {
             }
             years.push(YearRow { contract_year: k, year_population: year_pop(k), crisis, results });
         }
-        let name = if i % 17 == 5 { format!("CPTS fictive n° {:03}, {}", i + 1, region) } else { format!("CPTS fictive n° {:03} ({region})", i + 1) };
-        out.push(Cpts { id: format!("synth-{:04}", i + 1), name, region, department, population, population_year: 2021 + (i % 4) as u32, signature, engagements, years });
+        let name = if i % 17 == 5 {
+            format!("CPTS fictive n° {:03}, {}", i + 1, region)
+        } else {
+            format!("CPTS fictive n° {:03} ({region})", i + 1)
+        };
+        out.push(Cpts {
+            id: format!("synth-{:04}", i + 1),
+            name,
+            region,
+            department,
+            population,
+            population_year: 2021 + (i % 4) as u32,
+            signature,
+            engagements,
+            years,
+        });
     }
     out
 }
@@ -356,7 +444,21 @@ fn csv_field(out: &mut String, s: &str) {
 
 /// The portfolio as CSV (one row per CPTS and contract year; columns as in README.md).
 pub fn csv(cpts: &[Cpts]) -> String {
-    let mut cols: Vec<String> = ["id", "name", "region", "department", "population", "population_year", "signature_date", "contract_year", "year_population", "crisis_recognised"].iter().map(|s| s.to_string()).collect();
+    let mut cols: Vec<String> = [
+        "id",
+        "name",
+        "region",
+        "department",
+        "population",
+        "population_year",
+        "signature_date",
+        "contract_year",
+        "year_population",
+        "crisis_recognised",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for m in MISSIONS {
         cols.push(format!("{}.start", m.id));
         cols.push(format!("{}.full_deployment", m.id));
@@ -386,12 +488,19 @@ pub fn csv(cpts: &[Cpts]) -> String {
             for m in MISSIONS {
                 let e = c.engagements.iter().find(|e| e.mission == m.id);
                 cells.push(e.map(|e| e.start.to_string()).unwrap_or_default());
-                cells.push(e.and_then(|e| e.full_deployment).map(|d| d.to_string()).unwrap_or_default());
+                cells.push(
+                    e.and_then(|e| e.full_deployment).map(|d| d.to_string()).unwrap_or_default(),
+                );
                 for k in m.indicators {
                     let ind = e.and_then(|e| e.indicators.iter().find(|i| i.id == k.id));
                     cells.push(ind.map(|i| i.max.to_string()).unwrap_or_default());
                     cells.push(ind.map(|i| i.scale.clone()).unwrap_or_default());
-                    let v = y.results.iter().find(|(id, _)| *id == k.id).and_then(|(_, v)| v.clone()).unwrap_or_default();
+                    let v = y
+                        .results
+                        .iter()
+                        .find(|(id, _)| *id == k.id)
+                        .and_then(|(_, v)| v.clone())
+                        .unwrap_or_default();
                     cells.push(v.trim_matches('"').to_string());
                 }
             }
@@ -414,8 +523,19 @@ fn yaml_str(s: &str) -> String {
 /// One CPTS as a contract document, indented by `pad` (for a portfolio file's entries).
 pub fn contract_yaml(c: &Cpts, pad: &str) -> String {
     let mut y = String::with_capacity(4096);
-    let _ = writeln!(y, "{pad}format_version: 1\n{pad}id: {}\n{pad}name: {}\n{pad}region: {}\n{pad}department: {}", c.id, yaml_str(&c.name), yaml_str(c.region), yaml_str(c.department));
-    let _ = writeln!(y, "{pad}population: {}\n{pad}population_year: {}\n{pad}signature_date: {}\n{pad}missions:", c.population, c.population_year, c.signature);
+    let _ = writeln!(
+        y,
+        "{pad}format_version: 1\n{pad}id: {}\n{pad}name: {}\n{pad}region: {}\n{pad}department: {}",
+        c.id,
+        yaml_str(&c.name),
+        yaml_str(c.region),
+        yaml_str(c.department)
+    );
+    let _ = writeln!(
+        y,
+        "{pad}population: {}\n{pad}population_year: {}\n{pad}signature_date: {}\n{pad}missions:",
+        c.population, c.population_year, c.signature
+    );
     for e in &c.engagements {
         let _ = writeln!(y, "{pad}  - mission: {}\n{pad}    start: {}", e.mission, e.start);
         if let Some(d) = e.full_deployment {
@@ -426,15 +546,28 @@ pub fn contract_yaml(c: &Cpts, pad: &str) -> String {
         }
         let _ = writeln!(y, "{pad}    indicators:");
         for i in &e.indicators {
-            let _ = writeln!(y, "{pad}      - id: {}\n{pad}        label: {}\n{pad}        max: {}", i.id, yaml_str(i.label), i.max);
+            let _ = writeln!(
+                y,
+                "{pad}      - id: {}\n{pad}        label: {}\n{pad}        max: {}",
+                i.id,
+                yaml_str(i.label),
+                i.max
+            );
             let s = i.scale.as_str();
             if let Some(r) = s.strip_prefix("linear ") {
                 let (b, t) = r.split_once("..").unwrap_or(("0", "1"));
                 let _ = writeln!(y, "{pad}        kind: linear\n{pad}        baseline: \"{b}\"\n{pad}        target: \"{t}\"");
             } else if let Some(r) = s.strip_prefix("steps ") {
                 let mut tokens = r.split_whitespace();
-                let dir = if tokens.next() == Some("<=") { "lower_is_better" } else { "higher_is_better" };
-                let _ = writeln!(y, "{pad}        kind: steps\n{pad}        direction: {dir}\n{pad}        steps:");
+                let dir = if tokens.next() == Some("<=") {
+                    "lower_is_better"
+                } else {
+                    "higher_is_better"
+                };
+                let _ = writeln!(
+                    y,
+                    "{pad}        kind: steps\n{pad}        direction: {dir}\n{pad}        steps:"
+                );
                 for t in tokens {
                     let (th, am) = t.split_once(':').unwrap_or(("0", "0"));
                     let _ = writeln!(y, "{pad}          - {{threshold: \"{th}\", amount: {am}}}");
@@ -455,7 +588,11 @@ pub fn contract_yaml(c: &Cpts, pad: &str) -> String {
             let _ = writeln!(y, "{pad}    population: {p}");
         }
         let _ = writeln!(y, "{pad}    crisis_recognised: {}", r.crisis);
-        let obs: Vec<String> = r.results.iter().filter_map(|(id, v)| v.as_ref().map(|v| format!("{pad}      {id}: {v}"))).collect();
+        let obs: Vec<String> = r
+            .results
+            .iter()
+            .filter_map(|(id, v)| v.as_ref().map(|v| format!("{pad}      {id}: {v}")))
+            .collect();
         if obs.is_empty() {
             let _ = writeln!(y, "{pad}    observations: {{}}");
         } else {

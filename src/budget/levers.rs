@@ -59,7 +59,11 @@ pub struct Lever<'a> {
 }
 
 /// The levers of year `b.contract_year` of the expected scenario `s.expected`.
-pub(super) fn levers<'a>(rules: &'a RuleSet, s: &'a Scenarios, b: &Breakdown<'a>) -> Result<Vec<Lever<'a>>, EvalError> {
+pub(super) fn levers<'a>(
+    rules: &'a RuleSet,
+    s: &'a Scenarios,
+    b: &Breakdown<'a>,
+) -> Result<Vec<Lever<'a>>, EvalError> {
     let k = b.contract_year;
     let mut out = Vec::new();
     for (i, line) in b.lines.iter().enumerate() {
@@ -67,9 +71,12 @@ pub(super) fn levers<'a>(rules: &'a RuleSet, s: &'a Scenarios, b: &Breakdown<'a>
         let id = &indicator.id;
         let used = b.contract.results.get(&k).and_then(|r| r.observations.get(id)).copied();
         let exp = s.expectations.get(&k);
-        let standing = match (s.contract.results.get(&k).and_then(|r| r.observations.get(id)), used) {
+        let standing = match (s.contract.results.get(&k).and_then(|r| r.observations.get(id)), used)
+        {
             (Some(o), _) => Standing::Measured(*o),
-            (None, Some(o)) if exp.is_some_and(|e| e.observations.contains_key(id)) => Standing::Expected(o),
+            (None, Some(o)) if exp.is_some_and(|e| e.observations.contains_key(id)) => {
+                Standing::Expected(o)
+            }
             (None, Some(o)) => match exp.and_then(|e| e.attainment.get(id)) {
                 Some(a) => Standing::Attainment { fraction: *a, observation: o },
                 None => Standing::Expected(o),
@@ -84,10 +91,25 @@ pub(super) fn levers<'a>(rules: &'a RuleSet, s: &'a Scenarios, b: &Breakdown<'a>
                     Formula::Steps { reached: Some(r), .. } => r + 1,
                     _ => 0,
                 };
-                (from..steps.len()).map(|j| (Goal::Step { index: j, threshold: steps[j].threshold, direction: *direction }, Observation::Value(steps[j].threshold))).collect()
+                (from..steps.len())
+                    .map(|j| {
+                        (
+                            Goal::Step {
+                                index: j,
+                                threshold: steps[j].threshold,
+                                direction: *direction,
+                            },
+                            Observation::Value(steps[j].threshold),
+                        )
+                    })
+                    .collect()
             }
-            (Payout::Linear { .. }, Formula::Linear { ratio, .. }) if *ratio >= Decimal::ONE => Vec::new(),
-            (Payout::Linear { target, .. }, _) => vec![(Goal::Target { target: *target }, Observation::Value(*target))],
+            (Payout::Linear { .. }, Formula::Linear { ratio, .. }) if *ratio >= Decimal::ONE => {
+                Vec::new()
+            }
+            (Payout::Linear { target, .. }, _) => {
+                vec![(Goal::Target { target: *target }, Observation::Value(*target))]
+            }
         };
         let mut next = Vec::with_capacity(goals.len());
         for (goal, observation) in goals {
@@ -95,7 +117,12 @@ pub(super) fn levers<'a>(rules: &'a RuleSet, s: &'a Scenarios, b: &Breakdown<'a>
             moved.results.entry(k).or_default().observations.insert(id.clone(), observation);
             let m = evaluate(rules, &moved, k)?;
             let gain = m.totals.total.checked_sub(b.totals.total).ok_or(EvalError::Overflow)?;
-            next.push(NextStep { goal, observation, pays: m.lines.get(i).map(|l| l.amount).unwrap_or_default(), gain });
+            next.push(NextStep {
+                goal,
+                observation,
+                pays: m.lines.get(i).map(|l| l.amount).unwrap_or_default(),
+                gain,
+            });
         }
         out.push(Lever { mission, indicator, line: i, standing, amount: line.amount, next });
     }

@@ -8,7 +8,10 @@ mod levers;
 mod scenario;
 
 pub use levers::{Goal, Lever, NextStep, Standing};
-pub use scenario::{attainment_observation, fully_reached, load_scenario, not_reached, ScenarioFile, Scenarios, Source};
+pub use scenario::{
+    attainment_observation, fully_reached, load_scenario, not_reached, ScenarioFile, Scenarios,
+    Source,
+};
 
 use crate::calendar::Date;
 use crate::eval::{evaluate, Breakdown, EvalError, Payment};
@@ -108,8 +111,19 @@ pub fn project<'a>(rules: &'a RuleSet, s: &'a Scenarios) -> Result<Budget<'a>, E
         totals.maximum = add(totals.maximum, maximum.totals.total)?;
         let levers = levers::levers(rules, s, &expected)?;
         let measured_ids = s.contract.results.get(&k).map(|r| &r.observations);
-        let measured = levers.iter().filter(|l| measured_ids.is_some_and(|m| m.contains_key(&l.indicator.id))).count();
-        years.push(YearBudget { contract_year: k, indicators: levers.len(), measured, minimum, expected, maximum, levers });
+        let measured = levers
+            .iter()
+            .filter(|l| measured_ids.is_some_and(|m| m.contains_key(&l.indicator.id)))
+            .count();
+        years.push(YearBudget {
+            contract_year: k,
+            indicators: levers.len(),
+            measured,
+            minimum,
+            expected,
+            maximum,
+            levers,
+        });
     }
     let mut payments: Vec<(Date, PaymentRef)> = Vec::new();
     for y in &years {
@@ -130,17 +144,35 @@ pub fn project<'a>(rules: &'a RuleSet, s: &'a Scenarios) -> Result<Budget<'a>, E
                 m.running_total = running;
                 m.payments.push(*r);
             }
-            _ => months.push(Month { year: date.year(), month: date.month(), amount, running_total: running, payments: vec![*r] }),
+            _ => months.push(Month {
+                year: date.year(),
+                month: date.month(),
+                amount,
+                running_total: running,
+                payments: vec![*r],
+            }),
         }
         match calendar_years.last_mut() {
             Some(c) if c.year == date.year() => {
                 c.amount = add(c.amount, amount)?;
                 c.running_total = running;
             }
-            _ => calendar_years.push(CalendarYear { year: date.year(), amount, running_total: running }),
+            _ => calendar_years.push(CalendarYear {
+                year: date.year(),
+                amount,
+                running_total: running,
+            }),
         }
     }
-    Ok(Budget { rules, scenarios: s, years, payments: payments.into_iter().map(|(_, r)| r).collect(), months, calendar_years, totals })
+    Ok(Budget {
+        rules,
+        scenarios: s,
+        years,
+        payments: payments.into_iter().map(|(_, r)| r).collect(),
+        months,
+        calendar_years,
+        totals,
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::input::raw::RawExpectation;
-use crate::input::{Contract, Direction, Expectation, Expectations, Indicator, Observation, Payout, YearResult};
+use crate::input::{
+    Contract, Direction, Expectation, Expectations, Indicator, Observation, Payout, YearResult,
+};
 use crate::rules::RuleSet;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -44,24 +46,52 @@ pub struct ScenarioFile {
 }
 
 /// Parses and validates a scenario file for `contract`; every problem found is returned.
-pub fn load_scenario(file: &str, text: &str, contract: &Contract, rules: &RuleSet) -> Result<ScenarioFile, Vec<Diagnostic>> {
+pub fn load_scenario(
+    file: &str,
+    text: &str,
+    contract: &Contract,
+    rules: &RuleSet,
+) -> Result<ScenarioFile, Vec<Diagnostic>> {
     let (raw, loc) = crate::yaml::parse::<RawScenario>(file, text).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     if raw.format_version != 1 {
-        errors.push(Diagnostic::error("E0216", format!("unsupported format_version {}: this engine reads version 1", raw.format_version), loc.at("format_version")));
+        errors.push(Diagnostic::error(
+            "E0216",
+            format!(
+                "unsupported format_version {}: this engine reads version 1",
+                raw.format_version
+            ),
+            loc.at("format_version"),
+        ));
     }
     if let Some(id) = raw.contract.as_ref().filter(|id| **id != contract.id) {
         errors.push(
-            Diagnostic::error("E0314", format!("this scenario is written for contract `{id}`, not `{}`", contract.id), loc.at("contract"))
-                .with_help("pass the scenario of this contract, or fix the `contract` key"),
+            Diagnostic::error(
+                "E0314",
+                format!("this scenario is written for contract `{id}`, not `{}`", contract.id),
+                loc.at("contract"),
+            )
+            .with_help("pass the scenario of this contract, or fix the `contract` key"),
         );
     }
-    let indicators: Vec<&Indicator> = contract.engagements.iter().flat_map(|e| &e.indicators).collect();
-    let expectations = crate::input::validate_expected(&raw.expected, "expected", &loc, &indicators, rules.contract_length_years, &mut errors);
+    let indicators: Vec<&Indicator> =
+        contract.engagements.iter().flat_map(|e| &e.indicators).collect();
+    let expectations = crate::input::validate_expected(
+        &raw.expected,
+        "expected",
+        &loc,
+        &indicators,
+        rules.contract_length_years,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(ScenarioFile { file: file.to_string(), sha256: crate::rules::sha256_hex(text.as_bytes()), expectations })
+    Ok(ScenarioFile {
+        file: file.to_string(),
+        sha256: crate::rules::sha256_hex(text.as_bytes()),
+        expectations,
+    })
 }
 
 /// The observation with which an indicator pays nothing: not reached, a value worse than the
@@ -84,7 +114,10 @@ pub fn not_reached(ind: &Indicator) -> Observation {
 pub fn fully_reached(ind: &Indicator) -> Observation {
     match &ind.payout {
         Payout::Binary => Observation::Reached(true),
-        Payout::Steps { steps, .. } => steps.last().map(|s| Observation::Value(s.threshold)).unwrap_or(Observation::Value(Decimal::ZERO)),
+        Payout::Steps { steps, .. } => steps
+            .last()
+            .map(|s| Observation::Value(s.threshold))
+            .unwrap_or(Observation::Value(Decimal::ZERO)),
         Payout::Linear { target, .. } => Observation::Value(*target),
     }
 }
@@ -105,7 +138,10 @@ pub fn attainment_observation(ind: &Indicator, a: Decimal) -> Observation {
         }
         Payout::Linear { baseline, target } => {
             // Overflow needs absurd bounds; it then falls back to the prudent baseline.
-            let v = target.checked_sub(*baseline).and_then(|span| a.checked_mul(span)).and_then(|x| x.checked_add(*baseline));
+            let v = target
+                .checked_sub(*baseline)
+                .and_then(|span| a.checked_mul(span))
+                .and_then(|x| x.checked_add(*baseline));
             Observation::Value(v.unwrap_or(*baseline))
         }
     }
@@ -128,12 +164,22 @@ impl Scenarios {
     /// Builds the scenarios of `contract`; `scenario`, when given, replaces its `expected`.
     pub fn new(contract: &Contract, scenario: Option<&ScenarioFile>, years: u32) -> Scenarios {
         let (expectations, source) = match scenario {
-            Some(s) => (s.expectations.clone(), Source::File { file: s.file.clone(), sha256: s.sha256.clone() }),
+            Some(s) => (
+                s.expectations.clone(),
+                Source::File { file: s.file.clone(), sha256: s.sha256.clone() },
+            ),
             None if contract.expected.is_empty() => (Expectations::new(), Source::None),
             None => (contract.expected.clone(), Source::Contract),
         };
         let none = Expectation::default();
-        let mut out = Scenarios { contract: contract.clone(), minimum: contract.clone(), expected: contract.clone(), maximum: contract.clone(), expectations, source };
+        let mut out = Scenarios {
+            contract: contract.clone(),
+            minimum: contract.clone(),
+            expected: contract.clone(),
+            maximum: contract.clone(),
+            expectations,
+            source,
+        };
         for k in 1..=years {
             let measured = contract.results.get(&k);
             let exp = out.expectations.get(&k).unwrap_or(&none);
@@ -142,14 +188,17 @@ impl Scenarios {
             if measured.is_none() {
                 base.crisis_recognised = exp.crisis_recognised.unwrap_or(false);
             }
-            let (mut min, mut mid, mut max): (YearResult, YearResult, YearResult) = (base.clone(), base.clone(), base);
+            let (mut min, mut mid, mut max): (YearResult, YearResult, YearResult) =
+                (base.clone(), base.clone(), base);
             for ind in contract.engagements.iter().flat_map(|e| &e.indicators) {
                 if measured.is_some_and(|r| r.observations.contains_key(&ind.id)) {
                     continue;
                 }
                 min.observations.insert(ind.id.clone(), not_reached(ind));
                 max.observations.insert(ind.id.clone(), fully_reached(ind));
-                let expected = exp.observations.get(&ind.id).copied().or_else(|| exp.attainment.get(&ind.id).map(|a| attainment_observation(ind, *a)));
+                let expected = exp.observations.get(&ind.id).copied().or_else(|| {
+                    exp.attainment.get(&ind.id).map(|a| attainment_observation(ind, *a))
+                });
                 if let Some(o) = expected {
                     mid.observations.insert(ind.id.clone(), o);
                 }

@@ -7,12 +7,17 @@ use crate::input::{Direction, Indicator, Observation, Payout};
 use rust_decimal::Decimal;
 
 /// The amount (before rounding) an indicator pays for `observation`, and how.
-pub fn payout(ind: &Indicator, observation: Option<Observation>) -> Result<(Decimal, Formula), EvalError> {
+pub fn payout(
+    ind: &Indicator,
+    observation: Option<Observation>,
+) -> Result<(Decimal, Formula), EvalError> {
     let Some(obs) = observation else {
         return Ok((Decimal::ZERO, Formula::Missing));
     };
     match (&ind.payout, obs) {
-        (Payout::Binary, Observation::Reached(r)) => Ok((if r { ind.max } else { Decimal::ZERO }, Formula::Binary { reached: r })),
+        (Payout::Binary, Observation::Reached(r)) => {
+            Ok((if r { ind.max } else { Decimal::ZERO }, Formula::Binary { reached: r }))
+        }
         (Payout::Steps { direction, steps }, Observation::Value(v)) => {
             // Steps run from the easiest to the best; keep the best one reached.
             let reached = steps.iter().rposition(|s| match direction {
@@ -25,7 +30,10 @@ pub fn payout(ind: &Indicator, observation: Option<Observation>) -> Result<(Deci
         (Payout::Linear { baseline, target }, Observation::Value(v)) => {
             let span = target.checked_sub(*baseline).ok_or(EvalError::Overflow)?;
             let done = v.checked_sub(*baseline).ok_or(EvalError::Overflow)?;
-            let ratio = done.checked_div(span).ok_or(EvalError::Overflow)?.clamp(Decimal::ZERO, Decimal::ONE);
+            let ratio = done
+                .checked_div(span)
+                .ok_or(EvalError::Overflow)?
+                .clamp(Decimal::ZERO, Decimal::ONE);
             let amount = ind.max.checked_mul(ratio).ok_or(EvalError::Overflow)?;
             Ok((amount, Formula::Linear { observed: v, ratio }))
         }

@@ -52,7 +52,11 @@ pub fn max_per_tier(rules: &RuleSet, date: Date) -> Result<MaxTable<'_>, EvalErr
         let fonctionnement = get(&rules.fonctionnement.table)?;
         let (mut fixed, mut variable, mut crisis) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         let sum = |a: Decimal, b: Decimal| a.checked_add(b).ok_or(EvalError::Overflow);
-        for m in rules.missions.iter().filter(|m| m.exists_from <= date && m.overlay.until.is_none_or(|u| date < u)) {
+        for m in rules
+            .missions
+            .iter()
+            .filter(|m| m.exists_from <= date && m.overlay.until.is_none_or(|u| date < u))
+        {
             let table = m.fixed_first_year.as_ref().map(|(_, t)| t).unwrap_or(&m.fixed.1);
             fixed = sum(fixed, get(table)?)?;
             if let Some(v) = &m.variable {
@@ -64,7 +68,15 @@ pub fn max_per_tier(rules: &RuleSet, date: Date) -> Result<MaxTable<'_>, EvalErr
             }
         }
         let total = sum(sum(fonctionnement, fixed)?, variable)?;
-        rows.push(MaxRow { tier, fonctionnement, fixed, variable, crisis, total, total_with_crisis: sum(total, crisis)? });
+        rows.push(MaxRow {
+            tier,
+            fonctionnement,
+            fixed,
+            variable,
+            crisis,
+            total,
+            total_with_crisis: sum(total, crisis)?,
+        });
     }
     Ok(MaxTable { date, text, rows, has_crisis, provisional_cells: provisional })
 }

@@ -128,12 +128,18 @@ fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
 }
 
 /// Evaluates contract year `k` (1-based) of `contract` under `rules`.
-pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Result<Breakdown<'a>, EvalError> {
+pub fn evaluate<'a>(
+    rules: &'a RuleSet,
+    contract: &'a Contract,
+    k: u32,
+) -> Result<Breakdown<'a>, EvalError> {
     if k == 0 || k > rules.contract_length_years {
         return Err(EvalError::YearOutOfContract { year: k, length: rules.contract_length_years });
     }
     let (from, to) = contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
-    let text = rules.text_at(from).ok_or(EvalError::DateOutOfTexts { date: from, first: rules.texts[0].in_force_from })?;
+    let text = rules
+        .text_at(from)
+        .ok_or(EvalError::DateOutOfTexts { date: from, first: rules.texts[0].in_force_from })?;
     let population = contract.population_for(k);
     // Tier bounds are those in force on the value date (a variant may move them from a date).
     let tiers = rules.tiers_at(from);
@@ -144,7 +150,11 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
         let prev_from = contract_year_period(contract.signature, k - 1).map_or(from, |(f, _)| f);
         let prev = rules.tier_index_at(contract.population_for(k - 1), prev_from);
         if prev != tier_index {
-            warnings.push(Warning::TierChange { from: &rules.tiers_at(prev_from)[prev], to: &tiers[tier_index], population });
+            warnings.push(Warning::TierChange {
+                from: &rules.tiers_at(prev_from)[prev],
+                to: &tiers[tier_index],
+                population,
+            });
         }
     }
     let mut lines = Vec::with_capacity(16);
@@ -170,15 +180,31 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
             continue;
         }
         lines.push(fixed_part(mission, e, contract.signature, k, from, to, tier_index)?);
-        mission_variable(mission, e, result.map(|r| &r.observations), from, tier_index, &mut lines, &mut warnings)?;
+        mission_variable(
+            mission,
+            e,
+            result.map(|r| &r.observations),
+            from,
+            tier_index,
+            &mut lines,
+            &mut warnings,
+        )?;
         if let (Some((_, table)), Some(r)) = (&mission.crisis_envelope, result) {
             if r.crisis_recognised {
                 let cell = cell_at(table, from, tier_index)?;
-                lines.push(Line { item: Item::Crisis { mission }, cell: Some(cell), formula: Formula::TierAmount, before_rounding: cell.amount, amount: cell.amount });
+                lines.push(Line {
+                    item: Item::Crisis { mission },
+                    cell: Some(cell),
+                    formula: Formula::TierAmount,
+                    before_rounding: cell.amount,
+                    amount: cell.amount,
+                });
             }
         }
     }
-    if result.is_some_and(|r| r.crisis_recognised) && !lines.iter().any(|l| matches!(l.item, Item::Crisis { .. })) {
+    if result.is_some_and(|r| r.crisis_recognised)
+        && !lines.iter().any(|l| matches!(l.item, Item::Crisis { .. }))
+    {
         warnings.push(Warning::CrisisWithoutMission);
     }
 
@@ -199,7 +225,22 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
         warnings.insert(0, Warning::Provisional { lines: provisional });
     }
     let schedule = schedule::build(rules, contract, k, from, to, &lines)?;
-    Ok(Breakdown { rules, contract, contract_year: k, from, to, value_date: from, text, population, tier: &tiers[tier_index], tier_index, lines, schedule, warnings, totals })
+    Ok(Breakdown {
+        rules,
+        contract,
+        contract_year: k,
+        from,
+        to,
+        value_date: from,
+        text,
+        population,
+        tier: &tiers[tier_index],
+        tier_index,
+        lines,
+        schedule,
+        warnings,
+        totals,
+    })
 }
 
 /// A mission added by a negotiation variant, which every CPTS is deemed to engage from `since`
@@ -207,12 +248,26 @@ pub fn evaluate<'a>(rules: &'a RuleSet, contract: &'a Contract, k: u32) -> Resul
 /// after the value date. Returns whether the mission is funded this contract year. Contracts
 /// have no indicators for it yet: its variable part is [`assumed_variable`] or nothing.
 #[allow(clippy::too_many_arguments)]
-fn deemed_fixed_part<'a>(mission: &'a Mission, contract: &Contract, since: Date, k: u32, from: Date, to: Date, tier: usize, lines: &mut Vec<Line<'a>>) -> Result<bool, EvalError> {
+fn deemed_fixed_part<'a>(
+    mission: &'a Mission,
+    contract: &Contract,
+    since: Date,
+    k: u32,
+    from: Date,
+    to: Date,
+    tier: usize,
+    lines: &mut Vec<Line<'a>>,
+) -> Result<bool, EvalError> {
     let start = since.max(contract.signature);
     if start >= to || mission.exists_from > from {
         return Ok(false);
     }
-    let e = Engagement { mission: mission.id.clone(), start, full_deployment: None, indicators: Vec::new() };
+    let e = Engagement {
+        mission: mission.id.clone(),
+        start,
+        full_deployment: None,
+        indicators: Vec::new(),
+    };
     lines.push(fixed_part(mission, &e, contract.signature, k, from, to, tier)?);
     Ok(true)
 }
@@ -221,11 +276,26 @@ fn deemed_fixed_part<'a>(mission: &'a Mission, contract: &Contract, since: Date,
 /// envelope in force on the value date × the attainment, as one line. Not prorated: the rules
 /// do not prorate the variable part (choice `partial_attainment`). Warned (W0508) as an
 /// assumption.
-fn assumed_variable<'a>(mission: &'a Mission, from: Date, tier: usize, lines: &mut Vec<Line<'a>>, warnings: &mut Vec<Warning<'a>>) -> Result<(), EvalError> {
-    let (Some(attainment), Some(table)) = (mission.overlay.assumed_attainment, &mission.variable) else { return Ok(()) };
+fn assumed_variable<'a>(
+    mission: &'a Mission,
+    from: Date,
+    tier: usize,
+    lines: &mut Vec<Line<'a>>,
+    warnings: &mut Vec<Warning<'a>>,
+) -> Result<(), EvalError> {
+    let (Some(attainment), Some(table)) = (mission.overlay.assumed_attainment, &mission.variable)
+    else {
+        return Ok(());
+    };
     let cell = cell_at(table, from, tier)?;
     let before = cell.amount.checked_mul(attainment).ok_or(EvalError::Overflow)?;
-    lines.push(Line { item: Item::AssumedVariable { mission }, cell: Some(cell), formula: Formula::Assumed { envelope: cell.amount, attainment }, before_rounding: before, amount: before });
+    lines.push(Line {
+        item: Item::AssumedVariable { mission },
+        cell: Some(cell),
+        formula: Formula::Assumed { envelope: cell.amount, attainment },
+        before_rounding: before,
+        amount: before,
+    });
     warnings.push(Warning::AssumedAttainment { mission, attainment });
     Ok(())
 }
@@ -234,30 +304,58 @@ fn cell_at(table: &crate::rules::TierTable, date: Date, tier: usize) -> Result<&
     table.at(date).map(|(_, row)| &row[tier]).ok_or(EvalError::NoValue { date })
 }
 
-fn fonctionnement<'a>(rules: &'a RuleSet, contract: &Contract, k: u32, from: Date, tier: usize) -> Result<Line<'a>, EvalError> {
+fn fonctionnement<'a>(
+    rules: &'a RuleSet,
+    contract: &Contract,
+    k: u32,
+    from: Date,
+    tier: usize,
+) -> Result<Line<'a>, EvalError> {
     let base = cell_at(&rules.fonctionnement.table, from, tier)?;
-    let uplift = rules.uplift.as_ref().filter(|u| contract.signature <= u.signed_on_or_before).and_then(|u| {
-        let start = u.table.first_date()?;
-        let (_, row) = u.table.at(from)?;
-        let applies = match u.scope {
-            crate::rules::UpliftScope::Annual => true,
-            // Once: the first contract year evaluated under the uplift's values.
-            crate::rules::UpliftScope::Once => k == 1 || contract_year_period(contract.signature, k - 1).is_some_and(|(prev, _)| prev < start),
-        };
-        applies.then(|| &row[tier])
-    });
+    let uplift =
+        rules.uplift.as_ref().filter(|u| contract.signature <= u.signed_on_or_before).and_then(
+            |u| {
+                let start = u.table.first_date()?;
+                let (_, row) = u.table.at(from)?;
+                let applies = match u.scope {
+                    crate::rules::UpliftScope::Annual => true,
+                    // Once: the first contract year evaluated under the uplift's values.
+                    crate::rules::UpliftScope::Once => {
+                        k == 1
+                            || contract_year_period(contract.signature, k - 1)
+                                .is_some_and(|(prev, _)| prev < start)
+                    }
+                };
+                applies.then(|| &row[tier])
+            },
+        );
     let cell = uplift.unwrap_or(base);
-    Ok(Line { item: Item::Fonctionnement { uplift: uplift.is_some() }, cell: Some(cell), formula: Formula::TierAmount, before_rounding: cell.amount, amount: cell.amount })
+    Ok(Line {
+        item: Item::Fonctionnement { uplift: uplift.is_some() },
+        cell: Some(cell),
+        formula: Formula::TierAmount,
+        before_rounding: cell.amount,
+        amount: cell.amount,
+    })
 }
 
-fn fixed_part<'a>(mission: &'a Mission, e: &Engagement, signature: Date, k: u32, from: Date, to: Date, tier: usize) -> Result<Line<'a>, EvalError> {
+fn fixed_part<'a>(
+    mission: &'a Mission,
+    e: &Engagement,
+    signature: Date,
+    k: u32,
+    from: Date,
+    to: Date,
+    tier: usize,
+) -> Result<Line<'a>, EvalError> {
     // The mission's first year is the first contract year in which it is funded: the year it
     // starts, or the first year evaluated under a text where it exists if it started before
     // (choice `crisis_first_year`). The previous year was funded iff the mission had started by
     // then (start < from) and existed on that year's value date.
     let previous_funded = k > 1
         && e.start < from
-        && contract_year_period(signature, k - 1).is_some_and(|(prev_from, _)| prev_from >= mission.exists_from);
+        && contract_year_period(signature, k - 1)
+            .is_some_and(|(prev_from, _)| prev_from >= mission.exists_from);
     let first_year = !previous_funded && mission.fixed_first_year.is_some();
     let table = match (&mission.fixed_first_year, first_year) {
         (Some((_, t)), true) => t,
@@ -276,7 +374,13 @@ fn fixed_part<'a>(mission: &'a Mission, e: &Engagement, signature: Date, k: u32,
     } else {
         (Formula::TierAmount, cell.amount)
     };
-    Ok(Line { item: Item::Fixed { mission, first_year }, cell: Some(cell), formula, before_rounding: before, amount: before })
+    Ok(Line {
+        item: Item::Fixed { mission, first_year },
+        cell: Some(cell),
+        formula,
+        before_rounding: before,
+        amount: before,
+    })
 }
 
 fn mission_variable<'a>(
@@ -296,15 +400,31 @@ fn mission_variable<'a>(
             warnings.push(Warning::MissingObservation { mission, indicator: ind });
         }
         let (mut before, formula) = payout(ind, obs)?;
-        if let Some(factor) = mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, row)| row[tier]) {
+        if let Some(factor) = mission
+            .overlay
+            .variable_factor
+            .as_ref()
+            .and_then(|f| f.at(from))
+            .map(|(_, row)| row[tier])
+        {
             before = before.checked_mul(factor).ok_or(EvalError::Overflow)?;
         }
-        lines.push(Line { item: Item::Variable { mission, indicator: ind }, cell: None, formula, before_rounding: before, amount: before });
+        lines.push(Line {
+            item: Item::Variable { mission, indicator: ind },
+            cell: None,
+            formula,
+            before_rounding: before,
+            amount: before,
+        });
     }
     if let Some(table) = &mission.variable {
         let envelope = cell_at(table, from, tier)?;
         if maxima < envelope.amount {
-            warnings.push(Warning::EnvelopeShortfall { mission, maxima, envelope: envelope.amount });
+            warnings.push(Warning::EnvelopeShortfall {
+                mission,
+                maxima,
+                envelope: envelope.amount,
+            });
         }
     }
     Ok(())

@@ -31,9 +31,20 @@ pub struct Payment {
     pub amount: Decimal,
 }
 
-pub(super) fn build(rules: &RuleSet, contract: &Contract, k: u32, from: Date, to: Date, lines: &[Line]) -> Result<Vec<Payment>, EvalError> {
+pub(super) fn build(
+    rules: &RuleSet,
+    contract: &Contract,
+    k: u32,
+    from: Date,
+    to: Date,
+    lines: &[Line],
+) -> Result<Vec<Payment>, EvalError> {
     let policy = &rules.payment;
-    let rate = policy.advance_rate.at(from).map(|(_, c)| c.amount).ok_or(EvalError::NoValue { date: from })?;
+    let rate = policy
+        .advance_rate
+        .at(from)
+        .map(|(_, c)| c.amount)
+        .ok_or(EvalError::NoValue { date: from })?;
     let (month, day) = policy.variable_due;
     let variable_date = next_month_day(to, month, day).ok_or(EvalError::NoValue { date: to })?;
     let due = |b: BalanceDue| match b {
@@ -41,19 +52,33 @@ pub(super) fn build(rules: &RuleSet, contract: &Contract, k: u32, from: Date, to
         BalanceDue::WithVariable => variable_date,
     };
     let mut out = Vec::with_capacity(lines.len() + 4);
-    let split = |out: &mut Vec<Payment>, at: Date, i: usize, amount: Decimal| -> Result<(), EvalError> {
-        let advance = rules.rounding.apply(amount.checked_mul(rate).ok_or(EvalError::Overflow)?);
-        let balance = amount.checked_sub(advance).ok_or(EvalError::Overflow)?;
-        out.push(Payment { date: at, kind: PaymentKind::Advance, line: i, amount: advance });
-        out.push(Payment { date: due(policy.balance_due), kind: PaymentKind::Balance, line: i, amount: balance });
-        Ok(())
-    };
+    let split =
+        |out: &mut Vec<Payment>, at: Date, i: usize, amount: Decimal| -> Result<(), EvalError> {
+            let advance =
+                rules.rounding.apply(amount.checked_mul(rate).ok_or(EvalError::Overflow)?);
+            let balance = amount.checked_sub(advance).ok_or(EvalError::Overflow)?;
+            out.push(Payment { date: at, kind: PaymentKind::Advance, line: i, amount: advance });
+            out.push(Payment {
+                date: due(policy.balance_due),
+                kind: PaymentKind::Balance,
+                line: i,
+                amount: balance,
+            });
+            Ok(())
+        };
     let mut variable_mission: Option<&str> = None;
     for (i, line) in lines.iter().enumerate() {
         match line.item {
             Item::Fonctionnement { .. } => {
-                if k == 1 && policy.first_year_fonctionnement == FirstYearFonctionnement::AtSignature {
-                    out.push(Payment { date: contract.signature, kind: PaymentKind::AtSignature, line: i, amount: line.amount });
+                if k == 1
+                    && policy.first_year_fonctionnement == FirstYearFonctionnement::AtSignature
+                {
+                    out.push(Payment {
+                        date: contract.signature,
+                        kind: PaymentKind::AtSignature,
+                        line: i,
+                        amount: line.amount,
+                    });
                 } else {
                     split(&mut out, from, i, line.amount)?;
                 }
@@ -69,12 +94,22 @@ pub(super) fn build(rules: &RuleSet, contract: &Contract, k: u32, from: Date, to
                 // One payment per mission, for all its indicators (or its assumed attainment).
                 if variable_mission != Some(mission.id.as_str()) {
                     variable_mission = Some(&mission.id);
-                    out.push(Payment { date: variable_date, kind: PaymentKind::Variable, line: i, amount: Decimal::ZERO });
+                    out.push(Payment {
+                        date: variable_date,
+                        kind: PaymentKind::Variable,
+                        line: i,
+                        amount: Decimal::ZERO,
+                    });
                 }
                 let last = out.last_mut().expect("pushed above");
                 last.amount = last.amount.checked_add(line.amount).ok_or(EvalError::Overflow)?;
             }
-            Item::Crisis { .. } => out.push(Payment { date: due(policy.crisis_due), kind: PaymentKind::Crisis, line: i, amount: line.amount }),
+            Item::Crisis { .. } => out.push(Payment {
+                date: due(policy.crisis_due),
+                kind: PaymentKind::Crisis,
+                line: i,
+                amount: line.amount,
+            }),
         }
     }
     out.retain(|p| !p.amount.is_zero());

@@ -11,17 +11,47 @@ use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Warning<'a> {
-    Provisional { lines: usize },
-    MissingObservation { mission: &'a Mission, indicator: &'a Indicator },
-    MissedStart { mission: &'a Mission, start: Date, deadline: Date },
-    NotStarted { mission: &'a Mission, deadline: Date },
-    MissedDeployment { mission: &'a Mission, deployed: Date, deadline: Date },
-    TierChange { from: &'a Tier, to: &'a Tier, population: u64 },
-    EnvelopeShortfall { mission: &'a Mission, maxima: Decimal, envelope: Decimal },
-    MissionNotInText { mission: &'a Mission, text: &'a Text },
+    Provisional {
+        lines: usize,
+    },
+    MissingObservation {
+        mission: &'a Mission,
+        indicator: &'a Indicator,
+    },
+    MissedStart {
+        mission: &'a Mission,
+        start: Date,
+        deadline: Date,
+    },
+    NotStarted {
+        mission: &'a Mission,
+        deadline: Date,
+    },
+    MissedDeployment {
+        mission: &'a Mission,
+        deployed: Date,
+        deadline: Date,
+    },
+    TierChange {
+        from: &'a Tier,
+        to: &'a Tier,
+        population: u64,
+    },
+    EnvelopeShortfall {
+        mission: &'a Mission,
+        maxima: Decimal,
+        envelope: Decimal,
+    },
+    MissionNotInText {
+        mission: &'a Mission,
+        text: &'a Text,
+    },
     CrisisWithoutMission,
     /// A variant's new mission pays its variable part at an assumed attainment (0 to 1).
-    AssumedAttainment { mission: &'a Mission, attainment: Decimal },
+    AssumedAttainment {
+        mission: &'a Mission,
+        attainment: Decimal,
+    },
 }
 
 impl Warning<'_> {
@@ -29,7 +59,9 @@ impl Warning<'_> {
         match self {
             Warning::Provisional { .. } => "W0501",
             Warning::MissingObservation { .. } => "W0502",
-            Warning::MissedStart { .. } | Warning::NotStarted { .. } | Warning::MissedDeployment { .. } => "W0503",
+            Warning::MissedStart { .. }
+            | Warning::NotStarted { .. }
+            | Warning::MissedDeployment { .. } => "W0503",
             Warning::TierChange { .. } => "W0504",
             Warning::EnvelopeShortfall { .. } => "W0505",
             Warning::MissionNotInText { .. } => "W0506",
@@ -78,15 +110,30 @@ fn percent(share: Decimal) -> String {
 
 /// Mission deadlines (choice `mission_deadlines`): months after the signature, or after the
 /// mission's entry into force if later. Each warning is given in the year it concerns.
-pub(super) fn deadlines<'a>(contract: &Contract, mission: &'a Mission, from: Date, to: Date, out: &mut Vec<Warning<'a>>) {
+pub(super) fn deadlines<'a>(
+    contract: &Contract,
+    mission: &'a Mission,
+    from: Date,
+    to: Date,
+    out: &mut Vec<Warning<'a>>,
+) {
     let origin = contract.signature.max(mission.exists_from);
     let start_deadline = mission.start_within_months.and_then(|m| add_months(origin, m));
     let engagement = contract.engagement(&mission.id);
     if let Some(deadline) = start_deadline {
         match engagement {
-            Some(e) if e.start > deadline && e.start >= from && e.start < to => out.push(Warning::MissedStart { mission, start: e.start, deadline }),
-            Some(e) if e.start > deadline && deadline < to && e.start >= to => out.push(Warning::NotStarted { mission, deadline }),
-            None if mission.kind == MissionKind::Socle && deadline < to && mission.exists_from <= from => out.push(Warning::NotStarted { mission, deadline }),
+            Some(e) if e.start > deadline && e.start >= from && e.start < to => {
+                out.push(Warning::MissedStart { mission, start: e.start, deadline })
+            }
+            Some(e) if e.start > deadline && deadline < to && e.start >= to => {
+                out.push(Warning::NotStarted { mission, deadline })
+            }
+            None if mission.kind == MissionKind::Socle
+                && deadline < to
+                && mission.exists_from <= from =>
+            {
+                out.push(Warning::NotStarted { mission, deadline })
+            }
             _ => {}
         }
     }

@@ -23,7 +23,13 @@ pub(super) fn payment_kind(b: &Breakdown, kind: PaymentKind) -> String {
     match kind {
         PaymentKind::AtSignature => "paid at signature".into(),
         PaymentKind::Advance => {
-            let rate = b.rules.payment.advance_rate.at(b.from).map(|(_, c)| c.amount.saturating_mul(Decimal::ONE_HUNDRED)).unwrap_or_default();
+            let rate = b
+                .rules
+                .payment
+                .advance_rate
+                .at(b.from)
+                .map(|(_, c)| c.amount.saturating_mul(Decimal::ONE_HUNDRED))
+                .unwrap_or_default();
             format!("advance {} %", format_plain(rate))
         }
         PaymentKind::Balance => "balance".into(),

@@ -67,19 +67,31 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
             ids[*i] == sel
                 || match l.item {
                     Item::Fonctionnement { .. } => false,
-                    Item::Fixed { mission, .. } | Item::Crisis { mission } | Item::AssumedVariable { mission } => mission.id == sel,
-                    Item::Variable { mission, indicator } => mission.id == sel || indicator.id == sel,
+                    Item::Fixed { mission, .. }
+                    | Item::Crisis { mission }
+                    | Item::AssumedVariable { mission } => mission.id == sel,
+                    Item::Variable { mission, indicator } => {
+                        mission.id == sel || indicator.id == sel
+                    }
                 }
         })
         .map(|(i, _)| i)
         .collect();
     if hits.is_empty() {
-        let mut d = Diagnostic::error("E0404", format!("no line `{sel}` in contract year {} of `{}`", b.contract_year, b.contract.id), Location::file(&b.contract.file));
+        let mut d = Diagnostic::error(
+            "E0404",
+            format!("no line `{sel}` in contract year {} of `{}`", b.contract_year, b.contract.id),
+            Location::file(&b.contract.file),
+        );
         let mut names: Vec<&str> = ids.iter().map(String::as_str).collect();
         for l in &b.lines {
             match l.item {
-                Item::Fixed { mission, .. } | Item::Crisis { mission } | Item::AssumedVariable { mission } => names.push(&mission.id),
-                Item::Variable { mission, indicator } => names.extend([mission.id.as_str(), indicator.id.as_str()]),
+                Item::Fixed { mission, .. }
+                | Item::Crisis { mission }
+                | Item::AssumedVariable { mission } => names.push(&mission.id),
+                Item::Variable { mission, indicator } => {
+                    names.extend([mission.id.as_str(), indicator.id.as_str()])
+                }
                 Item::Fonctionnement { .. } => {}
             }
         }
@@ -97,23 +109,38 @@ pub fn explain_year(b: &Breakdown, which: &[usize], lang: Lang) -> YearExplanati
     let last_day = b.to.pred_opt().unwrap_or(b.to);
     let (title, context) = match lang {
         Lang::Fr => (
-            format!("{} — année de contrat {} (du {} au {})", b.contract.name, b.contract_year, b.from, last_day),
+            format!(
+                "{} — année de contrat {} (du {} au {})",
+                b.contract.name, b.contract_year, b.from, last_day
+            ),
             vec![
-                format!("Texte en vigueur au {} (premier jour de l'année de contrat) : {} — {}.", b.value_date, b.text.label, b.text.reference),
+                format!(
+                    "Texte en vigueur au {} (premier jour de l'année de contrat) : {} — {}.",
+                    b.value_date, b.text.label, b.text.reference
+                ),
                 format!("Taille {} — {} ; pourquoi : {}.", b.tier.id, b.tier.label, tier_reason(b)),
                 format!("Total de l'année : {}.", format_eur(b.totals.total)),
             ],
         ),
         Lang::En => (
-            format!("{} — contract year {} (from {} to {})", b.contract.name, b.contract_year, b.from, last_day),
+            format!(
+                "{} — contract year {} (from {} to {})",
+                b.contract.name, b.contract_year, b.from, last_day
+            ),
             vec![
-                format!("Text in force on {} (the first day of the contract year): {} — {}.", b.value_date, b.text.label, b.text.reference),
+                format!(
+                    "Text in force on {} (the first day of the contract year): {} — {}.",
+                    b.value_date, b.text.label, b.text.reference
+                ),
                 format!("Tier {} — {}; why: {}.", b.tier.id, b.tier.label, en::tier_reason(b)),
                 format!("Total of the year: {}.", format_eur(b.totals.total)),
             ],
         ),
     };
-    let lines = which.iter().filter_map(|i| b.lines.get(*i).map(|l| explain_line(b, *i, l, lang))).collect();
+    let lines = which
+        .iter()
+        .filter_map(|i| b.lines.get(*i).map(|l| explain_line(b, *i, l, lang)))
+        .collect();
     YearExplanation { contract_year: b.contract_year, lang, title, context, lines }
 }
 
@@ -167,8 +194,20 @@ fn explain_line(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> LineExp
     if a.rounding_applied {
         let r = &b.rules.rounding;
         s.push(match lang {
-            Lang::Fr => format!("Arrondi à {} décimale(s), {} (règle déclarée) : {} € → {}.", r.decimals, mode_words(r, lang), unrounded(a.before_rounding), format_eur(a.amount)),
-            Lang::En => format!("Rounded to {} decimal(s), {} (declared rule): {} € → {}.", r.decimals, mode_words(r, lang), unrounded(a.before_rounding), format_eur(a.amount)),
+            Lang::Fr => format!(
+                "Arrondi à {} décimale(s), {} (règle déclarée) : {} € → {}.",
+                r.decimals,
+                mode_words(r, lang),
+                unrounded(a.before_rounding),
+                format_eur(a.amount)
+            ),
+            Lang::En => format!(
+                "Rounded to {} decimal(s), {} (declared rule): {} € → {}.",
+                r.decimals,
+                mode_words(r, lang),
+                unrounded(a.before_rounding),
+                format_eur(a.amount)
+            ),
         });
     }
     s.push(match lang {
@@ -185,7 +224,12 @@ fn explain_line(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> LineExp
     if let Some(p) = payments(b, index, line, lang) {
         s.push(p);
     }
-    LineExplanation { id: a.id.into_owned(), label: a.label.into_owned(), amount: a.amount, sentences: s }
+    LineExplanation {
+        id: a.id.into_owned(),
+        label: a.label.into_owned(),
+        amount: a.amount,
+        sentences: s,
+    }
 }
 
 /// When the line is paid. The variable part of a mission is paid at once for all its
@@ -194,8 +238,16 @@ fn payments(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> Option<Stri
     if let Item::Variable { mission, .. } = line.item {
         let p = b.schedule.iter().find(|p| p.kind == PaymentKind::Variable && matches!(b.lines[p.line].item, Item::Variable { mission: m, .. } if m.id == mission.id))?;
         return Some(match lang {
-            Lang::Fr => format!("Versé avec la part variable de la mission le {} ({} pour toute la mission).", p.date, format_eur(p.amount)),
-            Lang::En => format!("Paid with the mission's variable part on {} ({} for the whole mission).", p.date, format_eur(p.amount)),
+            Lang::Fr => format!(
+                "Versé avec la part variable de la mission le {} ({} pour toute la mission).",
+                p.date,
+                format_eur(p.amount)
+            ),
+            Lang::En => format!(
+                "Paid with the mission's variable part on {} ({} for the whole mission).",
+                p.date,
+                format_eur(p.amount)
+            ),
         });
     }
     let parts: Vec<String> = b
@@ -208,7 +260,9 @@ fn payments(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> Option<Stri
                 let kind = label.split(':').next().unwrap_or_default().to_lowercase();
                 format!("{} le {} ({kind})", format_eur(p.amount), p.date)
             }
-            Lang::En => format!("{} on {} ({})", format_eur(p.amount), p.date, en::payment_kind(b, p.kind)),
+            Lang::En => {
+                format!("{} on {} ({})", format_eur(p.amount), p.date, en::payment_kind(b, p.kind))
+            }
         })
         .collect();
     if parts.is_empty() {
@@ -280,7 +334,16 @@ pub fn render_json(years: &[YearExplanation]) -> String {
                 lang: y.lang.code(),
                 title: &y.title,
                 context: &y.context,
-                lines: y.lines.iter().map(|l| LineDoc { id: &l.id, label: &l.label, amount: crate::report::amount(l.amount), sentences: &l.sentences }).collect(),
+                lines: y
+                    .lines
+                    .iter()
+                    .map(|l| LineDoc {
+                        id: &l.id,
+                        label: &l.label,
+                        amount: crate::report::amount(l.amount),
+                        sentences: &l.sentences,
+                    })
+                    .collect(),
             })
             .collect(),
     };

@@ -27,7 +27,14 @@ pub struct Expectation {
 pub type Expectations = BTreeMap<u32, Expectation>;
 
 /// Validates the entries of an `expected` section found at `section` in `loc`'s document.
-pub(crate) fn validate(raw: &[RawExpectation], section: &str, loc: &Locator, indicators: &[&Indicator], length: u32, errors: &mut Vec<Diagnostic>) -> Expectations {
+pub(crate) fn validate(
+    raw: &[RawExpectation],
+    section: &str,
+    loc: &Locator,
+    indicators: &[&Indicator],
+    length: u32,
+    errors: &mut Vec<Diagnostic>,
+) -> Expectations {
     let mut err = |code: &'static str, path: &str, msg: String, help: Option<String>| {
         let mut d = Diagnostic::error(code, msg, loc.at(path));
         d.help = help;
@@ -38,23 +45,34 @@ pub(crate) fn validate(raw: &[RawExpectation], section: &str, loc: &Locator, ind
     let mut default: Option<Expectation> = None;
     for (i, entry) in raw.iter().enumerate() {
         let path = format!("{section}[{i}]");
-        let mut e = Expectation { crisis_recognised: entry.crisis_recognised, ..Expectation::default() };
+        let mut e =
+            Expectation { crisis_recognised: entry.crisis_recognised, ..Expectation::default() };
         for (id, value) in &entry.observations {
             let op = format!("{path}.observations.{id}");
             let Some(ind) = indicators.iter().find(|x| &x.id == id) else {
-                err("E0310", &op, format!("expected value for unknown indicator `{id}`"), did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?")));
+                err(
+                    "E0310",
+                    &op,
+                    format!("expected value for unknown indicator `{id}`"),
+                    did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                );
                 continue;
             };
             let obs = match ind.payout {
-                Payout::Binary => match value.trim() {
-                    "true" => Some(Observation::Reached(true)),
-                    "false" => Some(Observation::Reached(false)),
-                    _ => {
-                        err("E0310", &op, format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"), None);
-                        None
+                Payout::Binary => {
+                    match value.trim() {
+                        "true" => Some(Observation::Reached(true)),
+                        "false" => Some(Observation::Reached(false)),
+                        _ => {
+                            err("E0310", &op, format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"), None);
+                            None
+                        }
                     }
-                },
-                _ => parse_decimal(value).map_err(|m| err("E0206", &op, m, None)).ok().map(Observation::Value),
+                }
+                _ => parse_decimal(value)
+                    .map_err(|m| err("E0206", &op, m, None))
+                    .ok()
+                    .map(Observation::Value),
             };
             if let Some(o) = obs {
                 e.observations.insert(id.clone(), o);
@@ -63,27 +81,61 @@ pub(crate) fn validate(raw: &[RawExpectation], section: &str, loc: &Locator, ind
         for (id, value) in &entry.attainment {
             let ap = format!("{path}.attainment.{id}");
             if !known.contains(&id.as_str()) {
-                err("E0310", &ap, format!("expected attainment for unknown indicator `{id}`"), did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?")));
+                err(
+                    "E0310",
+                    &ap,
+                    format!("expected attainment for unknown indicator `{id}`"),
+                    did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                );
                 continue;
             }
             if entry.observations.contains_key(id) {
-                err("E0313", &ap, format!("indicator `{id}` has both an expected value and an expected attainment"), Some("keep one of the two".into()));
+                err(
+                    "E0313",
+                    &ap,
+                    format!(
+                        "indicator `{id}` has both an expected value and an expected attainment"
+                    ),
+                    Some("keep one of the two".into()),
+                );
                 continue;
             }
-            let Ok(p) = parse_decimal(value).map_err(|m| err("E0206", &ap, m, None)) else { continue };
+            let Ok(p) = parse_decimal(value).map_err(|m| err("E0206", &ap, m, None)) else {
+                continue;
+            };
             if p < Decimal::ZERO || p > Decimal::ONE_HUNDRED {
-                err("E0210", &ap, format!("expected attainment {p} % of `{id}` is outside 0 to 100 %"), Some("write a percentage of the indicator's maximum, e.g. \"50\"".into()));
+                err(
+                    "E0210",
+                    &ap,
+                    format!("expected attainment {p} % of `{id}` is outside 0 to 100 %"),
+                    Some("write a percentage of the indicator's maximum, e.g. \"50\"".into()),
+                );
                 continue;
             }
             e.attainment.insert(id.clone(), p / Decimal::ONE_HUNDRED);
         }
         match entry.contract_year {
-            Some(k) if k == 0 || k > length => err("E0311", &format!("{path}.contract_year"), format!("contract year {k} is outside the contract (years 1 to {length})"), None),
-            Some(k) if by_year.contains_key(&k) => err("E0311", &format!("{path}.contract_year"), format!("contract year {k} has two expectations"), None),
+            Some(k) if k == 0 || k > length => err(
+                "E0311",
+                &format!("{path}.contract_year"),
+                format!("contract year {k} is outside the contract (years 1 to {length})"),
+                None,
+            ),
+            Some(k) if by_year.contains_key(&k) => err(
+                "E0311",
+                &format!("{path}.contract_year"),
+                format!("contract year {k} has two expectations"),
+                None,
+            ),
             Some(k) => {
                 by_year.insert(k, e);
             }
-            None if default.is_some() => err("E0311", &path, "two expectations without `contract_year` (the default for every year)".into(), Some("give the other entries a `contract_year`".into())),
+            None if default.is_some() => err(
+                "E0311",
+                &path,
+                "two expectations without `contract_year` (the default for every year)".into(),
+                Some("give the other entries a `contract_year`".into()),
+            ),
             None => default = Some(e),
         }
     }

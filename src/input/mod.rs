@@ -12,8 +12,8 @@ use crate::rules::RuleSet;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-pub use expected::{Expectation, Expectations};
 pub(crate) use expected::validate as validate_expected;
+pub use expected::{Expectation, Expectations};
 pub use raw::{Direction, IndicatorKind};
 
 /// How an indicator's attainment turns into euros.
@@ -85,8 +85,13 @@ pub struct Contract {
 
 impl Contract {
     /// Parses and validates a contract file against `rules`; every problem found is returned.
-    pub fn from_text(file: &str, text: &str, rules: &RuleSet) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let (raw, locator) = crate::yaml::parse::<raw::RawContract>(file, text).map_err(|d| vec![d])?;
+    pub fn from_text(
+        file: &str,
+        text: &str,
+        rules: &RuleSet,
+    ) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (raw, locator) =
+            crate::yaml::parse::<raw::RawContract>(file, text).map_err(|d| vec![d])?;
         let (mut contract, warnings) = validate::validate(&raw, &locator, rules)?;
         contract.sha256 = crate::rules::sha256_hex(text.as_bytes());
         Ok((contract, warnings))
@@ -95,7 +100,12 @@ impl Contract {
     /// Validates a contract already mapped onto its raw form (an entry of a portfolio file, the
     /// rows of a CPTS in a CSV file) against `rules`; `locator` says where each path is written
     /// and `sha256` identifies the input text.
-    pub(crate) fn from_raw(raw: &raw::RawContract, locator: &crate::yaml::Locator, rules: &RuleSet, sha256: &str) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub(crate) fn from_raw(
+        raw: &raw::RawContract,
+        locator: &crate::yaml::Locator,
+        rules: &RuleSet,
+        sha256: &str,
+    ) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
         let (mut contract, warnings) = validate::validate(raw, locator, rules)?;
         contract.sha256 = sha256.to_string();
         Ok((contract, warnings))

@@ -60,7 +60,15 @@ fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator>
     let max = ctx.amount(format_args!("{path}.max"), &raw.max);
     let misplaced = |ctx: &mut Ctx, key: &str, present: bool| {
         if present {
-            ctx.err("E0309", &format!("{path}.{key}"), format!("indicator `{}` of kind `{}` takes no `{key}`", raw.id, kind_name(raw.kind)));
+            ctx.err(
+                "E0309",
+                &format!("{path}.{key}"),
+                format!(
+                    "indicator `{}` of kind `{}` takes no `{key}`",
+                    raw.id,
+                    kind_name(raw.kind)
+                ),
+            );
         }
     };
     let payout = match raw.kind {
@@ -75,9 +83,16 @@ fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator>
             misplaced(ctx, "steps", raw.steps.is_some());
             misplaced(ctx, "direction", raw.direction.is_some());
             let (b, t) = match (&raw.baseline, &raw.target) {
-                (Some(b), Some(t)) => (ctx.decimal(format_args!("{path}.baseline"), b), ctx.decimal(format_args!("{path}.target"), t)),
+                (Some(b), Some(t)) => (
+                    ctx.decimal(format_args!("{path}.baseline"), b),
+                    ctx.decimal(format_args!("{path}.target"), t),
+                ),
                 _ => {
-                    ctx.err("E0307", path, format!("linear indicator `{}` needs both `baseline` and `target`", raw.id));
+                    ctx.err(
+                        "E0307",
+                        path,
+                        format!("linear indicator `{}` needs both `baseline` and `target`", raw.id),
+                    );
                     (None, None)
                 }
             };
@@ -111,7 +126,14 @@ fn kind_name(k: IndicatorKind) -> &'static str {
 /// they are sorted by threshold), and a better step never pays less.
 fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) -> Option<Payout> {
     let Some(direction) = raw.direction else {
-        ctx.err("E0306", path, format!("steps indicator `{}` needs a `direction` (higher_is_better or lower_is_better)", raw.id));
+        ctx.err(
+            "E0306",
+            path,
+            format!(
+                "steps indicator `{}` needs a `direction` (higher_is_better or lower_is_better)",
+                raw.id
+            ),
+        );
         return None;
     };
     let list = match &raw.steps {
@@ -128,7 +150,15 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
         let a = ctx.amount(format_args!("{sp}.amount"), &s.amount);
         if let (Some(a), Some(m)) = (a, max) {
             if a > m {
-                ctx.err("E0305", &format!("{sp}.amount"), format!("step pays {} €, above the indicator's maximum {} €", format_2dp(a), format_2dp(m)));
+                ctx.err(
+                    "E0305",
+                    &format!("{sp}.amount"),
+                    format!(
+                        "step pays {} €, above the indicator's maximum {} €",
+                        format_2dp(a),
+                        format_2dp(m)
+                    ),
+                );
             }
         }
         if let (Some(threshold), Some(amount)) = (t, a) {
@@ -147,7 +177,11 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
     for w in out.windows(2) {
         let ((_, easy), (j, better)) = (&w[0], &w[1]);
         if easy.threshold == better.threshold {
-            ctx.err("E0306", &format!("{path}.steps[{j}].threshold"), format!("two steps of `{}` share the threshold {}", raw.id, better.threshold));
+            ctx.err(
+                "E0306",
+                &format!("{path}.steps[{j}].threshold"),
+                format!("two steps of `{}` share the threshold {}", raw.id, better.threshold),
+            );
             ok = false;
         } else if better.amount < easy.amount {
             ctx.err("E0306", &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {} €, less than the easier step at {} ({} €): a better result must not pay less", better.threshold, raw.id, format_2dp(better.amount), easy.threshold, format_2dp(easy.amount)));
@@ -157,17 +191,32 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
     ok.then(|| Payout::Steps { direction, steps: out.into_iter().map(|(_, s)| s).collect() })
 }
 
-pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub(super) fn validate(
+    raw: &RawContract,
+    loc: &Locator,
+    rules: &RuleSet,
+) -> Result<(Contract, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut ctx = Ctx { loc, errors: Vec::new() };
     if raw.format_version != 1 {
-        ctx.err("E0216", "format_version", format!("unsupported format_version {}: this engine reads version 1", raw.format_version));
+        ctx.err(
+            "E0216",
+            "format_version",
+            format!(
+                "unsupported format_version {}: this engine reads version 1",
+                raw.format_version
+            ),
+        );
     }
     let population = ctx.population(format_args!("population"), &raw.population);
     let signature = ctx.date(format_args!("signature_date"), &raw.signature_date);
     let first_text = rules.texts.first().map(|t| t.in_force_from);
     if let (Some(s), Some(f)) = (signature, first_text) {
         if s < f {
-            ctx.err("E0312", "signature_date", format!("signed on {s}, before the first text in force ({f}): no rules apply"));
+            ctx.err(
+                "E0312",
+                "signature_date",
+                format!("signed on {s}, before the first text in force ({f}): no rules apply"),
+            );
         }
     }
 
@@ -177,7 +226,11 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
     for (i, e) in raw.missions.iter().enumerate() {
         let path = format!("missions[{i}]");
         let Some(mission) = rules.mission(&e.mission) else {
-            let d = ctx.err("E0301", &format!("{path}.mission"), format!("unknown mission `{}`", e.mission));
+            let d = ctx.err(
+                "E0301",
+                &format!("{path}.mission"),
+                format!("unknown mission `{}`", e.mission),
+            );
             d.help = Some(match did_you_mean(&e.mission, mission_ids.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? missions are: {}", mission_ids.join(", ")),
                 None => format!("missions are: {}", mission_ids.join(", ")),
@@ -185,23 +238,51 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
             continue;
         };
         if !seen.insert(e.mission.clone()) {
-            ctx.err("E0308", &format!("{path}.mission"), format!("mission `{}` is engaged twice", e.mission));
+            ctx.err(
+                "E0308",
+                &format!("{path}.mission"),
+                format!("mission `{}` is engaged twice", e.mission),
+            );
         }
         let start = ctx.date(format_args!("{path}.start"), &e.start);
         if let (Some(st), Some(sig)) = (start, signature) {
             if st < sig {
-                ctx.err("E0302", &format!("{path}.start"), format!("mission `{}` starts on {st}, before the contract's signature ({sig})", e.mission));
+                ctx.err(
+                    "E0302",
+                    &format!("{path}.start"),
+                    format!(
+                        "mission `{}` starts on {st}, before the contract's signature ({sig})",
+                        e.mission
+                    ),
+                );
             }
         }
         if let Some(st) = start {
             if st < mission.exists_from {
-                ctx.err("E0302", &format!("{path}.start"), format!("mission `{}` starts on {st}, before it exists in the texts (from {})", e.mission, mission.exists_from));
+                ctx.err(
+                    "E0302",
+                    &format!("{path}.start"),
+                    format!(
+                        "mission `{}` starts on {st}, before it exists in the texts (from {})",
+                        e.mission, mission.exists_from
+                    ),
+                );
             }
         }
-        let full = e.full_deployment.as_ref().and_then(|t| ctx.date(format_args!("{path}.full_deployment"), t));
+        let full = e
+            .full_deployment
+            .as_ref()
+            .and_then(|t| ctx.date(format_args!("{path}.full_deployment"), t));
         if let (Some(st), Some(f)) = (start, full) {
             if f < st {
-                ctx.err("E0302", &format!("{path}.full_deployment"), format!("mission `{}` is fully deployed on {f}, before it starts ({st})", e.mission));
+                ctx.err(
+                    "E0302",
+                    &format!("{path}.full_deployment"),
+                    format!(
+                        "mission `{}` is fully deployed on {f}, before it starts ({st})",
+                        e.mission
+                    ),
+                );
             }
         }
         let mut indicators = Vec::new();
@@ -209,14 +290,26 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
         for (j, ind) in e.indicators.iter().enumerate() {
             let ip = format!("{path}.indicators[{j}]");
             if !ids.insert(ind.id.clone()) {
-                ctx.err("E0308", &format!("{ip}.id"), format!("duplicate indicator id `{}` in mission `{}`", ind.id, e.mission));
+                ctx.err(
+                    "E0308",
+                    &format!("{ip}.id"),
+                    format!("duplicate indicator id `{}` in mission `{}`", ind.id, e.mission),
+                );
             }
             if let Some(x) = indicator(&mut ctx, &ip, ind) {
                 indicators.push(x);
             }
         }
         if let Some(st) = start {
-            engagements.push((i, Engagement { mission: e.mission.clone(), start: st, full_deployment: full, indicators }));
+            engagements.push((
+                i,
+                Engagement {
+                    mission: e.mission.clone(),
+                    start: st,
+                    full_deployment: full,
+                    indicators,
+                },
+            ));
         }
     }
     // Indicator ids are unique across the contract so that observations can name them alone.
@@ -233,18 +326,40 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
     for (i, r) in raw.results.iter().enumerate() {
         let path = format!("results[{i}]");
         if r.contract_year == 0 || r.contract_year > rules.contract_length_years {
-            ctx.err("E0311", &format!("{path}.contract_year"), format!("contract year {} is outside the contract (years 1 to {})", r.contract_year, rules.contract_length_years));
+            ctx.err(
+                "E0311",
+                &format!("{path}.contract_year"),
+                format!(
+                    "contract year {} is outside the contract (years 1 to {})",
+                    r.contract_year, rules.contract_length_years
+                ),
+            );
         }
         if results.contains_key(&r.contract_year) {
-            ctx.err("E0311", &format!("{path}.contract_year"), format!("contract year {} has two results", r.contract_year));
+            ctx.err(
+                "E0311",
+                &format!("{path}.contract_year"),
+                format!("contract year {} has two results", r.contract_year),
+            );
         }
-        let pop = r.population.as_ref().and_then(|p| ctx.population(format_args!("{path}.population"), p));
+        let pop = r
+            .population
+            .as_ref()
+            .and_then(|p| ctx.population(format_args!("{path}.population"), p));
         let mut observations = BTreeMap::new();
         for (id, value) in &r.observations {
             let ind = engagements.iter().flat_map(|(_, e)| &e.indicators).find(|x| &x.id == id);
             let Some(ind) = ind else {
-                let known: Vec<&str> = engagements.iter().flat_map(|(_, e)| &e.indicators).map(|x| x.id.as_str()).collect();
-                let d = ctx.err("E0310", &format!("{path}.observations.{id}"), format!("observation for unknown indicator `{id}`"));
+                let known: Vec<&str> = engagements
+                    .iter()
+                    .flat_map(|(_, e)| &e.indicators)
+                    .map(|x| x.id.as_str())
+                    .collect();
+                let d = ctx.err(
+                    "E0310",
+                    &format!("{path}.observations.{id}"),
+                    format!("observation for unknown indicator `{id}`"),
+                );
                 d.help = Some(match did_you_mean(id, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if known.is_empty() => "the contract has no indicators".to_string(),
@@ -253,24 +368,38 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
                 continue;
             };
             let obs = match ind.payout {
-                Payout::Binary => match value.trim() {
-                    "true" => Some(Observation::Reached(true)),
-                    "false" => Some(Observation::Reached(false)),
-                    _ => {
-                        ctx.err("E0310", &format!("{path}.observations.{id}"), format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"));
-                        None
+                Payout::Binary => {
+                    match value.trim() {
+                        "true" => Some(Observation::Reached(true)),
+                        "false" => Some(Observation::Reached(false)),
+                        _ => {
+                            ctx.err("E0310", &format!("{path}.observations.{id}"), format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"));
+                            None
+                        }
                     }
-                },
-                _ => ctx.decimal(format_args!("{path}.observations.{id}"), value).map(Observation::Value),
+                }
+                _ => ctx
+                    .decimal(format_args!("{path}.observations.{id}"), value)
+                    .map(Observation::Value),
             };
             if let Some(o) = obs {
                 observations.insert(id.clone(), o);
             }
         }
-        results.insert(r.contract_year, YearResult { population: pop, crisis_recognised: r.crisis_recognised, observations });
+        results.insert(
+            r.contract_year,
+            YearResult { population: pop, crisis_recognised: r.crisis_recognised, observations },
+        );
     }
     let indicators: Vec<&Indicator> = engagements.iter().flat_map(|(_, e)| &e.indicators).collect();
-    let expected = super::expected::validate(&raw.expected, "expected", loc, &indicators, rules.contract_length_years, &mut ctx.errors);
+    let expected = super::expected::validate(
+        &raw.expected,
+        "expected",
+        loc,
+        &indicators,
+        rules.contract_length_years,
+        &mut ctx.errors,
+    );
 
     // The indicator maxima of a mission must fit its national variable envelope, every year the
     // mission runs (the tier and the text may change from year to year).
@@ -292,7 +421,8 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
         sha256: String::new(),
     };
     for (i, e) in &engagements {
-        let total: Decimal = e.indicators.iter().map(|x| x.max).fold(Decimal::ZERO, |a, b| a.saturating_add(b));
+        let total: Decimal =
+            e.indicators.iter().map(|x| x.max).fold(Decimal::ZERO, |a, b| a.saturating_add(b));
         if total.is_zero() {
             continue;
         }
@@ -303,12 +433,20 @@ pub(super) fn validate(raw: &RawContract, loc: &Locator, rules: &RuleSet) -> Res
                 continue;
             }
             let tier = rules.tier_index(contract.population_for(k));
-            let envelope = mission.variable.as_ref().and_then(|t| t.at(from)).map(|(_, row)| row[tier].amount).unwrap_or(Decimal::ZERO);
+            let envelope = mission
+                .variable
+                .as_ref()
+                .and_then(|t| t.at(from))
+                .map(|(_, row)| row[tier].amount)
+                .unwrap_or(Decimal::ZERO);
             if from >= mission.exists_from && total > envelope {
                 let d = ctx.err("E0304", &format!("missions[{i}].indicators"), format!(
                     "indicator maxima of mission `{}` add up to {} €, above its variable envelope of {} € ({}, contract year {k} from {from})",
                     e.mission, format_2dp(total), format_2dp(envelope), rules.tiers[tier].id));
-                d.help = Some("lower the indicators' `max` so that they add up to at most the envelope".into());
+                d.help = Some(
+                    "lower the indicators' `max` so that they add up to at most the envelope"
+                        .into(),
+                );
                 break;
             }
         }

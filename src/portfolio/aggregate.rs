@@ -70,7 +70,11 @@ pub struct Aggregates {
 }
 
 /// Sums `rows` (of portfolio `p`, evaluated under `rules`).
-pub fn aggregate<'r>(rules: &RuleSet, p: &Portfolio, rows: impl IntoIterator<Item = &'r Row>) -> Result<Aggregates, EvalError> {
+pub fn aggregate<'r>(
+    rules: &RuleSet,
+    p: &Portfolio,
+    rows: impl IntoIterator<Item = &'r Row>,
+) -> Result<Aggregates, EvalError> {
     let n = rules.missions.len();
     let mut by_tier: Vec<Sums> = (0..rules.tiers.len()).map(|_| Sums::new(n)).collect();
     let mut by_region: BTreeMap<String, Sums> = BTreeMap::new();
@@ -81,7 +85,9 @@ pub fn aggregate<'r>(rules: &RuleSet, p: &Portfolio, rows: impl IntoIterator<Ite
         if let Some(s) = by_tier.get_mut(row.tier) {
             s.add_row(row)?;
         }
-        for (map, key) in [(&mut by_region, c.region.as_deref()), (&mut by_department, c.department.as_deref())] {
+        for (map, key) in
+            [(&mut by_region, c.region.as_deref()), (&mut by_department, c.department.as_deref())]
+        {
             let key = key.unwrap_or("");
             match map.get_mut(key) {
                 Some(s) => s.add_row(row)?,
@@ -94,5 +100,10 @@ pub fn aggregate<'r>(rules: &RuleSet, p: &Portfolio, rows: impl IntoIterator<Ite
         }
         total.add_row(row)?;
     }
-    Ok(Aggregates { by_tier, by_region: by_region.into_iter().collect(), by_department: by_department.into_iter().collect(), total })
+    Ok(Aggregates {
+        by_tier,
+        by_region: by_region.into_iter().collect(),
+        by_department: by_department.into_iter().collect(),
+        total,
+    })
 }

@@ -112,7 +112,30 @@ impl CsvWriter {
 
 /// The header of the portfolio CSV.
 pub fn columns(rules: &RuleSet) -> Vec<String> {
-    let mut v: Vec<String> = ["level", "group", "id", "name", "region", "department", "contract_year", "from", "to", "text", "tier", "population", "cpts_years", "fonctionnement", "fixed", "variable", "crisis", "total", "advances"].iter().map(|s| s.to_string()).collect();
+    let mut v: Vec<String> = [
+        "level",
+        "group",
+        "id",
+        "name",
+        "region",
+        "department",
+        "contract_year",
+        "from",
+        "to",
+        "text",
+        "tier",
+        "population",
+        "cpts_years",
+        "fonctionnement",
+        "fixed",
+        "variable",
+        "crisis",
+        "total",
+        "advances",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     v.extend(rules.missions.iter().map(|m| m.id.clone()));
     v.extend(["warnings".to_string(), "source".to_string()]);
     v
@@ -133,7 +156,14 @@ fn row(w: &mut CsvWriter, rules: &RuleSet, p: &Portfolio, r: &Row) {
     w.field(rules.tiers.get(r.tier).map_or("", |t| t.id.as_str()));
     w.count(r.population);
     w.count(1);
-    for v in [r.totals.fonctionnement, r.totals.fixed, r.totals.variable, r.totals.crisis, r.totals.total, r.advances] {
+    for v in [
+        r.totals.fonctionnement,
+        r.totals.fixed,
+        r.totals.variable,
+        r.totals.crisis,
+        r.totals.total,
+        r.advances,
+    ] {
         w.amount(v);
     }
     for m in &r.missions {
@@ -153,7 +183,14 @@ fn sums(w: &mut CsvWriter, level: &str, group: &str, tier: &str, s: &Sums) {
     w.field(tier);
     w.empty();
     w.count(s.cpts_years);
-    for v in [s.totals.fonctionnement, s.totals.fixed, s.totals.variable, s.totals.crisis, s.totals.total, s.advances] {
+    for v in [
+        s.totals.fonctionnement,
+        s.totals.fixed,
+        s.totals.variable,
+        s.totals.crisis,
+        s.totals.total,
+        s.advances,
+    ] {
         w.amount(v);
     }
     for m in &s.missions {
@@ -189,7 +226,13 @@ fn mission(w: &mut CsvWriter, id: &str, index: usize, count: usize, m: &MissionS
 }
 
 /// The portfolio CSV: the header, one row per CPTS-year, then (when given) the sums.
-pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, aggregates: Option<&Aggregates>, opts: CsvOptions) -> String {
+pub fn portfolio(
+    rules: &RuleSet,
+    p: &Portfolio,
+    run: &Run,
+    aggregates: Option<&Aggregates>,
+    opts: CsvOptions,
+) -> String {
     let mut w = CsvWriter::new(opts);
     for c in columns(rules) {
         w.field(&c);

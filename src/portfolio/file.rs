@@ -38,13 +38,26 @@ struct RawPortfolio {
 }
 
 pub(super) fn load(name: &str, text: &str, rules: &RuleSet) -> Piece {
-    let whole = |d: Diagnostic| Piece { contracts: Vec::new(), records: vec![Record { origin: Origin { file: name.to_string(), line: d.location.line, entry: None }, state: RecordState::Failed(vec![d]) }] };
+    let whole = |d: Diagnostic| Piece {
+        contracts: Vec::new(),
+        records: vec![Record {
+            origin: Origin { file: name.to_string(), line: d.location.line, entry: None },
+            state: RecordState::Failed(vec![d]),
+        }],
+    };
     let parsed = match crate::yaml::parse_entries::<RawPortfolio, RawContract>(name, text, "cpts") {
         Ok(p) => p,
         Err(d) => return whole(d),
     };
     if parsed.doc.format_version != 1 {
-        let d = Diagnostic::error("E0216", format!("unsupported format_version {}: this engine reads version 1", parsed.doc.format_version), parsed.locator.at("format_version"));
+        let d = Diagnostic::error(
+            "E0216",
+            format!(
+                "unsupported format_version {}: this engine reads version 1",
+                parsed.doc.format_version
+            ),
+            parsed.locator.at("format_version"),
+        );
         return whole(d);
     }
     // Entries are validated in parallel; records keep the file's order.
@@ -53,11 +66,17 @@ pub(super) fn load(name: &str, text: &str, rules: &RuleSet) -> Piece {
         .into_par_iter()
         .enumerate()
         .map(|(i, entry)| {
-            let origin = Origin { file: name.to_string(), line: Some(entry.line), entry: Some(format!("cpts[{i}]")) };
+            let origin = Origin {
+                file: name.to_string(),
+                line: Some(entry.line),
+                entry: Some(format!("cpts[{i}]")),
+            };
             let result = match &entry.value {
                 Err(d) => Err(vec![d.clone()]),
                 // Validated first without positions; an invalid entry again, located.
-                Ok(raw) => Contract::from_raw(raw, &entry.unlocated(), rules, "").or_else(|_| Contract::from_raw(raw, &entry.locator(), rules, "")).map(|(c, _)| c),
+                Ok(raw) => Contract::from_raw(raw, &entry.unlocated(), rules, "")
+                    .or_else(|_| Contract::from_raw(raw, &entry.locator(), rules, ""))
+                    .map(|(c, _)| c),
             };
             (origin, result)
         })

@@ -148,7 +148,10 @@ fn row_doc(rules: &RuleSet, p: &Portfolio, r: &Row) -> RowDoc {
         region: c.region.clone(),
         department: c.department.clone(),
         contract_year: r.contract_year,
-        period: PeriodDoc { from: r.from.to_string(), to: r.to.pred_opt().unwrap_or(r.to).to_string() },
+        period: PeriodDoc {
+            from: r.from.to_string(),
+            to: r.to.pred_opt().unwrap_or(r.to).to_string(),
+        },
         text: rules.texts.get(r.text).map(|t| t.id.clone()).unwrap_or_default(),
         tier: rules.tiers.get(r.tier).map(|t| t.id.clone()).unwrap_or_default(),
         population: r.population,
@@ -158,7 +161,13 @@ fn row_doc(rules: &RuleSet, p: &Portfolio, r: &Row) -> RowDoc {
         crisis: amount(r.totals.crisis),
         total: amount(r.totals.total),
         advances: amount(r.advances),
-        missions: rules.missions.iter().zip(&r.missions).filter(|(_, a)| a.paid).map(|(m, a)| (m.id.clone(), amount(a.total()))).collect(),
+        missions: rules
+            .missions
+            .iter()
+            .zip(&r.missions)
+            .filter(|(_, a)| a.paid)
+            .map(|(m, a)| (m.id.clone(), amount(a.total())))
+            .collect(),
         warnings: r.warnings.clone(),
         source: SourceDoc { file: o.file.clone(), line: o.line, entry: o.entry.clone() },
     }
@@ -181,15 +190,32 @@ fn sums_doc(tier: Option<String>, group: Option<String>, s: &Sums) -> SumsDoc {
 /// The sums as JSON values (shared with the diff document).
 fn aggregates_doc(rules: &RuleSet, a: &Aggregates) -> AggregatesDoc {
     AggregatesDoc {
-        by_tier: rules.tiers.iter().zip(&a.by_tier).map(|(t, s)| sums_doc(Some(t.id.clone()), None, s)).collect(),
+        by_tier: rules
+            .tiers
+            .iter()
+            .zip(&a.by_tier)
+            .map(|(t, s)| sums_doc(Some(t.id.clone()), None, s))
+            .collect(),
         by_mission: rules
             .missions
             .iter()
             .zip(&a.total.missions)
-            .map(|(m, s)| MissionDoc { mission: m.id.clone(), label: m.label.clone(), cpts_years: s.cpts_years, fixed: amount(s.fixed), variable: amount(s.variable), crisis: amount(s.crisis), total: amount(s.total) })
+            .map(|(m, s)| MissionDoc {
+                mission: m.id.clone(),
+                label: m.label.clone(),
+                cpts_years: s.cpts_years,
+                fixed: amount(s.fixed),
+                variable: amount(s.variable),
+                crisis: amount(s.crisis),
+                total: amount(s.total),
+            })
             .collect(),
         by_region: a.by_region.iter().map(|(g, s)| sums_doc(None, Some(g.clone()), s)).collect(),
-        by_department: a.by_department.iter().map(|(g, s)| sums_doc(None, Some(g.clone()), s)).collect(),
+        by_department: a
+            .by_department
+            .iter()
+            .map(|(g, s)| sums_doc(None, Some(g.clone()), s))
+            .collect(),
         total: sums_doc(None, None, &a.total),
     }
 }
@@ -202,15 +228,30 @@ pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> S
         kind: "portfolio",
         selection: selection_doc(run.selection),
         rules: RulesDoc { file: rules.file.clone(), sha256: rules.sha256.clone() },
-        inputs: p.inputs.iter().map(|(file, sha256)| InputDoc { file: file.clone(), sha256: sha256.clone() }).collect(),
-        summary: SummaryDoc { read: s.read, evaluated: s.evaluated, failed: s.failed, not_selected: s.not_selected, rows: s.rows },
+        inputs: p
+            .inputs
+            .iter()
+            .map(|(file, sha256)| InputDoc { file: file.clone(), sha256: sha256.clone() })
+            .collect(),
+        summary: SummaryDoc {
+            read: s.read,
+            evaluated: s.evaluated,
+            failed: s.failed,
+            not_selected: s.not_selected,
+            rows: s.rows,
+        },
         rows: run.rows().map(|r| row_doc(rules, p, r)).collect(),
         aggregates: aggregates_doc(rules, a),
         failures: run
             .failures()
             .map(|(i, d)| {
                 let o = &p.records[i].origin;
-                FailureDoc { file: o.file.clone(), line: o.line, entry: o.entry.clone(), diagnostics: d.to_vec() }
+                FailureDoc {
+                    file: o.file.clone(),
+                    line: o.line,
+                    entry: o.entry.clone(),
+                    diagnostics: d.to_vec(),
+                }
             })
             .collect(),
     };

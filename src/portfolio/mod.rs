@@ -20,7 +20,9 @@ pub use csv_out::CsvOptions;
 
 use crate::calendar::Date;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::eval::{evaluate as evaluate_year, Breakdown, Category, EvalError, Item, PaymentKind, Totals};
+use crate::eval::{
+    evaluate as evaluate_year, Breakdown, Category, EvalError, Item, PaymentKind, Totals,
+};
 use crate::input::Contract;
 use crate::rules::{sha256_hex, RuleSet};
 use rayon::prelude::*;
@@ -90,7 +92,11 @@ pub enum InputKind {
 pub fn input_kind(name: &str, text: &str) -> InputKind {
     if name.to_ascii_lowercase().ends_with(".csv") {
         InputKind::Csv
-    } else if crate::yaml::root_key_comes_first(text, "cpts", &["id", "name", "population", "signature_date", "missions", "results"]) {
+    } else if crate::yaml::root_key_comes_first(
+        text,
+        "cpts",
+        &["id", "name", "population", "signature_date", "missions", "results"],
+    ) {
         InputKind::PortfolioFile
     } else {
         InputKind::Contract
@@ -120,10 +126,22 @@ fn load_one(name: &str, text: &str, rules: &RuleSet) -> Piece {
             let origin = Origin { file: name.to_string(), line: None, entry: None };
             // Parsed and validated first without positions (most files are valid); a file with a
             // problem is read again the located way, for its diagnostics.
-            let fast = crate::yaml::parse_fast::<crate::input::raw::RawContract>(text).and_then(|raw| Contract::from_raw(&raw, &crate::yaml::unlocated(name), rules, "").ok());
+            let fast =
+                crate::yaml::parse_fast::<crate::input::raw::RawContract>(text).and_then(|raw| {
+                    Contract::from_raw(&raw, &crate::yaml::unlocated(name), rules, "").ok()
+                });
             match fast.map(Ok).unwrap_or_else(|| Contract::from_text(name, text, rules)) {
-                Ok((c, _)) => Piece { contracts: vec![c], records: vec![Record { origin, state: RecordState::Loaded { contract: 0, contract_year: None } }] },
-                Err(ds) => Piece { contracts: Vec::new(), records: vec![Record { origin, state: RecordState::Failed(ds) }] },
+                Ok((c, _)) => Piece {
+                    contracts: vec![c],
+                    records: vec![Record {
+                        origin,
+                        state: RecordState::Loaded { contract: 0, contract_year: None },
+                    }],
+                },
+                Err(ds) => Piece {
+                    contracts: Vec::new(),
+                    records: vec![Record { origin, state: RecordState::Failed(ds) }],
+                },
             }
         }
     }
@@ -139,7 +157,8 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
             // The input's hash (its contracts' receipts) is computed beside the parse, not before
             // it: on a large CSV it is a tenth of the load, and it has no SHA instructions to use
             // on every machine.
-            let (sha, mut piece) = rayon::join(|| sha256_hex(text.as_bytes()), || load_one(name, text, rules));
+            let (sha, mut piece) =
+                rayon::join(|| sha256_hex(text.as_bytes()), || load_one(name, text, rules));
             for c in &mut piece.contracts {
                 c.sha256.clone_from(&sha);
             }
@@ -167,7 +186,12 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
             match first.get(id) {
                 Some((c, _)) if *c == contract => {}
                 Some((_, o)) => {
-                    let loc = Location { file: r.origin.file.clone(), path: Some("id".into()), line: r.origin.line, column: None };
+                    let loc = Location {
+                        file: r.origin.file.clone(),
+                        path: Some("id".into()),
+                        line: r.origin.line,
+                        column: None,
+                    };
                     dup.push((i, Diagnostic::error("E0705", format!("CPTS `{id}` is already in the portfolio ({o}): its amounts would be counted twice"), loc).with_help("give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)")));
                 }
                 None => {
@@ -257,11 +281,18 @@ pub struct Summary {
 impl Summary {
     /// `812 read = 590 evaluated + 2 failed + 220 with no contract year starting in 2025`.
     pub fn sentence(&self, selection: Selection) -> String {
-        let mut s = format!("{} read = {} evaluated + {} failed", self.read, self.evaluated, self.failed);
+        let mut s =
+            format!("{} read = {} evaluated + {} failed", self.read, self.evaluated, self.failed);
         match selection {
-            Selection::Year(y) => s += &format!(" + {} with no contract year starting in {y}", self.not_selected),
-            Selection::ContractYear(k) => s += &format!(" + {} without contract year {k}", self.not_selected),
-            Selection::All if self.not_selected > 0 => s += &format!(" + {} not selected", self.not_selected),
+            Selection::Year(y) => {
+                s += &format!(" + {} with no contract year starting in {y}", self.not_selected)
+            }
+            Selection::ContractYear(k) => {
+                s += &format!(" + {} without contract year {k}", self.not_selected)
+            }
+            Selection::All if self.not_selected > 0 => {
+                s += &format!(" + {} not selected", self.not_selected)
+            }
             Selection::All => {}
         }
         s + &format!(" ({} CPTS-year rows)", self.rows)
@@ -271,11 +302,18 @@ impl Summary {
 impl Summary {
     /// The same in French, for the text reports.
     pub fn phrase(&self, selection: Selection) -> String {
-        let mut s = format!("{} lus = {} évalués + {} en échec", self.read, self.evaluated, self.failed);
+        let mut s =
+            format!("{} lus = {} évalués + {} en échec", self.read, self.evaluated, self.failed);
         match selection {
-            Selection::Year(y) => s += &format!(" + {} sans année de contrat commençant en {y}", self.not_selected),
-            Selection::ContractYear(k) => s += &format!(" + {} hors année de contrat {k}", self.not_selected),
-            Selection::All if self.not_selected > 0 => s += &format!(" + {} non retenus", self.not_selected),
+            Selection::Year(y) => {
+                s += &format!(" + {} sans année de contrat commençant en {y}", self.not_selected)
+            }
+            Selection::ContractYear(k) => {
+                s += &format!(" + {} hors année de contrat {k}", self.not_selected)
+            }
+            Selection::All if self.not_selected > 0 => {
+                s += &format!(" + {} non retenus", self.not_selected)
+            }
             Selection::All => {}
         }
         s + &format!(" ({} lignes CPTS-année)", self.rows)
@@ -310,7 +348,12 @@ impl Run {
 }
 
 /// The contract years of `contract` to evaluate for `selection`; a CSV row fixes its own.
-fn years(rules: &RuleSet, contract: &Contract, fixed: Option<u32>, selection: Selection) -> Vec<u32> {
+fn years(
+    rules: &RuleSet,
+    contract: &Contract,
+    fixed: Option<u32>,
+    selection: Selection,
+) -> Vec<u32> {
     let length = rules.contract_length_years;
     let wanted = |k: u32| match selection {
         Selection::Year(y) => contract.year_starting_in(y) == Some(k),
@@ -318,7 +361,13 @@ fn years(rules: &RuleSet, contract: &Contract, fixed: Option<u32>, selection: Se
         Selection::All => true,
     };
     match fixed {
-        Some(k) => if wanted(k) { vec![k] } else { Vec::new() },
+        Some(k) => {
+            if wanted(k) {
+                vec![k]
+            } else {
+                Vec::new()
+            }
+        }
         None => (1..=length).filter(|k| wanted(*k)).collect(),
     }
 }
@@ -328,10 +377,15 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
     let mut missions = vec![MissionAmounts::default(); rules.missions.len()];
     for line in &b.lines {
         let mission = match line.item {
-            Item::Fixed { mission, .. } | Item::Variable { mission, .. } | Item::Crisis { mission } | Item::AssumedVariable { mission } => mission,
+            Item::Fixed { mission, .. }
+            | Item::Variable { mission, .. }
+            | Item::Crisis { mission }
+            | Item::AssumedVariable { mission } => mission,
             Item::Fonctionnement { .. } => continue,
         };
-        let Some(i) = rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else { continue };
+        let Some(i) = rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else {
+            continue;
+        };
         let m = &mut missions[i];
         m.paid = true;
         match line.item.category() {
@@ -341,7 +395,12 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
             Category::Fonctionnement => {}
         }
     }
-    let advances = b.schedule.iter().filter(|p| matches!(p.kind, PaymentKind::AtSignature | PaymentKind::Advance)).map(|p| p.amount).sum();
+    let advances = b
+        .schedule
+        .iter()
+        .filter(|p| matches!(p.kind, PaymentKind::AtSignature | PaymentKind::Advance))
+        .map(|p| p.amount)
+        .sum();
     let mut warnings: Vec<&'static str> = Vec::new();
     for w in &b.warnings {
         if !warnings.contains(&w.code()) {
@@ -365,7 +424,12 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
 }
 
 /// Evaluates one record under `rules`.
-pub fn evaluate_record(rules: &RuleSet, p: &Portfolio, index: usize, selection: Selection) -> Outcome {
+pub fn evaluate_record(
+    rules: &RuleSet,
+    p: &Portfolio,
+    index: usize,
+    selection: Selection,
+) -> Outcome {
     let record = &p.records[index];
     let (ci, fixed) = match &record.state {
         RecordState::Failed(d) => return Outcome::Failed(d.clone()),
@@ -378,7 +442,11 @@ pub fn evaluate_record(rules: &RuleSet, p: &Portfolio, index: usize, selection: 
             (Selection::Year(y), None) => {
                 use chrono::Datelike;
                 let first = c.signature.year();
-                format!("{y}: the contract was signed on {}, its years start in {first} to {}", c.signature, first + rules.contract_length_years as i32 - 1)
+                format!(
+                    "{y}: the contract was signed on {}, its years start in {first} to {}",
+                    c.signature,
+                    first + rules.contract_length_years as i32 - 1
+                )
             }
             (_, Some(k)) => format!("the row is contract year {k}"),
             _ => String::new(),
@@ -396,13 +464,23 @@ pub fn evaluate_record(rules: &RuleSet, p: &Portfolio, index: usize, selection: 
 }
 
 fn eval_diagnostic(e: &EvalError, record: &Record, k: u32) -> Diagnostic {
-    let loc = Location { file: record.origin.file.clone(), path: record.origin.entry.clone(), line: record.origin.line, column: None };
+    let loc = Location {
+        file: record.origin.file.clone(),
+        path: record.origin.entry.clone(),
+        line: record.origin.line,
+        column: None,
+    };
     Diagnostic::error(e.code(), format!("contract year {k}: {e}"), loc)
 }
 
 /// Evaluates every record under `rules` (in parallel on the current rayon pool; the result does
 /// not depend on the number of threads). `progress` is called once per record evaluated.
-pub fn evaluate(rules: &RuleSet, p: &Portfolio, selection: Selection, progress: &(dyn Fn() + Sync)) -> Run {
+pub fn evaluate(
+    rules: &RuleSet,
+    p: &Portfolio,
+    selection: Selection,
+    progress: &(dyn Fn() + Sync),
+) -> Run {
     let outcomes: Vec<Outcome> = (0..p.records.len())
         .into_par_iter()
         .with_min_len(16)
@@ -454,7 +532,12 @@ pub(crate) fn add_totals(into: &mut Totals, t: &Totals) -> Result<(), EvalError>
 /// The totals of the portfolio under `rules` (sequential: a sweep parallelises over its points).
 /// A record whose year fails to evaluate counts as failed and adds nothing, as in [`evaluate`].
 /// `only`: the records to count (by record index), e.g. those a diff compares.
-pub fn total(rules: &RuleSet, p: &Portfolio, selection: Selection, only: Option<&[bool]>) -> Result<Totaled, EvalError> {
+pub fn total(
+    rules: &RuleSet,
+    p: &Portfolio,
+    selection: Selection,
+    only: Option<&[bool]>,
+) -> Result<Totaled, EvalError> {
     let mut out = Totaled { by_tier: vec![Decimal::ZERO; rules.tiers.len()], ..Totaled::default() };
     let mut years_of_record: Vec<(usize, Totals)> = Vec::with_capacity(8);
     for (i, r) in p.records.iter().enumerate() {

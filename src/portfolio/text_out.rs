@@ -19,7 +19,17 @@ pub(crate) fn left(s: &str, width: usize) -> String {
 const W: usize = 16;
 
 fn sums_header(o: &mut String, first: &str, width: usize) {
-    let _ = writeln!(o, "{}{}{}{}{}{}{}", left(first, width), right("CPTS-années", 12), right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W), right("Crise", W), right("Total", W));
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}{}{}",
+        left(first, width),
+        right("CPTS-années", 12),
+        right("Fonctionnement", W),
+        right("Parts fixes", W),
+        right("Parts var.", W),
+        right("Crise", W),
+        right("Total", W)
+    );
 }
 
 fn sums_line(o: &mut String, name: &str, width: usize, s: &Sums) {
@@ -47,9 +57,27 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "Par mission");
-    let _ = writeln!(o, "{}{}{}{}{}{}", left("  Mission", 24), right("CPTS-années", 12), right("Parts fixes", W), right("Parts var.", W), right("Crise", W), right("Total", W));
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}{}",
+        left("  Mission", 24),
+        right("CPTS-années", 12),
+        right("Parts fixes", W),
+        right("Parts var.", W),
+        right("Crise", W),
+        right("Total", W)
+    );
     for (m, s) in rules.missions.iter().zip(&a.total.missions) {
-        let _ = writeln!(o, "{}{}{}{}{}{}", left(&format!("  {}", m.id), 24), right(&s.cpts_years.to_string(), 12), right(&format_eur(s.fixed), W), right(&format_eur(s.variable), W), right(&format_eur(s.crisis), W), right(&format_eur(s.total), W));
+        let _ = writeln!(
+            o,
+            "{}{}{}{}{}{}",
+            left(&format!("  {}", m.id), 24),
+            right(&s.cpts_years.to_string(), 12),
+            right(&format_eur(s.fixed), W),
+            right(&format_eur(s.variable), W),
+            right(&format_eur(s.crisis), W),
+            right(&format_eur(s.total), W)
+        );
     }
     for (title, groups) in [("Par région", &a.by_region), ("Par département", &a.by_department)] {
         let _ = writeln!(o);
@@ -70,9 +98,26 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
 pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Portefeuille : {}", run.summary.phrase(run.selection));
-    let _ = writeln!(o, "Règles : {} (sha256 {})", rules.file, rules.sha256.get(..12).unwrap_or(&rules.sha256));
+    let _ = writeln!(
+        o,
+        "Règles : {} (sha256 {})",
+        rules.file,
+        rules.sha256.get(..12).unwrap_or(&rules.sha256)
+    );
     let _ = writeln!(o);
-    let _ = writeln!(o, "{}{}{}{}{}{}{}{}{}", left("CPTS", 28), right("Année", 6), right("Taille", 7), right("Population", 11), right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W), right("Crise", W), right("Total", W));
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}{}{}{}{}",
+        left("CPTS", 28),
+        right("Année", 6),
+        right("Taille", 7),
+        right("Population", 11),
+        right("Fonctionnement", W),
+        right("Parts fixes", W),
+        right("Parts var.", W),
+        right("Crise", W),
+        right("Total", W)
+    );
     for r in run.rows() {
         let c = &p.contracts[r.contract];
         let t = &r.totals;
@@ -97,7 +142,8 @@ pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> S
         let _ = writeln!(o);
         let _ = writeln!(o, "En échec ({}, détails sur la sortie d'erreur)", failures.len());
         for (i, d) in failures {
-            let first = d.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
+            let first =
+                d.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
             let _ = writeln!(o, "  {}: {first}", p.records[i].origin);
         }
     }

@@ -67,7 +67,13 @@ impl fmt::Display for Value<'_> {
             Value::Steps(direction, steps) => {
                 for (i, s) in steps.iter().enumerate() {
                     let sep = if i == 0 { "" } else { "; " };
-                    write!(f, "{sep}{} {} → {}", op(*direction), Plain(s.threshold), Eur(s.amount))?;
+                    write!(
+                        f,
+                        "{sep}{} {} → {}",
+                        op(*direction),
+                        Plain(s.threshold),
+                        Eur(s.amount)
+                    )?;
                 }
                 Ok(())
             }
@@ -101,11 +107,17 @@ pub fn line_id(line: &Line) -> String {
 fn line_id_cow<'a>(line: &Line<'a>) -> Cow<'a, str> {
     match line.item {
         Item::Fonctionnement { .. } => Cow::Borrowed("fonctionnement"),
-        Item::Fixed { mission, first_year: true } => Cow::Owned(concat(&[&mission.id, ".fixed_first_year"])),
+        Item::Fixed { mission, first_year: true } => {
+            Cow::Owned(concat(&[&mission.id, ".fixed_first_year"]))
+        }
         Item::Fixed { mission, .. } => Cow::Owned(concat(&[&mission.id, ".fixed"])),
-        Item::Variable { mission, indicator } => Cow::Owned(concat(&[&mission.id, ".variable.", &indicator.id])),
+        Item::Variable { mission, indicator } => {
+            Cow::Owned(concat(&[&mission.id, ".variable.", &indicator.id]))
+        }
         Item::Crisis { mission } => Cow::Owned(concat(&[&mission.id, ".crisis_envelope"])),
-        Item::AssumedVariable { mission } => Cow::Owned(concat(&[&mission.id, ".variable.assumed"])),
+        Item::AssumedVariable { mission } => {
+            Cow::Owned(concat(&[&mission.id, ".variable.assumed"]))
+        }
     }
 }
 
@@ -117,21 +129,36 @@ pub fn line_label(b: &Breakdown, line: &Line) -> String {
 fn line_label_cow<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> Cow<'a, str> {
     let rules: &'a RuleSet = b.rules;
     match line.item {
-        Item::Fonctionnement { uplift: true } => Cow::Borrowed(rules.uplift.as_ref().map(|u| u.label.as_str()).unwrap_or_default()),
+        Item::Fonctionnement { uplift: true } => {
+            Cow::Borrowed(rules.uplift.as_ref().map(|u| u.label.as_str()).unwrap_or_default())
+        }
         Item::Fonctionnement { uplift: false } => Cow::Borrowed(&rules.fonctionnement.label),
         Item::Fixed { mission, first_year } => {
-            let table_label = if first_year { mission.fixed_first_year.as_ref().and_then(|(l, _)| l.as_ref()) } else { mission.fixed.0.as_ref() };
+            let table_label = if first_year {
+                mission.fixed_first_year.as_ref().and_then(|(l, _)| l.as_ref())
+            } else {
+                mission.fixed.0.as_ref()
+            };
             Cow::Owned(match table_label {
                 Some(l) => concat(&[&mission.label, ": part fixe (", l, ")"]),
                 None => concat(&[&mission.label, ": part fixe"]),
             })
         }
-        Item::Variable { mission, indicator } => Cow::Owned(concat(&[&mission.label, ": ", &indicator.label])),
+        Item::Variable { mission, indicator } => {
+            Cow::Owned(concat(&[&mission.label, ": ", &indicator.label]))
+        }
         Item::Crisis { mission } => {
-            let l = mission.crisis_envelope.as_ref().and_then(|(l, _)| l.as_deref()).unwrap_or("enveloppe crise");
+            let l = mission
+                .crisis_envelope
+                .as_ref()
+                .and_then(|(l, _)| l.as_deref())
+                .unwrap_or("enveloppe crise");
             Cow::Owned(concat(&[&mission.label, ": ", l]))
         }
-        Item::AssumedVariable { mission } => Cow::Owned(concat(&[&mission.label, ": part variable (atteinte supposée par la variante)"])),
+        Item::AssumedVariable { mission } => Cow::Owned(concat(&[
+            &mission.label,
+            ": part variable (atteinte supposée par la variante)",
+        ])),
     }
 }
 
@@ -190,7 +217,10 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
                     inputs.push(("target", Value::Number(*target)));
                 }
             }
-            let observed = contract.results.get(&b.contract_year).and_then(|r| r.observations.get(&indicator.id));
+            let observed = contract
+                .results
+                .get(&b.contract_year)
+                .and_then(|r| r.observations.get(&indicator.id));
             let observed = match observed {
                 Some(Observation::Reached(r)) => Value::Bool(*r),
                 Some(Observation::Value(v)) => Value::Number(*v),
@@ -328,7 +358,9 @@ fn write_formula(o: &mut String, b: &Breakdown, line: &Line) {
                 push_eur(o, rounded);
             }
         }
-        (Formula::Missing, _) => o.push_str("pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)"),
+        (Formula::Missing, _) => {
+            o.push_str("pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)")
+        }
         (Formula::Assumed { envelope, attainment }, _) => {
             o.push_str("enveloppe variable de la taille ");
             o.push_str(tier);
@@ -338,7 +370,9 @@ fn write_formula(o: &mut String, b: &Breakdown, line: &Line) {
             push_eur(o, *envelope);
             o.push_str(") × atteinte supposée par la variante ");
             push_plain(o, *attainment);
-            o.push_str(" (hypothèse, pas un résultat de contrat ; part variable non proratisée) = ");
+            o.push_str(
+                " (hypothèse, pas un résultat de contrat ; part variable non proratisée) = ",
+            );
             push_eur(o, rounded);
         }
         _ => {}

@@ -10,7 +10,20 @@ use crate::money::{format_eur, format_plain};
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
-const MONTHS: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
 
 /// `mars 2024`.
 pub fn month_name(year: i32, month: u32) -> String {
@@ -48,12 +61,18 @@ pub fn standing_words(b: &Breakdown, l: &Lever) -> String {
         Standing::Measured(o) => format!("{} (mesuré)", observation_words(o)),
         Standing::Expected(o) => format!("{} (attendu)", observation_words(o)),
         Standing::Attainment { fraction, observation } => {
-            format!("{} % du maximum attendu, soit {}", format_plain((fraction * Decimal::ONE_HUNDRED).normalize()), observation_words(observation))
+            format!(
+                "{} % du maximum attendu, soit {}",
+                format_plain((fraction * Decimal::ONE_HUNDRED).normalize()),
+                observation_words(observation)
+            )
         }
         Standing::Unknown => "non mesuré, sans hypothèse".into(),
     };
     let step = match (&b.lines[l.line].formula, &l.indicator.payout) {
-        (Formula::Steps { reached: Some(i), .. }, Payout::Steps { direction, steps }) => format!(" : palier {} {} atteint", op(*direction), format_plain(steps[*i].threshold)),
+        (Formula::Steps { reached: Some(i), .. }, Payout::Steps { direction, steps }) => {
+            format!(" : palier {} {} atteint", op(*direction), format_plain(steps[*i].threshold))
+        }
         (Formula::Steps { reached: None, .. }, _) => " : aucun palier atteint".into(),
         _ => String::new(),
     };
@@ -72,8 +91,12 @@ pub fn next_words(l: &Lever) -> String {
         .map(|(i, n)| {
             let goal = match n.goal {
                 Goal::Reached => "objectif atteint".to_string(),
-                Goal::Step { threshold, direction, .. } if i == 0 => format!("palier suivant {} {}", op(direction), format_plain(threshold)),
-                Goal::Step { threshold, direction, .. } => format!("{} {}", op(direction), format_plain(threshold)),
+                Goal::Step { threshold, direction, .. } if i == 0 => {
+                    format!("palier suivant {} {}", op(direction), format_plain(threshold))
+                }
+                Goal::Step { threshold, direction, .. } => {
+                    format!("{} {}", op(direction), format_plain(threshold))
+                }
                 Goal::Target { target } => format!("cible {}", format_plain(target)),
             };
             format!("{goal} → +{}", format_eur(n.gain))
@@ -123,16 +146,39 @@ pub fn text(budget: &Budget) -> String {
     let c = &budget.scenarios.contract;
     let _ = writeln!(o, "Budget prévisionnel — {} ({})", c.name, c.id);
     if let (Some(first), Some(last)) = (budget.years.first(), budget.years.last()) {
-        let _ = writeln!(o, "Contrat signé le {} : {} années de contrat, du {} au {}", c.signature, budget.years.len(), first.expected.from, last.expected.to.pred_opt().unwrap_or(last.expected.to));
+        let _ = writeln!(
+            o,
+            "Contrat signé le {} : {} années de contrat, du {} au {}",
+            c.signature,
+            budget.years.len(),
+            first.expected.from,
+            last.expected.to.pred_opt().unwrap_or(last.expected.to)
+        );
     }
-    let _ = writeln!(o, "Hypothèses du scénario attendu : {}", source_words(&budget.scenarios.source));
+    let _ =
+        writeln!(o, "Hypothèses du scénario attendu : {}", source_words(&budget.scenarios.source));
     let _ = writeln!(o);
     let _ = writeln!(o, "Par année de contrat (scénario attendu)");
-    let _ = writeln!(o, "Année  Période                  Taille{}{}{}{}{}", right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W), right("Env. crise", W), right("Total", W));
+    let _ = writeln!(
+        o,
+        "Année  Période                  Taille{}{}{}{}{}",
+        right("Fonctionnement", W),
+        right("Parts fixes", W),
+        right("Parts var.", W),
+        right("Env. crise", W),
+        right("Total", W)
+    );
     let mut sum = [Decimal::ZERO; 5];
     for y in &budget.years {
         let b = &y.expected;
-        let _ = write!(o, "{:>5}  {} → {}  {:<6}", y.contract_year, b.from, b.to.pred_opt().unwrap_or(b.to), b.tier.id);
+        let _ = write!(
+            o,
+            "{:>5}  {} → {}  {:<6}",
+            y.contract_year,
+            b.from,
+            b.to.pred_opt().unwrap_or(b.to),
+            b.tier.id
+        );
         for (i, v) in categories(&b.totals).iter().enumerate() {
             sum[i] = sum[i].saturating_add(*v);
             let _ = write!(o, "{}", right(&format_eur(*v), W));
@@ -146,18 +192,46 @@ pub fn text(budget: &Budget) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o);
     let _ = writeln!(o, "Scénarios (les indicateurs déjà mesurés gardent leur valeur)");
-    let _ = writeln!(o, "Année  Indicateurs mesurés{}{}{}", right("Minimum", W), right("Attendu", W), right("Maximum", W));
+    let _ = writeln!(
+        o,
+        "Année  Indicateurs mesurés{}{}{}",
+        right("Minimum", W),
+        right("Attendu", W),
+        right("Maximum", W)
+    );
     for y in &budget.years {
-        let _ = writeln!(o, "{:>5}  {:<19}{}{}{}", y.contract_year, format!("{} / {}", y.measured, y.indicators), right(&format_eur(y.minimum.totals.total), W), right(&format_eur(y.expected.totals.total), W), right(&format_eur(y.maximum.totals.total), W));
+        let _ = writeln!(
+            o,
+            "{:>5}  {:<19}{}{}{}",
+            y.contract_year,
+            format!("{} / {}", y.measured, y.indicators),
+            right(&format_eur(y.minimum.totals.total), W),
+            right(&format_eur(y.expected.totals.total), W),
+            right(&format_eur(y.maximum.totals.total), W)
+        );
     }
     let t = &budget.totals;
-    let _ = writeln!(o, "{:<26}{}{}{}", "TOTAL", right(&format_eur(t.minimum), W), right(&format_eur(t.expected), W), right(&format_eur(t.maximum), W));
+    let _ = writeln!(
+        o,
+        "{:<26}{}{}{}",
+        "TOTAL",
+        right(&format_eur(t.minimum), W),
+        right(&format_eur(t.expected), W),
+        right(&format_eur(t.maximum), W)
+    );
     let _ = writeln!(o, "  minimum : aucun indicateur non mesuré atteint ; maximum : tous atteints ; attendu : les hypothèses ci-dessus.");
     let _ = writeln!(o);
     let _ = writeln!(o, "Versements datés (scénario attendu)");
     for r in &budget.payments {
         if let Some((b, p)) = budget.payment(*r) {
-            let _ = writeln!(o, "  {}  année {}{}  {}", p.date, r.contract_year, right(&format_eur(p.amount), W), payment_label(b, p));
+            let _ = writeln!(
+                o,
+                "  {}  année {}{}  {}",
+                p.date,
+                r.contract_year,
+                right(&format_eur(p.amount), W),
+                payment_label(b, p)
+            );
         }
     }
     let _ = writeln!(o);
@@ -173,12 +247,21 @@ pub fn text(budget: &Budget) -> String {
     }
     calendar_year_line(&mut o, budget, current);
     let _ = writeln!(o);
-    let _ = writeln!(o, "Ce que rapporterait chaque indicateur (scénario attendu ; gains calculés par le moteur)");
+    let _ = writeln!(
+        o,
+        "Ce que rapporterait chaque indicateur (scénario attendu ; gains calculés par le moteur)"
+    );
     for y in &budget.years {
         if y.levers.is_empty() {
             continue;
         }
-        let _ = writeln!(o, "  Année {} ({} → {})", y.contract_year, y.expected.from, y.expected.to.pred_opt().unwrap_or(y.expected.to));
+        let _ = writeln!(
+            o,
+            "  Année {} ({} → {})",
+            y.contract_year,
+            y.expected.from,
+            y.expected.to.pred_opt().unwrap_or(y.expected.to)
+        );
         for l in &y.levers {
             let _ = writeln!(o, "    {} : {}", l.indicator.label, standing_words(&y.expected, l));
             let _ = writeln!(o, "      {}", next_words(l));
@@ -198,12 +281,19 @@ pub fn text(budget: &Budget) -> String {
 }
 
 fn month_line(o: &mut String, m: &Month) {
-    let _ = writeln!(o, "  {:<16}{}{}", month_name(m.year, m.month), right(&format_eur(m.amount), W), right(&format_eur(m.running_total), W));
+    let _ = writeln!(
+        o,
+        "  {:<16}{}{}",
+        month_name(m.year, m.month),
+        right(&format_eur(m.amount), W),
+        right(&format_eur(m.running_total), W)
+    );
 }
 
 fn calendar_year_line(o: &mut String, budget: &Budget, year: Option<i32>) {
     if let Some(c) = year.and_then(|y| budget.calendar_years.iter().find(|c| c.year == y)) {
-        let _ = writeln!(o, "  {:<16}{}", format!("Total {}", c.year), right(&format_eur(c.amount), W));
+        let _ =
+            writeln!(o, "  {:<16}{}", format!("Total {}", c.year), right(&format_eur(c.amount), W));
     }
 }
 
@@ -211,7 +301,13 @@ fn calendar_year_line(o: &mut String, budget: &Budget, year: Option<i32>) {
 pub fn receipt_words(budget: &Budget) -> String {
     let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
     let c = &budget.scenarios.contract;
-    let mut s = format!("Règles : {} (sha256 {}) ; contrat : {} (sha256 {})", budget.rules.file, short(&budget.rules.sha256), c.file, short(&c.sha256));
+    let mut s = format!(
+        "Règles : {} (sha256 {}) ; contrat : {} (sha256 {})",
+        budget.rules.file,
+        short(&budget.rules.sha256),
+        c.file,
+        short(&c.sha256)
+    );
     if let Source::File { file, sha256 } = &budget.scenarios.source {
         let _ = write!(s, " ; scénario : {file} (sha256 {})", short(sha256));
     }

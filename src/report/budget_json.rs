@@ -124,7 +124,13 @@ struct ReceiptDoc {
 }
 
 fn totals(t: &Totals) -> TotalsDoc {
-    TotalsDoc { total: amount(t.total), fonctionnement: amount(t.fonctionnement), fixed: amount(t.fixed), variable: amount(t.variable), crisis: amount(t.crisis) }
+    TotalsDoc {
+        total: amount(t.total),
+        fonctionnement: amount(t.fonctionnement),
+        fixed: amount(t.fixed),
+        variable: amount(t.variable),
+        crisis: amount(t.crisis),
+    }
 }
 
 fn observed(o: Observation) -> String {
@@ -138,7 +144,9 @@ fn lever(b: &crate::eval::Breakdown, l: &Lever) -> LeverDoc {
     let (standing, obs, attainment) = match l.standing {
         Standing::Measured(o) => ("measured", Some(observed(o)), None),
         Standing::Expected(o) => ("expected", Some(observed(o)), None),
-        Standing::Attainment { fraction, observation } => ("attainment", Some(observed(observation)), Some(format_plain(fraction))),
+        Standing::Attainment { fraction, observation } => {
+            ("attainment", Some(observed(observation)), Some(format_plain(fraction)))
+        }
         Standing::Unknown => ("none", None, None),
     };
     LeverDoc {
@@ -156,7 +164,11 @@ fn lever(b: &crate::eval::Breakdown, l: &Lever) -> LeverDoc {
             .map(|n| {
                 let (goal, operator, value) = match n.goal {
                     Goal::Reached => ("reached", None, None),
-                    Goal::Step { threshold, direction, .. } => ("step", Some(if direction == Direction::HigherIsBetter { "≥" } else { "≤" }), Some(format_plain(threshold))),
+                    Goal::Step { threshold, direction, .. } => (
+                        "step",
+                        Some(if direction == Direction::HigherIsBetter { "≥" } else { "≤" }),
+                        Some(format_plain(threshold)),
+                    ),
                     Goal::Target { target } => ("target", None, Some(format_plain(target))),
                 };
                 NextDoc { goal, operator, value, pays: amount(n.pays), gain: amount(n.gain) }
@@ -180,7 +192,10 @@ pub fn budget(budget: &Budget) -> String {
             let b = &y.expected;
             YearDoc {
                 contract_year: y.contract_year,
-                period: PeriodDoc { from: b.from.to_string(), to: b.to.pred_opt().unwrap_or(b.to).to_string() },
+                period: PeriodDoc {
+                    from: b.from.to_string(),
+                    to: b.to.pred_opt().unwrap_or(b.to).to_string(),
+                },
                 tier: b.tier.id.clone(),
                 text: b.text.id.clone(),
                 indicators: y.indicators,
@@ -188,22 +203,62 @@ pub fn budget(budget: &Budget) -> String {
                 minimum: totals(&y.minimum.totals),
                 expected: totals(&b.totals),
                 maximum: totals(&y.maximum.totals),
-                payments: b.schedule.iter().map(|p| PaymentDoc { date: p.date.to_string(), kind: payment_kind_name(p.kind), line: line_id(&b.lines[p.line]), label: payment_label(b, p), amount: amount(p.amount) }).collect(),
+                payments: b
+                    .schedule
+                    .iter()
+                    .map(|p| PaymentDoc {
+                        date: p.date.to_string(),
+                        kind: payment_kind_name(p.kind),
+                        line: line_id(&b.lines[p.line]),
+                        label: payment_label(b, p),
+                        amount: amount(p.amount),
+                    })
+                    .collect(),
                 what_it_takes: y.levers.iter().map(|l| lever(b, l)).collect(),
-                warnings: b.warnings.iter().map(|w| WarningDoc { code: w.code(), message: w.message() }).collect(),
+                warnings: b
+                    .warnings
+                    .iter()
+                    .map(|w| WarningDoc { code: w.code(), message: w.message() })
+                    .collect(),
             }
         })
         .collect();
     let doc = BudgetDoc {
         format_version: super::json::FORMAT_VERSION,
-        cpts: CptsDoc { id: c.id.clone(), name: c.name.clone(), region: c.region.clone(), department: c.department.clone() },
+        cpts: CptsDoc {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            region: c.region.clone(),
+            department: c.department.clone(),
+        },
         signature_date: c.signature.to_string(),
         expectations: ExpectationsDoc { source, file: file.clone() },
-        totals: ScenarioDoc { minimum: amount(budget.totals.minimum), expected: amount(budget.totals.expected), maximum: amount(budget.totals.maximum) },
+        totals: ScenarioDoc {
+            minimum: amount(budget.totals.minimum),
+            expected: amount(budget.totals.expected),
+            maximum: amount(budget.totals.maximum),
+        },
         years,
         calendar: CalendarDoc {
-            months: budget.months.iter().map(|m| MonthDoc { year: m.year, month: m.month, amount: amount(m.amount), running_total: amount(m.running_total) }).collect(),
-            years: budget.calendar_years.iter().map(|c| CalendarYearDoc { year: c.year, amount: amount(c.amount), running_total: amount(c.running_total) }).collect(),
+            months: budget
+                .months
+                .iter()
+                .map(|m| MonthDoc {
+                    year: m.year,
+                    month: m.month,
+                    amount: amount(m.amount),
+                    running_total: amount(m.running_total),
+                })
+                .collect(),
+            years: budget
+                .calendar_years
+                .iter()
+                .map(|c| CalendarYearDoc {
+                    year: c.year,
+                    amount: amount(c.amount),
+                    running_total: amount(c.running_total),
+                })
+                .collect(),
         },
         receipt: ReceiptDoc {
             engine_version: env!("CARGO_PKG_VERSION"),

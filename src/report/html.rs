@@ -127,7 +127,12 @@ pub fn render(page: &Page) -> String {
     }
     o.push_str("</header>\n");
     for s in &page.sections {
-        let _ = write!(o, "<section{}>\n<h2>{}</h2>\n", if s.page_break { r#" class="break""# } else { "" }, escape(&s.title));
+        let _ = write!(
+            o,
+            "<section{}>\n<h2>{}</h2>\n",
+            if s.page_break { r#" class="break""# } else { "" },
+            escape(&s.title)
+        );
         for b in &s.blocks {
             match b {
                 Block::Heading(h) => {
@@ -148,7 +153,12 @@ pub fn render(page: &Page) -> String {
                     o.push_str("</ul>\n");
                 }
                 Block::Chart(c) => {
-                    let _ = writeln!(o, "<figure>{}<figcaption>{}</figcaption></figure>", super::svg::chart(c), escape(&c.title));
+                    let _ = writeln!(
+                        o,
+                        "<figure>{}<figcaption>{}</figcaption></figure>",
+                        super::svg::chart(c),
+                        escape(&c.title)
+                    );
                 }
                 Block::Explanations(lines) => {
                     o.push_str("<dl class=\"explain\">");

@@ -134,12 +134,30 @@ pub fn tier_reason(b: &Breakdown) -> String {
 pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
     let rounding = &b.rules.rounding;
     EvaluationDoc {
-        cpts: CptsDoc { id: b.contract.id.clone(), name: b.contract.name.clone(), region: b.contract.region.clone(), department: b.contract.department.clone() },
+        cpts: CptsDoc {
+            id: b.contract.id.clone(),
+            name: b.contract.name.clone(),
+            region: b.contract.region.clone(),
+            department: b.contract.department.clone(),
+        },
         contract_year: b.contract_year,
-        period: PeriodDoc { from: b.from.to_string(), to: b.to.pred_opt().unwrap_or(b.to).to_string() },
+        period: PeriodDoc {
+            from: b.from.to_string(),
+            to: b.to.pred_opt().unwrap_or(b.to).to_string(),
+        },
         value_date: b.value_date.to_string(),
-        tier: TierDoc { id: b.tier.id.clone(), label: b.tier.label.clone(), population: b.population, reason: tier_reason(b) },
-        text: TextDoc { id: b.text.id.clone(), label: b.text.label.clone(), reference: b.text.reference.clone(), in_force_from: b.text.in_force_from.to_string() },
+        tier: TierDoc {
+            id: b.tier.id.clone(),
+            label: b.tier.label.clone(),
+            population: b.population,
+            reason: tier_reason(b),
+        },
+        text: TextDoc {
+            id: b.text.id.clone(),
+            label: b.text.label.clone(),
+            reference: b.text.reference.clone(),
+            in_force_from: b.text.in_force_from.to_string(),
+        },
         total: amount(b.totals.total),
         fonctionnement: amount(b.totals.fonctionnement),
         fixed: amount(b.totals.fixed),
@@ -156,10 +174,22 @@ pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
                     category: category_name(a.category),
                     mission: a.mission.map(str::to_string),
                     reference: a.reference.to_string(),
-                    inputs: a.inputs.into_iter().map(|(name, value)| InputDoc { name: name.to_string(), value: value.to_string() }).collect(),
+                    inputs: a
+                        .inputs
+                        .into_iter()
+                        .map(|(name, value)| InputDoc {
+                            name: name.to_string(),
+                            value: value.to_string(),
+                        })
+                        .collect(),
                     formula: a.formula,
                     amount_before_rounding: a.before_rounding.normalize().to_string(),
-                    rounding: RoundingDoc { decimals: rounding.decimals, mode: rounding.mode.name(), reference: rounding.reference.clone(), changed_amount: a.rounding_applied },
+                    rounding: RoundingDoc {
+                        decimals: rounding.decimals,
+                        mode: rounding.mode.name(),
+                        reference: rounding.reference.clone(),
+                        changed_amount: a.rounding_applied,
+                    },
                     amount: amount(a.amount),
                     status: a.status,
                     source: a.source.map(str::to_string),
@@ -169,9 +199,19 @@ pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
         schedule: b
             .schedule
             .iter()
-            .map(|p| PaymentDoc { date: p.date.to_string(), kind: payment_kind_name(p.kind), line: super::audit::line_id(&b.lines[p.line]), label: payment_label(b, p), amount: amount(p.amount) })
+            .map(|p| PaymentDoc {
+                date: p.date.to_string(),
+                kind: payment_kind_name(p.kind),
+                line: super::audit::line_id(&b.lines[p.line]),
+                label: payment_label(b, p),
+                amount: amount(p.amount),
+            })
             .collect(),
-        warnings: b.warnings.iter().map(|w| WarningDoc { code: w.code(), message: w.message() }).collect(),
+        warnings: b
+            .warnings
+            .iter()
+            .map(|w| WarningDoc { code: w.code(), message: w.message() })
+            .collect(),
         receipt: ReceiptDoc {
             engine_version: env!("CARGO_PKG_VERSION"),
             rules_file: b.rules.file.clone(),
@@ -184,7 +224,10 @@ pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
 
 /// The `compute --format json` document.
 pub fn compute(breakdowns: &[Breakdown]) -> String {
-    let doc = ComputeDoc { format_version: FORMAT_VERSION, evaluations: breakdowns.iter().map(evaluation_doc).collect() };
+    let doc = ComputeDoc {
+        format_version: FORMAT_VERSION,
+        evaluations: breakdowns.iter().map(evaluation_doc).collect(),
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
@@ -217,7 +260,12 @@ pub fn max(table: &MaxTable, rules_sha256: &str) -> String {
     let doc = MaxDoc {
         format_version: FORMAT_VERSION,
         date: table.date.to_string(),
-        text: TextDoc { id: t.id.clone(), label: t.label.clone(), reference: t.reference.clone(), in_force_from: t.in_force_from.to_string() },
+        text: TextDoc {
+            id: t.id.clone(),
+            label: t.label.clone(),
+            reference: t.reference.clone(),
+            in_force_from: t.in_force_from.to_string(),
+        },
         has_crisis_envelope: table.has_crisis,
         provisional_cells: table.provisional_cells,
         rules_sha256: rules_sha256.to_string(),

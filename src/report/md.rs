@@ -15,11 +15,17 @@ fn cell(s: &str) -> String {
 
 fn table(o: &mut String, t: &Table) {
     let _ = writeln!(o, "| {} |", t.head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
-    let rule: Vec<&str> = (0..t.head.len()).map(|i| if t.cols.get(i) == Some(&Col::Number) { "---:" } else { "---" }).collect();
+    let rule: Vec<&str> = (0..t.head.len())
+        .map(|i| if t.cols.get(i) == Some(&Col::Number) { "---:" } else { "---" })
+        .collect();
     let _ = writeln!(o, "| {} |", rule.join(" | "));
     for r in t.rows.iter().chain(&t.foot) {
         let strong = r.strong || t.foot.contains(r);
-        let cells: Vec<String> = r.cells.iter().map(|c| if strong && !c.is_empty() { format!("**{}**", cell(c)) } else { cell(c) }).collect();
+        let cells: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| if strong && !c.is_empty() { format!("**{}**", cell(c)) } else { cell(c) })
+            .collect();
         let _ = writeln!(o, "| {} |", cells.join(" | "));
     }
     o.push('\n');
@@ -39,8 +45,22 @@ fn chart(o: &mut String, c: &Chart) {
     for (y, m, a) in c.months.iter().filter(|m| m.2 > Decimal::ZERO) {
         cum = cum.saturating_add(*a);
         // Whole characters, rounded: a × BAR / peak, at least one for any payment.
-        let n = a.saturating_mul(Decimal::from(BAR)).checked_div(peak).unwrap_or_default().round().to_usize().unwrap_or(BAR).clamp(1, BAR);
-        let _ = writeln!(o, "{:<15} {:<40} {:>15}  cumul {}", month_name(*y, *m), "█".repeat(n), format_eur(*a), format_eur(cum));
+        let n = a
+            .saturating_mul(Decimal::from(BAR))
+            .checked_div(peak)
+            .unwrap_or_default()
+            .round()
+            .to_usize()
+            .unwrap_or(BAR)
+            .clamp(1, BAR);
+        let _ = writeln!(
+            o,
+            "{:<15} {:<40} {:>15}  cumul {}",
+            month_name(*y, *m),
+            "█".repeat(n),
+            format_eur(*a),
+            format_eur(cum)
+        );
     }
     o.push_str("```\n\n");
 }
@@ -80,7 +100,13 @@ pub fn render(page: &Page) -> String {
                 Block::Chart(c) => chart(&mut o, c),
                 Block::Explanations(lines) => {
                     for l in lines {
-                        let _ = writeln!(o, "**{} : {}** `[{}]`\n", l.label, format_eur(l.amount), l.id);
+                        let _ = writeln!(
+                            o,
+                            "**{} : {}** `[{}]`\n",
+                            l.label,
+                            format_eur(l.amount),
+                            l.id
+                        );
                         for s in &l.sentences {
                             let _ = writeln!(o, "- {s}");
                         }

@@ -18,7 +18,13 @@ use crate::money::format_2dp;
 pub fn payment_label(b: &Breakdown, p: &Payment) -> String {
     let line = &b.lines[p.line];
     let label = audit::line_label(b, line);
-    let rate = b.rules.payment.advance_rate.at(b.from).map(|(_, c)| c.amount * rust_decimal::Decimal::ONE_HUNDRED).unwrap_or_default();
+    let rate = b
+        .rules
+        .payment
+        .advance_rate
+        .at(b.from)
+        .map(|(_, c)| c.amount * rust_decimal::Decimal::ONE_HUNDRED)
+        .unwrap_or_default();
     match p.kind {
         PaymentKind::AtSignature => format!("Versement à la signature: {label}"),
         PaymentKind::Advance => format!("Avance {} %: {label}", rate.normalize()),

@@ -20,8 +20,16 @@ pub fn breakdown(b: &Breakdown) -> String {
     let c = b.contract;
     let last_day = b.to.pred_opt().unwrap_or(b.to);
     let _ = writeln!(o, "{} ({})", c.name, c.id);
-    let _ = writeln!(o, "Année de contrat {} : du {} au {} (contrat signé le {})", b.contract_year, b.from, last_day, c.signature);
-    let _ = writeln!(o, "Texte en vigueur : {} — {} (valeurs au {})", b.text.label, b.text.reference, b.value_date);
+    let _ = writeln!(
+        o,
+        "Année de contrat {} : du {} au {} (contrat signé le {})",
+        b.contract_year, b.from, last_day, c.signature
+    );
+    let _ = writeln!(
+        o,
+        "Texte en vigueur : {} — {} (valeurs au {})",
+        b.text.label, b.text.reference, b.value_date
+    );
     let _ = writeln!(o, "Taille : {} — {}", b.tier.id, b.tier.label);
     let _ = writeln!(o, "  pourquoi : {}", tier_reason(b));
     let _ = writeln!(o);
@@ -47,7 +55,13 @@ pub fn breakdown(b: &Breakdown) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "Calendrier des versements");
     for p in &b.schedule {
-        let _ = writeln!(o, "  {}  {}  {}", p.date, right(&format_eur(p.amount), W), payment_label(b, p));
+        let _ = writeln!(
+            o,
+            "  {}  {}  {}",
+            p.date,
+            right(&format_eur(p.amount), W),
+            payment_label(b, p)
+        );
     }
     if !b.warnings.is_empty() {
         let _ = writeln!(o);
@@ -57,7 +71,13 @@ pub fn breakdown(b: &Breakdown) -> String {
         }
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "Règles : {} (sha256 {}) ; moteur cpts-funding {}", b.rules.file, short(&b.rules.sha256), env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        o,
+        "Règles : {} (sha256 {}) ; moteur cpts-funding {}",
+        b.rules.file,
+        short(&b.rules.sha256),
+        env!("CARGO_PKG_VERSION")
+    );
     o
 }
 
@@ -71,17 +91,42 @@ pub fn max_table(t: &MaxTable) -> String {
     let _ = writeln!(o, "Texte en vigueur : {} — {}", t.text.label, t.text.reference);
     let _ = writeln!(o, "Hypothèses : toutes les missions déployées toute l'année, tous les indicateurs atteints, mission crise en 1re année (rédaction du plan).");
     let _ = writeln!(o);
-    let mut header = format!("{:<6}{}{}{}", "Taille", right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W));
+    let mut header = format!(
+        "{:<6}{}{}{}",
+        "Taille",
+        right("Fonctionnement", W),
+        right("Parts fixes", W),
+        right("Parts var.", W)
+    );
     if t.has_crisis {
-        let _ = write!(header, "{}{}{}", right("Total", W), right("Env. crise", W), right("Total + crise", W));
+        let _ = write!(
+            header,
+            "{}{}{}",
+            right("Total", W),
+            right("Env. crise", W),
+            right("Total + crise", W)
+        );
     } else {
         let _ = write!(header, "{}", right("Total", W));
     }
     let _ = writeln!(o, "{header}");
     for r in &t.rows {
-        let _ = write!(o, "{:<6}{}{}{}{}", r.tier.id, right(&format_eur(r.fonctionnement), W), right(&format_eur(r.fixed), W), right(&format_eur(r.variable), W), right(&format_eur(r.total), W));
+        let _ = write!(
+            o,
+            "{:<6}{}{}{}{}",
+            r.tier.id,
+            right(&format_eur(r.fonctionnement), W),
+            right(&format_eur(r.fixed), W),
+            right(&format_eur(r.variable), W),
+            right(&format_eur(r.total), W)
+        );
         if t.has_crisis {
-            let _ = write!(o, "{}{}", right(&format_eur(r.crisis), W), right(&format_eur(r.total_with_crisis), W));
+            let _ = write!(
+                o,
+                "{}{}",
+                right(&format_eur(r.crisis), W),
+                right(&format_eur(r.total_with_crisis), W)
+            );
         }
         let _ = writeln!(o);
     }
@@ -94,6 +139,13 @@ pub fn max_table(t: &MaxTable) -> String {
 
 /// One line per evaluation, for a quick look at many years.
 pub fn summary_line(b: &Breakdown) -> String {
-    format!("{} année {} ({} → {}) {} total {}", b.contract.id, b.contract_year, b.from, b.to, b.tier.id, format_eur(b.totals.total))
+    format!(
+        "{} année {} ({} → {}) {} total {}",
+        b.contract.id,
+        b.contract_year,
+        b.from,
+        b.to,
+        b.tier.id,
+        format_eur(b.totals.total)
+    )
 }
-

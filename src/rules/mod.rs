@@ -227,7 +227,8 @@ pub type Loaded = (RuleSet, Vec<Diagnostic>);
 impl RuleSet {
     /// Parses and validates a rules document. On failure, every problem found is returned.
     pub fn from_text(file: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-        let (raw, locator) = crate::yaml::parse::<raw::RawRules>(file, text).map_err(|d| vec![d])?;
+        let (raw, locator) =
+            crate::yaml::parse::<raw::RawRules>(file, text).map_err(|d| vec![d])?;
         let mut rules = validate::validate(&raw, &locator)?;
         rules.0.sha256 = sha256_hex(text.as_bytes());
         Ok(rules)
@@ -263,13 +264,22 @@ impl RuleSet {
 
     /// The tiers in force on `date`: the rules' tiers unless a variant moved their bounds.
     pub fn tiers_at(&self, date: Date) -> &[Tier] {
-        self.overlay.tiers_from.iter().rev().find(|(d, _)| *d <= date).map(|(_, t)| t.as_slice()).unwrap_or(&self.tiers)
+        self.overlay
+            .tiers_from
+            .iter()
+            .rev()
+            .find(|(d, _)| *d <= date)
+            .map(|(_, t)| t.as_slice())
+            .unwrap_or(&self.tiers)
     }
 
     /// The index of the tier of `population` under the bounds in force on `date`.
     pub fn tier_index_at(&self, population: u64, date: Date) -> usize {
         let tiers = self.tiers_at(date);
-        tiers.iter().position(|t| population >= t.min && t.max.is_none_or(|m| population <= m)).unwrap_or(tiers.len() - 1)
+        tiers
+            .iter()
+            .position(|t| population >= t.min && t.max.is_none_or(|m| population <= m))
+            .unwrap_or(tiers.len() - 1)
     }
 
     pub fn mission(&self, id: &str) -> Option<&Mission> {
@@ -297,6 +307,9 @@ mod tests {
         assert_eq!(rules.missions.len(), 6);
         // Declared bounds (choice `tier_bounds`).
         let tier = |p| rules.tiers[rules.tier_index(p)].id.as_str();
-        assert_eq!([tier(39_999), tier(40_000), tier(80_000), tier(175_000), tier(175_001)], ["t1", "t2", "t3", "t3", "t4"]);
+        assert_eq!(
+            [tier(39_999), tier(40_000), tier(80_000), tier(175_000), tier(175_001)],
+            ["t1", "t2", "t3", "t3", "t4"]
+        );
     }
 }

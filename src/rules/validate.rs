@@ -37,8 +37,13 @@ impl Ctx<'_> {
     fn choice(&mut self, path: &str, id: &Option<String>) {
         if let Some(id) = id {
             if !self.choice_ids.contains(id) {
-                let hint = did_you_mean(id, self.choice_ids.iter().map(String::as_str)).map(str::to_string);
-                let d = self.err("E0215", path, format!("unknown choice `{id}`: not declared under `choices`"));
+                let hint = did_you_mean(id, self.choice_ids.iter().map(String::as_str))
+                    .map(str::to_string);
+                let d = self.err(
+                    "E0215",
+                    path,
+                    format!("unknown choice `{id}`: not declared under `choices`"),
+                );
                 if let Some(h) = hint {
                     d.help = Some(format!("did you mean `{h}`?"));
                 }
@@ -63,8 +68,13 @@ impl Ctx<'_> {
             return None;
         }
         if !self.source_ids.contains(&raw.source) {
-            let hint = did_you_mean(&raw.source, self.source_ids.iter().map(String::as_str)).map(str::to_string);
-            let d = self.err("E0211", &format!("{path}.source"), format!("unknown source `{}`: not listed under `sources`", raw.source));
+            let hint = did_you_mean(&raw.source, self.source_ids.iter().map(String::as_str))
+                .map(str::to_string);
+            let d = self.err(
+                "E0211",
+                &format!("{path}.source"),
+                format!("unknown source `{}`: not listed under `sources`", raw.source),
+            );
             d.help = Some(match hint {
                 Some(h) => format!("did you mean `{h}`?"),
                 None => "add it to `sources` with its citation".into(),
@@ -81,17 +91,29 @@ impl Ctx<'_> {
         let d = self.date(path, key)?;
         if let Some(first) = self.first_text {
             if d < first {
-                self.err("E0208", path, format!("value dated {d} is before the first text in force ({first})"));
+                self.err(
+                    "E0208",
+                    path,
+                    format!("value dated {d} is before the first text in force ({first})"),
+                );
                 return None;
             }
         }
         Some(d)
     }
 
-    fn table(&mut self, path: &str, values: &BTreeMap<String, BTreeMap<String, RawCell>>) -> TierTable {
+    fn table(
+        &mut self,
+        path: &str,
+        values: &BTreeMap<String, BTreeMap<String, RawCell>>,
+    ) -> TierTable {
         let mut entries = Vec::new();
         if values.is_empty() {
-            self.err("E0204", &format!("{path}.values"), "no dated values: give at least one `YYYY-MM-DD:` entry");
+            self.err(
+                "E0204",
+                &format!("{path}.values"),
+                "no dated values: give at least one `YYYY-MM-DD:` entry",
+            );
         }
         for (date_text, cells) in values {
             let dpath = format!("{path}.values.{date_text}");
@@ -102,10 +124,15 @@ impl Ctx<'_> {
                     let mut missing = self.tier_ids.iter().filter(|t| !cells.contains_key(*t));
                     let hint = match (missing.next(), missing.next()) {
                         (Some(only), None) => Some(only.clone()),
-                        _ => did_you_mean(id, self.tier_ids.iter().map(String::as_str)).map(str::to_string),
+                        _ => did_you_mean(id, self.tier_ids.iter().map(String::as_str))
+                            .map(str::to_string),
                     };
                     let all = self.tier_ids.join(", ");
-                    self.errors.push(Diagnostic::error("E0203", format!("unknown tier `{id}`"), self.loc.key(&format!("{dpath}.{id}"))));
+                    self.errors.push(Diagnostic::error(
+                        "E0203",
+                        format!("unknown tier `{id}`"),
+                        self.loc.key(&format!("{dpath}.{id}")),
+                    ));
                     let d = self.errors.last_mut().expect("just pushed");
                     d.help = Some(match hint {
                         Some(h) => format!("did you mean `{h}`? tiers are: {all}"),
@@ -122,7 +149,11 @@ impl Ctx<'_> {
                         }
                     }
                     None => {
-                        self.err("E0204", &dpath, format!("no amount for tier `{tier}` at {date_text}"));
+                        self.err(
+                            "E0204",
+                            &dpath,
+                            format!("no amount for tier `{tier}` at {date_text}"),
+                        );
                     }
                 }
             }
@@ -142,7 +173,11 @@ fn bound(ctx: &mut Ctx, path: &str, b: &RawBound) -> Option<u64> {
     match b.value.trim().parse::<u64>() {
         Ok(v) => Some(v),
         Err(_) => {
-            ctx.err("E0206", &format!("{path}.value"), format!("`{}` is not a whole, non-negative population", b.value));
+            ctx.err(
+                "E0206",
+                &format!("{path}.value"),
+                format!("`{}` is not a whole, non-negative population", b.value),
+            );
             None
         }
     }
@@ -160,18 +195,31 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
         if !seen.insert(t.id.clone()) {
             ctx.err("E0209", &format!("{path}.id"), format!("duplicate tier id `{}`", t.id));
         }
-        let lo = bound(ctx, &format!("{path}.min_population"), &t.min_population)
-            .map(|v| if t.min_population.inclusive { v } else { v + 1 });
+        let lo = bound(ctx, &format!("{path}.min_population"), &t.min_population).map(|v| {
+            if t.min_population.inclusive {
+                v
+            } else {
+                v + 1
+            }
+        });
         let hi = match &t.max_population {
             None => {
                 if i + 1 != n {
-                    ctx.err("E0202", &path, format!("tier `{}` has no max_population but is not the last tier", t.id));
+                    ctx.err(
+                        "E0202",
+                        &path,
+                        format!("tier `{}` has no max_population but is not the last tier", t.id),
+                    );
                 }
                 Some(None)
             }
             Some(b) => match bound(ctx, &format!("{path}.max_population"), b) {
                 Some(v) if !b.inclusive && v == 0 => {
-                    ctx.err("E0217", &format!("{path}.max_population"), format!("tier `{}` is empty", t.id));
+                    ctx.err(
+                        "E0217",
+                        &format!("{path}.max_population"),
+                        format!("tier `{}` is empty", t.id),
+                    );
                     None
                 }
                 Some(v) => Some(Some(if b.inclusive { v } else { v - 1 })),
@@ -184,17 +232,34 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
         let (Some(lo), Some(hi)) = (lo, hi) else { continue };
         if let Some(h) = hi {
             if lo > h {
-                ctx.err("E0217", &path, format!("tier `{}` is empty: its lower bound is above its upper bound", t.id));
+                ctx.err(
+                    "E0217",
+                    &path,
+                    format!("tier `{}` is empty: its lower bound is above its upper bound", t.id),
+                );
                 continue;
             }
         }
         // Written with symbols so that it reads the same in French and English reports.
         let op = |b: &RawBound| if b.inclusive { "≤" } else { "<" };
         let bounds_text = match &t.max_population {
-            Some(m) => format!("{} {} population {} {}", t.min_population.value, op(&t.min_population), op(m), m.value),
-            None => format!("population {} {}", if t.min_population.inclusive { "≥" } else { ">" }, t.min_population.value),
+            Some(m) => format!(
+                "{} {} population {} {}",
+                t.min_population.value,
+                op(&t.min_population),
+                op(m),
+                m.value
+            ),
+            None => format!(
+                "population {} {}",
+                if t.min_population.inclusive { "≥" } else { ">" },
+                t.min_population.value
+            ),
         };
-        out.push((i, Tier { id: t.id.clone(), label: t.label.clone(), min: lo, max: hi, bounds_text }));
+        out.push((
+            i,
+            Tier { id: t.id.clone(), label: t.label.clone(), min: lo, max: hi, bounds_text },
+        ));
     }
     // Coverage: the first starts at 0, each starts right after the previous one.
     let mut expected = Some(0u64);
@@ -212,7 +277,11 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
             }
             Some(e) if t.min < e => {
                 let p = prev_id.clone().unwrap_or_default();
-                let d = ctx.err("E0201", &path, format!("tier `{}` overlaps tier `{p}`: population {} is in both", t.id, t.min));
+                let d = ctx.err(
+                    "E0201",
+                    &path,
+                    format!("tier `{}` overlaps tier `{p}`: population {} is in both", t.id, t.min),
+                );
                 d.label = Some("starts inside the previous tier".into());
                 d.help = Some("make one of the two bounds exclusive (`inclusive: false`)".into());
             }
@@ -237,7 +306,14 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         first_text: None,
     };
     if raw.format_version != 1 {
-        ctx.err("E0216", "format_version", format!("unsupported format_version {}: this engine reads version 1", raw.format_version));
+        ctx.err(
+            "E0216",
+            "format_version",
+            format!(
+                "unsupported format_version {}: this engine reads version 1",
+                raw.format_version
+            ),
+        );
     }
     if raw.contract_length_years == 0 {
         ctx.err("E0210", "contract_length_years", "contract_length_years must be at least 1");
@@ -246,7 +322,11 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         let mut seen = HashSet::new();
         for (i, id) in ids.iter().enumerate() {
             if !seen.insert(id) {
-                ctx.err("E0209", &format!("{what}s[{i}].id"), format!("duplicate {what} id `{id}`"));
+                ctx.err(
+                    "E0209",
+                    &format!("{what}s[{i}].id"),
+                    format!("duplicate {what} id `{id}`"),
+                );
             }
         }
     }
@@ -265,7 +345,12 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
                     ctx.err("E0214", &format!("{path}.in_force_from"), format!("text `{}` comes into force on {d}, not after the previous text `{}` ({})", t.id, prev.id, prev.in_force_from));
                 }
             }
-            texts.push(Text { id: t.id.clone(), label: t.label.clone(), reference: t.reference.clone(), in_force_from: d });
+            texts.push(Text {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                reference: t.reference.clone(),
+                in_force_from: d,
+            });
         }
     }
     if raw.texts.is_empty() {
@@ -306,7 +391,14 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         let exists_from = ctx.value_date(&format!("{path}.exists_from"), &m.exists_from);
         if let (Some(s), Some(d)) = (m.start_within_months, m.deployed_within_months) {
             if d < s {
-                ctx.err("E0210", &format!("{path}.deployed_within_months"), format!("mission `{}` must be deployed ({d} months) after it starts ({s} months)", m.id));
+                ctx.err(
+                    "E0210",
+                    &format!("{path}.deployed_within_months"),
+                    format!(
+                        "mission `{}` must be deployed ({d} months) after it starts ({s} months)",
+                        m.id
+                    ),
+                );
             }
         }
         let mission = Mission {
@@ -318,10 +410,19 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
             start_within_months: m.start_within_months,
             deployed_within_months: m.deployed_within_months,
             choice: m.choice.clone(),
-            fixed_first_year: m.fixed_first_year.as_ref().map(|t| ctx.labelled(&format!("{path}.fixed_first_year"), t)),
+            fixed_first_year: m
+                .fixed_first_year
+                .as_ref()
+                .map(|t| ctx.labelled(&format!("{path}.fixed_first_year"), t)),
             fixed: ctx.labelled(&format!("{path}.fixed"), &m.fixed),
-            variable: m.variable.as_ref().map(|t| ctx.table(&format!("{path}.variable"), &t.values)),
-            crisis_envelope: m.crisis_envelope.as_ref().map(|t| ctx.labelled(&format!("{path}.crisis_envelope"), t)),
+            variable: m
+                .variable
+                .as_ref()
+                .map(|t| ctx.table(&format!("{path}.variable"), &t.values)),
+            crisis_envelope: m
+                .crisis_envelope
+                .as_ref()
+                .map(|t| ctx.labelled(&format!("{path}.crisis_envelope"), t)),
             overlay: MissionOverlay::default(),
         };
         missions.push(mission);
@@ -342,7 +443,11 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         ctx.err("E0204", "payment.advance_rate.values", "no dated advance rate");
     }
     if chrono::NaiveDate::from_ymd_opt(2000, p.variable_due.month, p.variable_due.day).is_none() {
-        ctx.err("E0205", "payment.variable_due", format!("{}/{} is not a day of the year", p.variable_due.day, p.variable_due.month));
+        ctx.err(
+            "E0205",
+            "payment.variable_due",
+            format!("{}/{} is not a day of the year", p.variable_due.day, p.variable_due.month),
+        );
     }
     let payment = Payment {
         reference: p.reference.clone(),
@@ -357,9 +462,17 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
 
     ctx.choice("rounding.choice", &raw.rounding.choice);
     if raw.rounding.decimals > 6 {
-        ctx.err("E0210", "rounding.decimals", format!("{} decimals: money is rounded to at most 6", raw.rounding.decimals));
+        ctx.err(
+            "E0210",
+            "rounding.decimals",
+            format!("{} decimals: money is rounded to at most 6", raw.rounding.decimals),
+        );
     }
-    let rounding = Rounding { decimals: raw.rounding.decimals, mode: raw.rounding.mode, reference: raw.rounding.reference.clone() };
+    let rounding = Rounding {
+        decimals: raw.rounding.decimals,
+        mode: raw.rounding.mode,
+        reference: raw.rounding.reference.clone(),
+    };
 
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
@@ -372,7 +485,11 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         contract_length_years: raw.contract_length_years,
         texts,
         sources: raw.sources.iter().map(|s| (s.id.clone(), s.citation.clone())).collect(),
-        choices: raw.choices.iter().map(|c| Choice { id: c.id.clone(), topic: c.topic.clone(), choice: c.choice.clone() }).collect(),
+        choices: raw
+            .choices
+            .iter()
+            .map(|c| Choice { id: c.id.clone(), topic: c.topic.clone(), choice: c.choice.clone() })
+            .collect(),
         tiers_reference: raw.tiers.reference.clone(),
         tiers,
         fonctionnement,

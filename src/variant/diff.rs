@@ -107,7 +107,14 @@ pub struct Diff {
 
 /// Compares `variant_rules` (the base with `variants` applied) with `base` on `p`.
 /// `progress` is called once per rule set evaluated (2 + 2 per change, at most).
-pub fn diff(base: &RuleSet, variants: &[Variant], variant_rules: &RuleSet, p: &Portfolio, selection: Selection, progress: &(dyn Fn() + Sync)) -> Result<Diff, EvalError> {
+pub fn diff(
+    base: &RuleSet,
+    variants: &[Variant],
+    variant_rules: &RuleSet,
+    p: &Portfolio,
+    selection: Selection,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Diff, EvalError> {
     let none = || {};
     let base_run = evaluate(base, p, selection, &none);
     progress();
@@ -150,19 +157,45 @@ pub fn diff(base: &RuleSet, variants: &[Variant], variant_rules: &RuleSet, p: &P
         advances.add(r.base_advances, r.variant_advances)?;
     }
     let by_mission = missions(base, variant_rules, &base_run, &variant_run, &compared)?;
-    let tier_changes = rows.iter().enumerate().filter(|(_, r)| r.base_tier != r.variant_tier).map(|(i, _)| i).collect();
+    let tier_changes = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.base_tier != r.variant_tier)
+        .map(|(i, _)| i)
+        .collect();
     let attribution = attribute(base, variants, p, selection, &compared, total, progress)?;
-    Ok(Diff { base: base_run, variant: variant_run, rows, by_tier, by_mission, total, advances, tier_changes, attribution, failures })
+    Ok(Diff {
+        base: base_run,
+        variant: variant_run,
+        rows,
+        by_tier,
+        by_mission,
+        total,
+        advances,
+        tier_changes,
+        attribution,
+        failures,
+    })
 }
 
 /// Fonctionnement, then per mission id (base missions, then those the variant adds).
-fn missions(base: &RuleSet, var: &RuleSet, a: &Run, b: &Run, compared: &[bool]) -> Result<Vec<(String, String, Delta)>, EvalError> {
-    let mut out: Vec<(String, String, Delta)> = vec![("fonctionnement".into(), base.fonctionnement.label.clone(), Delta::default())];
-    for m in base.missions.iter().chain(var.missions.iter().filter(|m| base.mission(&m.id).is_none())) {
+fn missions(
+    base: &RuleSet,
+    var: &RuleSet,
+    a: &Run,
+    b: &Run,
+    compared: &[bool],
+) -> Result<Vec<(String, String, Delta)>, EvalError> {
+    let mut out: Vec<(String, String, Delta)> =
+        vec![("fonctionnement".into(), base.fonctionnement.label.clone(), Delta::default())];
+    for m in
+        base.missions.iter().chain(var.missions.iter().filter(|m| base.mission(&m.id).is_none()))
+    {
         out.push((m.id.clone(), m.label.clone(), Delta::default()));
     }
     let index = |id: &str| out.iter().position(|(i, _, _)| i == id);
-    let mut sums: Vec<(Decimal, Decimal, usize)> = vec![(Decimal::ZERO, Decimal::ZERO, 0); out.len()];
+    let mut sums: Vec<(Decimal, Decimal, usize)> =
+        vec![(Decimal::ZERO, Decimal::ZERO, 0); out.len()];
     for (side, (rules, run)) in [(base, a), (var, b)].into_iter().enumerate() {
         for row in run.rows().filter(|r| compared[r.record]) {
             let slot = &mut sums[0];
@@ -193,8 +226,20 @@ fn missions(base: &RuleSet, var: &RuleSet, a: &Run, b: &Run, compared: &[bool]) 
     Ok(out)
 }
 
-fn attribute(base: &RuleSet, variants: &[Variant], p: &Portfolio, selection: Selection, compared: &[bool], total: Delta, progress: &(dyn Fn() + Sync)) -> Result<Attribution, EvalError> {
-    let changes: Vec<(usize, usize, &Change)> = variants.iter().enumerate().flat_map(|(v, var)| var.changes.iter().enumerate().map(move |(c, ch)| (v, c, ch))).collect();
+fn attribute(
+    base: &RuleSet,
+    variants: &[Variant],
+    p: &Portfolio,
+    selection: Selection,
+    compared: &[bool],
+    total: Delta,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Attribution, EvalError> {
+    let changes: Vec<(usize, usize, &Change)> = variants
+        .iter()
+        .enumerate()
+        .flat_map(|(v, var)| var.changes.iter().enumerate().map(move |(c, ch)| (v, c, ch)))
+        .collect();
     let n = changes.len();
     // Jobs: the sequential prefixes 1..n-1 (prefix 0 is the base, prefix n the variant), then
     // each change alone (change 0 alone is prefix 1).
@@ -214,7 +259,8 @@ fn attribute(base: &RuleSet, variants: &[Variant], p: &Portfolio, selection: Sel
                 Job::Alone(i) => vec![all[i]],
             };
             let r = match apply(base, &subset) {
-                Ok(rules) => portfolio::total(&rules, p, selection, Some(compared)).map(|t| Some(t.totals.total)),
+                Ok(rules) => portfolio::total(&rules, p, selection, Some(compared))
+                    .map(|t| Some(t.totals.total)),
                 Err(_) => Ok(None),
             };
             progress();
@@ -247,7 +293,13 @@ fn attribute(base: &RuleSet, variants: &[Variant], p: &Portfolio, selection: Sel
         if let Some(a) = alone[i] {
             alone_sum = add(alone_sum, a)?;
         }
-        effects.push(Effect { variant: *v, change: *c, describe: ch.describe(), alone: alone[i], sequential: seq });
+        effects.push(Effect {
+            variant: *v,
+            change: *c,
+            describe: ch.describe(),
+            alone: alone[i],
+            sequential: seq,
+        });
     }
     Ok(Attribution { effects, interaction: sub(total.delta, alone_sum)?, total: total.delta })
 }

@@ -10,6 +10,10 @@ pub struct MaxPair<'a> {
     pub variant: MaxTable<'a>,
 }
 
-pub fn max_pair<'a>(base: &'a RuleSet, variant: &'a RuleSet, date: Date) -> Result<MaxPair<'a>, EvalError> {
+pub fn max_pair<'a>(
+    base: &'a RuleSet,
+    variant: &'a RuleSet,
+    date: Date,
+) -> Result<MaxPair<'a>, EvalError> {
     Ok(MaxPair { base: max_per_tier(base, date)?, variant: max_per_tier(variant, date)? })
 }

@@ -28,7 +28,9 @@ pub use path::{resolve, MissionTable, PathError, TableRef, Target};
 use crate::calendar::{parse_date, Date};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::money::parse_decimal;
-use crate::rules::{sha256_hex, Cell, Dated, Mission, MissionKind, MissionOverlay, RuleSet, Status, TierTable};
+use crate::rules::{
+    sha256_hex, Cell, Dated, Mission, MissionKind, MissionOverlay, RuleSet, Status, TierTable,
+};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -107,7 +109,11 @@ impl Op {
             Op::Scale(v) => format!("× {}", format_plain(*v)),
             Op::Remove => "supprimée".into(),
             Op::NewMission(m) => match m.assumed_attainment {
-                Some(a) => format!("nouvelle mission « {} », part variable supposée atteinte à {} %", m.label, format_plain(a.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(a))),
+                Some(a) => format!(
+                    "nouvelle mission « {} », part variable supposée atteinte à {} %",
+                    m.label,
+                    format_plain(a.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(a))
+                ),
                 None => format!("nouvelle mission « {} »", m.label),
             },
         }
@@ -166,10 +172,21 @@ impl Variant {
         let (raw, loc) = crate::yaml::parse::<RawVariant>(file, text).map_err(|d| vec![d])?;
         let mut errors = Vec::new();
         if raw.format_version != 1 {
-            errors.push(Diagnostic::error("E0216", format!("unsupported format_version {}: this engine reads version 1", raw.format_version), loc.at("format_version")));
+            errors.push(Diagnostic::error(
+                "E0216",
+                format!(
+                    "unsupported format_version {}: this engine reads version 1",
+                    raw.format_version
+                ),
+                loc.at("format_version"),
+            ));
         }
         if raw.changes.is_empty() {
-            errors.push(Diagnostic::error("E0602", "a variant needs at least one change", loc.at("changes")));
+            errors.push(Diagnostic::error(
+                "E0602",
+                "a variant needs at least one change",
+                loc.at("changes"),
+            ));
         }
         let source = format!("variant:{}", raw.id);
         let mut work = rules.clone();
@@ -179,7 +196,14 @@ impl Variant {
             let p = format!("changes[{i}]");
             let from = match parse_date(&c.from) {
                 Ok(d) if first_text.is_some_and(|f| d < f) => {
-                    errors.push(Diagnostic::error("E0208", format!("change dated {d} is before the first text in force ({})", first_text.unwrap_or(d)), loc.at(&format!("{p}.from"))));
+                    errors.push(Diagnostic::error(
+                        "E0208",
+                        format!(
+                            "change dated {d} is before the first text in force ({})",
+                            first_text.unwrap_or(d)
+                        ),
+                        loc.at(&format!("{p}.from")),
+                    ));
                     None
                 }
                 Ok(d) => Some(d),
@@ -191,26 +215,56 @@ impl Variant {
             let target = match resolve(&c.path, &work) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    errors.push(Diagnostic::error("E0601", format!("{} in path `{}`", e.message, c.path), loc.at(&format!("{p}.path"))).with_label("not a path of the rules").with_help(e.help));
+                    errors.push(
+                        Diagnostic::error(
+                            "E0601",
+                            format!("{} in path `{}`", e.message, c.path),
+                            loc.at(&format!("{p}.path")),
+                        )
+                        .with_label("not a path of the rules")
+                        .with_help(e.help),
+                    );
                     None
                 }
             };
             let op = op(c, &p, &work, &loc, &mut errors);
             let (Some(from), Some(target), Some(op)) = (from, target, op) else { continue };
             if let Err(m) = check_op(&target, &op) {
-                errors.push(Diagnostic::error("E0602", m, loc.key(&format!("{p}.{}", op_key(&op)))));
+                errors.push(Diagnostic::error(
+                    "E0602",
+                    m,
+                    loc.key(&format!("{p}.{}", op_key(&op))),
+                ));
                 continue;
             }
-            let change = Change { path: c.path.trim().to_string(), from, op, note: c.note.clone(), source: source.clone(), origin: format!("{file} {p}") };
+            let change = Change {
+                path: c.path.trim().to_string(),
+                from,
+                op,
+                note: c.note.clone(),
+                source: source.clone(),
+                origin: format!("{file} {p}"),
+            };
             match apply_change(&mut work, &change) {
                 Ok(()) => changes.push(change),
-                Err(e) => errors.push(Diagnostic::error(e.code, e.message, loc.at(&format!("{p}.{}", op_key(&change.op))))),
+                Err(e) => errors.push(Diagnostic::error(
+                    e.code,
+                    e.message,
+                    loc.at(&format!("{p}.{}", op_key(&change.op))),
+                )),
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Variant { id: raw.id, title: raw.title, rationale: raw.rationale, file: file.to_string(), sha256: sha256_hex(text.as_bytes()), changes })
+        Ok(Variant {
+            id: raw.id,
+            title: raw.title,
+            rationale: raw.rationale,
+            file: file.to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+            changes,
+        })
     }
 }
 
@@ -226,10 +280,30 @@ fn op_key(op: &Op) -> &'static str {
 }
 
 /// Reads the one operation of a raw change (its value parsed; the kind checked later).
-fn op(c: &RawChange, p: &str, rules: &RuleSet, loc: &crate::yaml::Locator, errors: &mut Vec<Diagnostic>) -> Option<Op> {
-    let given: Vec<&str> = [("set", c.set.is_some()), ("add", c.add.is_some()), ("scale", c.scale.is_some()), ("remove", c.remove.is_some()), ("new_mission", c.new_mission.is_some())].iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect();
+fn op(
+    c: &RawChange,
+    p: &str,
+    rules: &RuleSet,
+    loc: &crate::yaml::Locator,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Op> {
+    let given: Vec<&str> = [
+        ("set", c.set.is_some()),
+        ("add", c.add.is_some()),
+        ("scale", c.scale.is_some()),
+        ("remove", c.remove.is_some()),
+        ("new_mission", c.new_mission.is_some()),
+    ]
+    .iter()
+    .filter(|(_, g)| *g)
+    .map(|(n, _)| *n)
+    .collect();
     if given.len() != 1 {
-        let msg = if given.is_empty() { "a change needs one operation".to_string() } else { format!("a change takes one operation, not {}", given.join(" and ")) };
+        let msg = if given.is_empty() {
+            "a change needs one operation".to_string()
+        } else {
+            format!("a change takes one operation, not {}", given.join(" and "))
+        };
         let at = given.get(1).map_or_else(|| loc.at(p), |k| loc.key(&format!("{p}.{k}")));
         errors.push(Diagnostic::error("E0602", msg, at).with_help("one of: set, add, scale (amounts, rates, tier bounds), remove: true, new_mission: {...}"));
         return None;
@@ -252,7 +326,11 @@ fn op(c: &RawChange, p: &str, rules: &RuleSet, loc: &crate::yaml::Locator, error
     }
     if let Some(r) = c.remove {
         if !r {
-            errors.push(Diagnostic::error("E0602", "`remove: false` does nothing: write `remove: true` or drop the change", loc.at(&format!("{p}.remove"))));
+            errors.push(Diagnostic::error(
+                "E0602",
+                "`remove: false` does nothing: write `remove: true` or drop the change",
+                loc.at(&format!("{p}.remove")),
+            ));
             return None;
         }
         return Some(Op::Remove);
@@ -267,23 +345,42 @@ fn op(c: &RawChange, p: &str, rules: &RuleSet, loc: &crate::yaml::Locator, error
                 Some(s) => format!("did you mean `{s}`? tiers are: {}", ids.join(", ")),
                 None => format!("tiers are: {}", ids.join(", ")),
             };
-            errors.push(Diagnostic::error("E0203", format!("unknown tier `{k}`"), loc.key(&format!("{p}.new_mission.{key}.{k}"))).with_help(help));
+            errors.push(
+                Diagnostic::error(
+                    "E0203",
+                    format!("unknown tier `{k}`"),
+                    loc.key(&format!("{p}.new_mission.{key}.{k}")),
+                )
+                .with_help(help),
+            );
             ok = false;
         }
         for t in &ids {
             match values.get(*t) {
                 None => {
-                    errors.push(Diagnostic::error("E0204", format!("no amount for tier `{t}`"), loc.at(&format!("{p}.new_mission.{key}"))));
+                    errors.push(Diagnostic::error(
+                        "E0204",
+                        format!("no amount for tier `{t}`"),
+                        loc.at(&format!("{p}.new_mission.{key}")),
+                    ));
                     ok = false;
                 }
                 Some(v) => match parse_decimal(v) {
                     Ok(a) if a.is_sign_negative() && !a.is_zero() => {
-                        errors.push(Diagnostic::error("E0207", format!("amount {a} is negative"), loc.at(&format!("{p}.new_mission.{key}.{t}"))));
+                        errors.push(Diagnostic::error(
+                            "E0207",
+                            format!("amount {a} is negative"),
+                            loc.at(&format!("{p}.new_mission.{key}.{t}")),
+                        ));
                         ok = false;
                     }
                     Ok(a) => row.push(a),
                     Err(e) => {
-                        errors.push(Diagnostic::error("E0206", e, loc.at(&format!("{p}.new_mission.{key}.{t}"))));
+                        errors.push(Diagnostic::error(
+                            "E0206",
+                            e,
+                            loc.at(&format!("{p}.new_mission.{key}.{t}")),
+                        ));
                         ok = false;
                     }
                 },
@@ -296,35 +393,49 @@ fn op(c: &RawChange, p: &str, rules: &RuleSet, loc: &crate::yaml::Locator, error
     let at = format!("{p}.new_mission.assumed_attainment");
     let assumed_attainment = match &m.assumed_attainment {
         None => Some(None),
-        Some(text) => match parse_decimal(text) {
-            Ok(a) if a < Decimal::ZERO || a > Decimal::ONE => {
-                errors.push(Diagnostic::error("E0210", format!("assumed attainment {a} is out of range: it must be between 0 and 1"), loc.at(&at)).with_help("a share of the variable envelope: \"0.8\" for 80 %"));
-                None
+        Some(text) => {
+            match parse_decimal(text) {
+                Ok(a) if a < Decimal::ZERO || a > Decimal::ONE => {
+                    errors.push(Diagnostic::error("E0210", format!("assumed attainment {a} is out of range: it must be between 0 and 1"), loc.at(&at)).with_help("a share of the variable envelope: \"0.8\" for 80 %"));
+                    None
+                }
+                Ok(_) if m.variable.is_none() => {
+                    errors.push(Diagnostic::error("E0104", "`assumed_attainment` needs a `variable` envelope to apply to", loc.at(&at)).with_help("add `variable: {t1: ..., ...}` to the new mission, or drop `assumed_attainment`"));
+                    None
+                }
+                Ok(a) => Some(Some(a)),
+                Err(e) => {
+                    errors.push(Diagnostic::error("E0206", e, loc.at(&at)));
+                    None
+                }
             }
-            Ok(_) if m.variable.is_none() => {
-                errors.push(Diagnostic::error("E0104", "`assumed_attainment` needs a `variable` envelope to apply to", loc.at(&at)).with_help("add `variable: {t1: ..., ...}` to the new mission, or drop `assumed_attainment`"));
-                None
-            }
-            Ok(a) => Some(Some(a)),
-            Err(e) => {
-                errors.push(Diagnostic::error("E0206", e, loc.at(&at)));
-                None
-            }
-        },
+        }
     };
     let (Some(fixed), Some(assumed_attainment)) = (fixed, assumed_attainment) else { return None };
     let variable = match variable {
         Some(None) => return None, // its errors are reported
         v => v.flatten(),
     };
-    Some(Op::NewMission(NewMission { label: m.label.clone(), kind: m.kind, reference: m.reference.clone(), fixed, variable, engaged_by_all: m.engaged_by_all, assumed_attainment }))
+    Some(Op::NewMission(NewMission {
+        label: m.label.clone(),
+        kind: m.kind,
+        reference: m.reference.clone(),
+        fixed,
+        variable,
+        engaged_by_all: m.engaged_by_all,
+        assumed_attainment,
+    }))
 }
 
 /// Whether `op` makes sense for `target`.
 /// Whether a YAML text is a variant file (a top-level `changes` key before any contract key),
 /// so that `check` can tell it from a contract.
 pub fn looks_like_variant(text: &str) -> bool {
-    crate::yaml::root_key_comes_first(text, "changes", &["population", "signature_date", "missions", "results", "cpts"])
+    crate::yaml::root_key_comes_first(
+        text,
+        "changes",
+        &["population", "signature_date", "missions", "results", "cpts"],
+    )
 }
 
 pub fn check_op(target: &Target, op: &Op) -> Result<(), String> {
@@ -360,7 +471,12 @@ fn compute(op: &Op, v: Decimal) -> Result<Decimal, ApplyError> {
     r.ok_or_else(|| fail("E0403", "arithmetic overflow"))
 }
 
-fn change_table(table: &mut TierTable, tier: Option<usize>, change: &Change, what: &str) -> Result<(), ApplyError> {
+fn change_table(
+    table: &mut TierTable,
+    tier: Option<usize>,
+    change: &Change,
+    what: &str,
+) -> Result<(), ApplyError> {
     let mut err = None;
     let found = table.change_from(change.from, |row| {
         for (t, cell) in row.iter_mut().enumerate() {
@@ -368,7 +484,9 @@ fn change_table(table: &mut TierTable, tier: Option<usize>, change: &Change, wha
                 continue;
             }
             match compute(&change.op, cell.amount) {
-                Ok(a) if a.is_sign_negative() && !a.is_zero() => err = Some(fail("E0207", format!("{what} would become negative ({a})"))),
+                Ok(a) if a.is_sign_negative() && !a.is_zero() => {
+                    err = Some(fail("E0207", format!("{what} would become negative ({a})")))
+                }
                 Ok(a) => {
                     cell.amount = a;
                     cell.source = change.source.clone();
@@ -379,8 +497,14 @@ fn change_table(table: &mut TierTable, tier: Option<usize>, change: &Change, wha
         }
     });
     if !found {
-        let first = table.first_date().map(|d| format!(" (its first value is dated {d})")).unwrap_or_default();
-        return Err(fail("E0402", format!("{what} has no value in force on {}{first}", change.from)));
+        let first = table
+            .first_date()
+            .map(|d| format!(" (its first value is dated {d})"))
+            .unwrap_or_default();
+        return Err(fail(
+            "E0402",
+            format!("{what} has no value in force on {}{first}", change.from),
+        ));
     }
     err.map_or(Ok(()), Err)
 }
@@ -404,13 +528,18 @@ fn bounds_text(min: u64, max: Option<u64>) -> String {
 /// Applies one change to `rules` in place (the target resolved again: a change may name a
 /// mission an earlier change added).
 pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyError> {
-    let target = resolve(&change.path, rules).map_err(|e| fail("E0601", format!("{} in path `{}`", e.message, change.path)))?;
+    let target = resolve(&change.path, rules)
+        .map_err(|e| fail("E0601", format!("{} in path `{}`", e.message, change.path)))?;
     check_op(&target, &change.op).map_err(|m| fail("E0602", m))?;
     if !rules.sources.iter().any(|(id, _)| *id == change.source) {
-        rules.sources.push((change.source.clone(), format!("Variante de négociation ({})", change.origin)));
+        rules
+            .sources
+            .push((change.source.clone(), format!("Variante de négociation ({})", change.origin)));
     }
     match target {
-        Target::Table { table: TableRef::Fonctionnement, tier } => change_table(&mut rules.fonctionnement.table, tier, change, "fonctionnement"),
+        Target::Table { table: TableRef::Fonctionnement, tier } => {
+            change_table(&mut rules.fonctionnement.table, tier, change, "fonctionnement")
+        }
         Target::Table { table: TableRef::Uplift, tier } => match rules.uplift.as_mut() {
             Some(u) => change_table(&mut u.table, tier, change, "fonctionnement_uplift"),
             None => Err(fail("E0601", "these rules have no `fonctionnement_uplift`")),
@@ -431,15 +560,26 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
         }
         Target::AdvanceRate => {
             let mut err = None;
-            let found = rules.payment.advance_rate.change_from(change.from, |cell: &mut Cell| match compute(&change.op, cell.amount) {
-                Ok(a) if a < Decimal::ZERO || a > Decimal::ONE => err = Some(fail("E0210", format!("the advance rate would be {a}: it must be between 0 and 1"))),
-                Ok(a) => {
-                    cell.amount = a;
-                    cell.source = change.source.clone();
-                    cell.path = change.origin.clone();
-                }
-                Err(e) => err = Some(e),
-            });
+            let found =
+                rules.payment.advance_rate.change_from(
+                    change.from,
+                    |cell: &mut Cell| match compute(&change.op, cell.amount) {
+                        Ok(a) if a < Decimal::ZERO || a > Decimal::ONE => {
+                            err = Some(fail(
+                                "E0210",
+                                format!(
+                                    "the advance rate would be {a}: it must be between 0 and 1"
+                                ),
+                            ))
+                        }
+                        Ok(a) => {
+                            cell.amount = a;
+                            cell.source = change.source.clone();
+                            cell.path = change.origin.clone();
+                        }
+                        Err(e) => err = Some(e),
+                    },
+                );
             if !found {
                 return Err(fail("E0402", format!("no advance rate in force on {}", change.from)));
             }
@@ -448,7 +588,11 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
         Target::TierMin(i) => {
             let history = &mut rules.overlay.tiers_from;
             if !history.iter().any(|(d, _)| *d == change.from) {
-                let current = history.iter().rev().find(|(d, _)| *d <= change.from).map_or_else(|| rules.tiers.clone(), |(_, t)| t.clone());
+                let current = history
+                    .iter()
+                    .rev()
+                    .find(|(d, _)| *d <= change.from)
+                    .map_or_else(|| rules.tiers.clone(), |(_, t)| t.clone());
                 let at = history.partition_point(|(d, _)| *d < change.from);
                 history.insert(at, (change.from, current));
             }
@@ -461,14 +605,22 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                     return Err(fail("E0604", format!("tier `{}` would start at {v}, leaving tier `{}` (from {prev_min}) empty", tiers[i].id, tiers[i - 1].id)));
                 }
                 if tiers[i].max.is_some_and(|m| v > m) {
-                    return Err(fail("E0604", format!("tier `{}` would start at {v}, above its own upper bound {}", tiers[i].id, tiers[i].max.unwrap_or(v))));
+                    return Err(fail(
+                        "E0604",
+                        format!(
+                            "tier `{}` would start at {v}, above its own upper bound {}",
+                            tiers[i].id,
+                            tiers[i].max.unwrap_or(v)
+                        ),
+                    ));
                 }
                 tiers[i].min = v;
                 tiers[i - 1].max = Some(v - 1);
                 for t in [i - 1, i] {
                     tiers[t].bounds_text = bounds_text(tiers[t].min, tiers[t].max);
                     // The label states the base's bounds: say that the variant moved them.
-                    let base = tiers[t].label.split(" [variante").next().unwrap_or_default().to_string();
+                    let base =
+                        tiers[t].label.split(" [variante").next().unwrap_or_default().to_string();
                     tiers[t].label = format!("{base} [variante : {}]", tiers[t].bounds_text);
                 }
             }
@@ -481,9 +633,19 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
             Ok(())
         }
         Target::NewMission(id) => {
-            let Op::NewMission(n) = &change.op else { return Err(fail("E0602", "`new_mission` expected")) };
+            let Op::NewMission(n) = &change.op else {
+                return Err(fail("E0602", "`new_mission` expected"));
+            };
             let table = |amounts: &[Decimal], what: &str| -> TierTable {
-                let row = amounts.iter().map(|a| Cell { amount: *a, status: Status::Provisional, source: change.source.clone(), path: format!("{} {what}", change.origin) }).collect();
+                let row = amounts
+                    .iter()
+                    .map(|a| Cell {
+                        amount: *a,
+                        status: Status::Provisional,
+                        source: change.source.clone(),
+                        path: format!("{} {what}", change.origin),
+                    })
+                    .collect();
                 Dated::new(vec![(change.from, row)])
             };
             rules.missions.push(Mission {
@@ -499,7 +661,11 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                 fixed: (None, table(&n.fixed, "fixed")),
                 variable: n.variable.as_ref().map(|v| table(v, "variable")),
                 crisis_envelope: None,
-                overlay: MissionOverlay { deemed_from: n.engaged_by_all.then_some(change.from), assumed_attainment: n.assumed_attainment, ..MissionOverlay::default() },
+                overlay: MissionOverlay {
+                    deemed_from: n.engaged_by_all.then_some(change.from),
+                    assumed_attainment: n.assumed_attainment,
+                    ..MissionOverlay::default()
+                },
             });
             Ok(())
         }
@@ -546,8 +712,14 @@ pub fn apply_all(base: &RuleSet, variants: &[Variant]) -> Result<RuleSet, (usize
     let changes: Vec<&Change> = variants.iter().flat_map(|v| &v.changes).collect();
     let mut rules = apply(base, &changes)?;
     if !variants.is_empty() {
-        rules.file = std::iter::once(base.file.as_str()).chain(variants.iter().map(|v| v.file.as_str())).collect::<Vec<_>>().join(" + ");
-        let joined: String = std::iter::once(base.sha256.as_str()).chain(variants.iter().map(|v| v.sha256.as_str())).collect::<Vec<_>>().join("\n");
+        rules.file = std::iter::once(base.file.as_str())
+            .chain(variants.iter().map(|v| v.file.as_str()))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let joined: String = std::iter::once(base.sha256.as_str())
+            .chain(variants.iter().map(|v| v.sha256.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n");
         rules.sha256 = sha256_hex(joined.as_bytes());
     }
     Ok(rules)

@@ -48,7 +48,10 @@ pub enum TableRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// Amounts by tier; `tier`: one tier (its index), or all.
-    Table { table: TableRef, tier: Option<usize> },
+    Table {
+        table: TableRef,
+        tier: Option<usize>,
+    },
     /// The lower bound of a tier (index, never the first).
     TierMin(usize),
     AdvanceRate,
@@ -87,27 +90,51 @@ fn tier(rules: &RuleSet, seg: Option<&str>) -> Result<Option<usize>, PathError> 
 }
 
 fn too_long(path: &str, rest: &[&str]) -> PathError {
-    PathError { message: format!("`{path}` goes too deep: nothing under `{}`", rest.join(".")), help: "see the paths a variant can change in README.md (Variants)".into() }
+    PathError {
+        message: format!("`{path}` goes too deep: nothing under `{}`", rest.join(".")),
+        help: "see the paths a variant can change in README.md (Variants)".into(),
+    }
 }
 
 /// Resolves `path` against `rules`.
 pub fn resolve(path: &str, rules: &RuleSet) -> Result<Target, PathError> {
     let segs: Vec<&str> = path.trim().split('.').collect();
-    const TOP: [&str; 5] = ["fonctionnement", "fonctionnement_uplift", "missions", "tiers", "payment"];
+    const TOP: [&str; 5] =
+        ["fonctionnement", "fonctionnement_uplift", "missions", "tiers", "payment"];
     match segs.as_slice() {
         ["fonctionnement", rest @ ..] | ["fonctionnement_uplift", rest @ ..] => {
             if rest.len() > 1 {
                 return Err(too_long(path, &rest[1..]));
             }
-            let table = if segs[0] == "fonctionnement" { TableRef::Fonctionnement } else { TableRef::Uplift };
+            let table = if segs[0] == "fonctionnement" {
+                TableRef::Fonctionnement
+            } else {
+                TableRef::Uplift
+            };
             if table == TableRef::Uplift && rules.uplift.is_none() {
-                return Err(PathError { message: "these rules have no `fonctionnement_uplift`".into(), help: "change `fonctionnement` instead".into() });
+                return Err(PathError {
+                    message: "these rules have no `fonctionnement_uplift`".into(),
+                    help: "change `fonctionnement` instead".into(),
+                });
             }
             Ok(Target::Table { table, tier: tier(rules, rest.first().copied())? })
         }
-        ["missions"] => Err(PathError { message: "`missions` needs a mission id (or `*`)".into(), help: format!("e.g. `missions.parcours.fixed.t2`; missions are: {}", mission_ids(rules).join(", ")) }),
-        ["missions", id] if *id == "*" => Err(PathError { message: "`missions.*` needs a table".into(), help: "e.g. `missions.*.variable` (every variable envelope)".into() }),
-        ["missions", id] => Ok(if rules.mission(id).is_some() { Target::Mission(id.to_string()) } else { Target::NewMission(id.to_string()) }),
+        ["missions"] => Err(PathError {
+            message: "`missions` needs a mission id (or `*`)".into(),
+            help: format!(
+                "e.g. `missions.parcours.fixed.t2`; missions are: {}",
+                mission_ids(rules).join(", ")
+            ),
+        }),
+        ["missions", id] if *id == "*" => Err(PathError {
+            message: "`missions.*` needs a table".into(),
+            help: "e.g. `missions.*.variable` (every variable envelope)".into(),
+        }),
+        ["missions", id] => Ok(if rules.mission(id).is_some() {
+            Target::Mission(id.to_string())
+        } else {
+            Target::NewMission(id.to_string())
+        }),
         ["missions", id, table, rest @ ..] => {
             if rest.len() > 1 {
                 return Err(too_long(path, &rest[1..]));
@@ -137,7 +164,10 @@ pub fn resolve(path: &str, rules: &RuleSet) -> Result<Target, PathError> {
                     return Err(PathError { message: format!("mission `{}` has no `{table}` table", m.id), help: "a variant changes amounts the rules have; add a mission with `new_mission` instead".into() });
                 }
             }
-            Ok(Target::Table { table: TableRef::Mission(mission, *t), tier: tier(rules, rest.first().copied())? })
+            Ok(Target::Table {
+                table: TableRef::Mission(mission, *t),
+                tier: tier(rules, rest.first().copied())?,
+            })
         }
         ["tiers", t, field, rest @ ..] => {
             if !rest.is_empty() {
@@ -148,11 +178,22 @@ pub fn resolve(path: &str, rules: &RuleSet) -> Result<Target, PathError> {
                 return Err(unknown("tier field", field, &["min_population"]));
             }
             if i == 0 {
-                return Err(PathError { message: format!("the first tier `{t}` starts at 0: its lower bound cannot move"), help: "move the next tier's `min_population` instead".into() });
+                return Err(PathError {
+                    message: format!(
+                        "the first tier `{t}` starts at 0: its lower bound cannot move"
+                    ),
+                    help: "move the next tier's `min_population` instead".into(),
+                });
             }
             Ok(Target::TierMin(i))
         }
-        ["tiers", ..] => Err(PathError { message: "`tiers` needs a tier and `min_population`".into(), help: format!("e.g. `tiers.t2.min_population`; tiers are: {}", rules.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")) }),
+        ["tiers", ..] => Err(PathError {
+            message: "`tiers` needs a tier and `min_population`".into(),
+            help: format!(
+                "e.g. `tiers.t2.min_population`; tiers are: {}",
+                rules.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        }),
         ["payment", field, rest @ ..] => {
             if !rest.is_empty() {
                 return Err(too_long(path, rest));
@@ -162,7 +203,10 @@ pub fn resolve(path: &str, rules: &RuleSet) -> Result<Target, PathError> {
             }
             Ok(Target::AdvanceRate)
         }
-        ["payment"] => Err(PathError { message: "`payment` needs a field".into(), help: "the variant can change `payment.advance_rate`".into() }),
+        ["payment"] => Err(PathError {
+            message: "`payment` needs a field".into(),
+            help: "the variant can change `payment.advance_rate`".into(),
+        }),
         [first, ..] => Err(unknown("rules section", first, &TOP)),
         [] => Err(unknown("rules section", "", &TOP)),
     }
@@ -183,7 +227,13 @@ mod tests {
     #[test]
     fn resolves_and_suggests() {
         let r = rules();
-        assert_eq!(resolve("missions.parcours.fixed.t2", &r), Ok(Target::Table { table: TableRef::Mission(Some("parcours".into()), MissionTable::Fixed), tier: Some(1) }));
+        assert_eq!(
+            resolve("missions.parcours.fixed.t2", &r),
+            Ok(Target::Table {
+                table: TableRef::Mission(Some("parcours".into()), MissionTable::Fixed),
+                tier: Some(1)
+            })
+        );
         assert_eq!(resolve("tiers.t2.min_population", &r), Ok(Target::TierMin(1)));
         let e = resolve("missions.parcour.fixed", &r).unwrap_err();
         assert!(e.help.starts_with("did you mean `parcours`"), "{e:?}");
@@ -191,7 +241,10 @@ mod tests {
         assert!(e.help.starts_with("did you mean `fonctionnement`"), "{e:?}");
         let e = resolve("missions.*.varaible", &r).unwrap_err();
         assert!(e.help.starts_with("did you mean `variable`"), "{e:?}");
-        assert_eq!(resolve("missions.sante_mentale", &r), Ok(Target::NewMission("sante_mentale".into())));
+        assert_eq!(
+            resolve("missions.sante_mentale", &r),
+            Ok(Target::NewMission("sante_mentale".into()))
+        );
         assert!(resolve("tiers.t1.min_population", &r).is_err());
     }
 }

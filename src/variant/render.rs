@@ -27,11 +27,27 @@ fn signed(d: Decimal) -> String {
 }
 
 fn delta_line(o: &mut String, name: &str, d: &Delta) {
-    let _ = writeln!(o, "{}{}{}{}{}", left(name, 34), right(&d.cpts_years.to_string(), 12), right(&format_eur(d.base), W), right(&format_eur(d.variant), W), right(&signed(d.delta), W));
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}",
+        left(name, 34),
+        right(&d.cpts_years.to_string(), 12),
+        right(&format_eur(d.base), W),
+        right(&format_eur(d.variant), W),
+        right(&signed(d.delta), W)
+    );
 }
 
 fn delta_header(o: &mut String, first: &str) {
-    let _ = writeln!(o, "{}{}{}{}{}", left(first, 34), right("CPTS-années", 12), right("Base", W), right("Variante", W), right("Écart", W));
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}",
+        left(first, 34),
+        right("CPTS-années", 12),
+        right("Base", W),
+        right("Variante", W),
+        right("Écart", W)
+    );
 }
 
 /// The variants' titles and rationales, and their changes.
@@ -49,18 +65,57 @@ fn variants_text(o: &mut String, variants: &[Variant]) {
 }
 
 /// The `diff` text report.
-pub fn diff_text(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, selection: Selection) -> String {
+pub fn diff_text(
+    base: &RuleSet,
+    variants: &[Variant],
+    p: &Portfolio,
+    d: &Diff,
+    selection: Selection,
+) -> String {
     let mut o = String::new();
     variants_text(&mut o, variants);
-    let _ = writeln!(o, "Règles de base : {} (sha256 {})", base.file, base.sha256.get(..12).unwrap_or(&base.sha256));
+    let _ = writeln!(
+        o,
+        "Règles de base : {} (sha256 {})",
+        base.file,
+        base.sha256.get(..12).unwrap_or(&base.sha256)
+    );
     let _ = writeln!(o, "Portefeuille : {}", d.base.summary.phrase(selection));
     let _ = writeln!(o);
-    let changed: Vec<_> = d.rows.iter().filter(|r| !r.delta.is_zero() || r.base_tier != r.variant_tier).collect();
-    let _ = writeln!(o, "Par CPTS ({} CPTS-années sur {} changent ; toutes en CSV et JSON)", changed.len(), d.rows.len());
-    let _ = writeln!(o, "{}{}{}{}{}{}", left("  CPTS", 30), right("Année", 6), right("Taille", 10), right("Base", W), right("Variante", W), right("Écart", W));
+    let changed: Vec<_> =
+        d.rows.iter().filter(|r| !r.delta.is_zero() || r.base_tier != r.variant_tier).collect();
+    let _ = writeln!(
+        o,
+        "Par CPTS ({} CPTS-années sur {} changent ; toutes en CSV et JSON)",
+        changed.len(),
+        d.rows.len()
+    );
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}{}",
+        left("  CPTS", 30),
+        right("Année", 6),
+        right("Taille", 10),
+        right("Base", W),
+        right("Variante", W),
+        right("Écart", W)
+    );
     for r in changed {
-        let tiers = if r.base_tier == r.variant_tier { base.tiers[r.base_tier].id.clone() } else { format!("{}→{}", base.tiers[r.base_tier].id, base.tiers[r.variant_tier].id) };
-        let _ = writeln!(o, "{}{}{}{}{}{}", left(&format!("  {}", p.contracts[r.contract].id), 30), right(&r.contract_year.to_string(), 6), right(&tiers, 10), right(&format_eur(r.base.total), W), right(&format_eur(r.variant.total), W), right(&signed(r.delta), W));
+        let tiers = if r.base_tier == r.variant_tier {
+            base.tiers[r.base_tier].id.clone()
+        } else {
+            format!("{}→{}", base.tiers[r.base_tier].id, base.tiers[r.variant_tier].id)
+        };
+        let _ = writeln!(
+            o,
+            "{}{}{}{}{}{}",
+            left(&format!("  {}", p.contracts[r.contract].id), 30),
+            right(&r.contract_year.to_string(), 6),
+            right(&tiers, 10),
+            right(&format_eur(r.base.total), W),
+            right(&format_eur(r.variant.total), W),
+            right(&signed(r.delta), W)
+        );
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "Par taille (taille de base)");
@@ -82,25 +137,58 @@ pub fn diff_text(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, 
     let _ = writeln!(o, "CPTS qui changent de taille : {}", d.tier_changes.len());
     for &i in &d.tier_changes {
         let r = &d.rows[i];
-        let _ = writeln!(o, "  {} année {} (population {}) : {} → {}", p.contracts[r.contract].id, r.contract_year, r.population, base.tiers[r.base_tier].id, base.tiers[r.variant_tier].id);
+        let _ = writeln!(
+            o,
+            "  {} année {} (population {}) : {} → {}",
+            p.contracts[r.contract].id,
+            r.contract_year,
+            r.population,
+            base.tiers[r.base_tier].id,
+            base.tiers[r.variant_tier].id
+        );
     }
     let a = &d.attribution;
     let _ = writeln!(o);
     let _ = writeln!(o, "Attribution de l'écart total ({})", signed(a.total));
     let _ = writeln!(o, "  seule : chaque modification appliquée seule à la base ; l'interaction est l'écart total moins leur somme.");
     let _ = writeln!(o, "  séquentielle : les modifications appliquées dans l'ordre, chacune créditée de ce qu'elle ajoute aux précédentes (somme exacte, dépend de l'ordre).");
-    let _ = writeln!(o, "{}{}{}", left("  Modification", 64), right("Seule", W), right("Séquentielle", W));
+    let _ = writeln!(
+        o,
+        "{}{}{}",
+        left("  Modification", 64),
+        right("Seule", W),
+        right("Séquentielle", W)
+    );
     for (i, e) in a.effects.iter().enumerate() {
         let alone = e.alone.map_or_else(|| "(dépend)".to_string(), signed);
-        let _ = writeln!(o, "{}{}{}", left(&format!("  {}. {}", i + 1, e.describe), 64), right(&alone, W), right(&signed(e.sequential), W));
+        let _ = writeln!(
+            o,
+            "{}{}{}",
+            left(&format!("  {}. {}", i + 1, e.describe), 64),
+            right(&alone, W),
+            right(&signed(e.sequential), W)
+        );
     }
-    let _ = writeln!(o, "{}{}{}", left("  Interaction (résidu)", 64), right(&signed(a.interaction), W), right(&signed(Decimal::ZERO), W));
-    let _ = writeln!(o, "{}{}{}", left("  Total", 64), right(&signed(a.total), W), right(&signed(a.total), W));
+    let _ = writeln!(
+        o,
+        "{}{}{}",
+        left("  Interaction (résidu)", 64),
+        right(&signed(a.interaction), W),
+        right(&signed(Decimal::ZERO), W)
+    );
+    let _ = writeln!(
+        o,
+        "{}{}{}",
+        left("  Total", 64),
+        right(&signed(a.total), W),
+        right(&signed(a.total), W)
+    );
     if !d.failures.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "Non comparés ({}, détails sur la sortie d'erreur)", d.failures.len());
         for (i, ds) in &d.failures {
-            let first = ds.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
+            let first =
+                ds.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
             let _ = writeln!(o, "  {}: {first}", p.records[*i].origin);
         }
     }
@@ -111,7 +199,24 @@ pub fn diff_text(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, 
 /// total, then the attribution (`level` = `change`, `interaction`).
 pub fn diff_csv(base: &RuleSet, p: &Portfolio, d: &Diff, opts: CsvOptions) -> String {
     let mut w = CsvWriter::new(opts);
-    for c in ["level", "group", "id", "name", "region", "department", "contract_year", "population", "tier_base", "tier_variant", "cpts_years", "base", "variant", "delta", "one_at_a_time", "sequential"] {
+    for c in [
+        "level",
+        "group",
+        "id",
+        "name",
+        "region",
+        "department",
+        "contract_year",
+        "population",
+        "tier_base",
+        "tier_variant",
+        "cpts_years",
+        "base",
+        "variant",
+        "delta",
+        "one_at_a_time",
+        "sequential",
+    ] {
         w.field(c);
     }
     w.end_row();
@@ -210,7 +315,16 @@ fn variant_docs(variants: &[Variant]) -> Vec<VariantDoc> {
             rationale: v.rationale.trim().to_string(),
             file: v.file.clone(),
             sha256: v.sha256.clone(),
-            changes: v.changes.iter().map(|c| ChangeDoc { path: c.path.clone(), from: c.from.to_string(), operation: c.op.describe(), note: c.note.clone() }).collect(),
+            changes: v
+                .changes
+                .iter()
+                .map(|c| ChangeDoc {
+                    path: c.path.clone(),
+                    from: c.from.to_string(),
+                    operation: c.op.describe(),
+                    note: c.note.clone(),
+                })
+                .collect(),
         })
         .collect()
 }
@@ -247,7 +361,13 @@ struct DeltaDoc {
 }
 
 fn delta_doc(group: Option<String>, d: &Delta) -> DeltaDoc {
-    DeltaDoc { group, cpts_years: d.cpts_years, base: amount(d.base), variant: amount(d.variant), delta: amount(d.delta) }
+    DeltaDoc {
+        group,
+        cpts_years: d.cpts_years,
+        base: amount(d.base),
+        variant: amount(d.variant),
+        delta: amount(d.delta),
+    }
 }
 
 #[derive(Serialize)]
@@ -303,8 +423,21 @@ struct DiffDoc {
 }
 
 /// The `diff --format json` document.
-pub fn diff_json(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, selection: Selection) -> String {
-    let side = |tier: usize, t: &crate::eval::Totals| SideDoc { tier: base.tiers[tier].id.clone(), total: amount(t.total), fonctionnement: amount(t.fonctionnement), fixed: amount(t.fixed), variable: amount(t.variable), crisis: amount(t.crisis) };
+pub fn diff_json(
+    base: &RuleSet,
+    variants: &[Variant],
+    p: &Portfolio,
+    d: &Diff,
+    selection: Selection,
+) -> String {
+    let side = |tier: usize, t: &crate::eval::Totals| SideDoc {
+        tier: base.tiers[tier].id.clone(),
+        total: amount(t.total),
+        fonctionnement: amount(t.fonctionnement),
+        fixed: amount(t.fixed),
+        variable: amount(t.variable),
+        crisis: amount(t.crisis),
+    };
     let s = d.base.summary;
     let doc = DiffDoc {
         format_version: 1,
@@ -354,7 +487,18 @@ pub fn diff_json(base: &RuleSet, variants: &[Variant], p: &Portfolio, d: &Diff, 
 /// The `sweep` CSV: one row per value.
 pub fn sweep_csv(rules: &RuleSet, s: &Sweep, opts: CsvOptions) -> String {
     let mut w = CsvWriter::new(opts);
-    for c in ["param", "value", "cpts_years", "failed", "fonctionnement", "fixed", "variable", "crisis", "total", "delta"] {
+    for c in [
+        "param",
+        "value",
+        "cpts_years",
+        "failed",
+        "fonctionnement",
+        "fixed",
+        "variable",
+        "crisis",
+        "total",
+        "delta",
+    ] {
         w.field(c);
     }
     for t in &rules.tiers {
@@ -369,7 +513,14 @@ pub fn sweep_csv(rules: &RuleSet, s: &Sweep, opts: CsvOptions) -> String {
             Ok(t) => {
                 w.count(t.rows);
                 w.count(t.failed);
-                for v in [t.totals.fonctionnement, t.totals.fixed, t.totals.variable, t.totals.crisis, t.totals.total, t.totals.total - s.base.totals.total] {
+                for v in [
+                    t.totals.fonctionnement,
+                    t.totals.fixed,
+                    t.totals.variable,
+                    t.totals.crisis,
+                    t.totals.total,
+                    t.totals.total - s.base.totals.total,
+                ] {
                     w.amount(v);
                 }
                 for v in &t.by_tier {
@@ -392,28 +543,76 @@ pub fn sweep_csv(rules: &RuleSet, s: &Sweep, opts: CsvOptions) -> String {
 /// The `max --variant` text: per tier, the base's and the variant's maxima and the difference.
 pub fn max_text(pair: &MaxPair, variants: &[Variant]) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Financement annuel maximal par taille au {} : base et variante", pair.base.date);
+    let _ = writeln!(
+        o,
+        "Financement annuel maximal par taille au {} : base et variante",
+        pair.base.date
+    );
     variants_text(&mut o, variants);
-    let _ = writeln!(o, "Texte en vigueur : {} — {}", pair.variant.text.label, pair.variant.text.reference);
+    let _ = writeln!(
+        o,
+        "Texte en vigueur : {} — {}",
+        pair.variant.text.label, pair.variant.text.reference
+    );
     let _ = writeln!(o);
     let crisis = pair.base.has_crisis || pair.variant.has_crisis;
-    let mut h = format!("{}{}{}{}", left("Taille", 8), right("Total base", W), right("Total variante", W), right("Écart", W));
+    let mut h = format!(
+        "{}{}{}{}",
+        left("Taille", 8),
+        right("Total base", W),
+        right("Total variante", W),
+        right("Écart", W)
+    );
     if crisis {
-        h += &format!("{}{}{}", right("+ crise base", W), right("+ crise var.", W), right("Écart", W));
+        h += &format!(
+            "{}{}{}",
+            right("+ crise base", W),
+            right("+ crise var.", W),
+            right("Écart", W)
+        );
     }
     let _ = writeln!(o, "{h}");
     for (b, v) in pair.base.rows.iter().zip(&pair.variant.rows) {
-        let _ = write!(o, "{}{}{}{}", left(&b.tier.id, 8), right(&format_eur(b.total), W), right(&format_eur(v.total), W), right(&signed(v.total - b.total), W));
+        let _ = write!(
+            o,
+            "{}{}{}{}",
+            left(&b.tier.id, 8),
+            right(&format_eur(b.total), W),
+            right(&format_eur(v.total), W),
+            right(&signed(v.total - b.total), W)
+        );
         if crisis {
-            let _ = write!(o, "{}{}{}", right(&format_eur(b.total_with_crisis), W), right(&format_eur(v.total_with_crisis), W), right(&signed(v.total_with_crisis - b.total_with_crisis), W));
+            let _ = write!(
+                o,
+                "{}{}{}",
+                right(&format_eur(b.total_with_crisis), W),
+                right(&format_eur(v.total_with_crisis), W),
+                right(&signed(v.total_with_crisis - b.total_with_crisis), W)
+            );
         }
         let _ = writeln!(o);
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "Détail sous la variante");
-    let _ = writeln!(o, "{}{}{}{}{}", left("Taille", 36), right("Fonctionnement", W), right("Parts fixes", W), right("Parts var.", W), right("Env. crise", W));
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}",
+        left("Taille", 36),
+        right("Fonctionnement", W),
+        right("Parts fixes", W),
+        right("Parts var.", W),
+        right("Env. crise", W)
+    );
     for v in &pair.variant.rows {
-        let _ = writeln!(o, "{}{}{}{}{}", left(&format!("{} ({})", v.tier.id, v.tier.bounds_text), 36), right(&format_eur(v.fonctionnement), W), right(&format_eur(v.fixed), W), right(&format_eur(v.variable), W), right(&format_eur(v.crisis), W));
+        let _ = writeln!(
+            o,
+            "{}{}{}{}{}",
+            left(&format!("{} ({})", v.tier.id, v.tier.bounds_text), 36),
+            right(&format_eur(v.fonctionnement), W),
+            right(&format_eur(v.fixed), W),
+            right(&format_eur(v.variable), W),
+            right(&format_eur(v.crisis), W)
+        );
     }
     o
 }
@@ -450,7 +649,14 @@ struct MaxPairDoc {
 
 /// The `max --variant --format json` document.
 pub fn max_json(pair: &MaxPair, base: &RuleSet, variants: &[Variant]) -> String {
-    let side = |r: &crate::eval::MaxRow| MaxSideDoc { fonctionnement: amount(r.fonctionnement), fixed: amount(r.fixed), variable: amount(r.variable), crisis: amount(r.crisis), total: amount(r.total), total_with_crisis: amount(r.total_with_crisis) };
+    let side = |r: &crate::eval::MaxRow| MaxSideDoc {
+        fonctionnement: amount(r.fonctionnement),
+        fixed: amount(r.fixed),
+        variable: amount(r.variable),
+        crisis: amount(r.crisis),
+        total: amount(r.total),
+        total_with_crisis: amount(r.total_with_crisis),
+    };
     let doc = MaxPairDoc {
         format_version: 1,
         kind: "max_variant",
@@ -462,7 +668,14 @@ pub fn max_json(pair: &MaxPair, base: &RuleSet, variants: &[Variant]) -> String 
             .rows
             .iter()
             .zip(&pair.variant.rows)
-            .map(|(b, v)| MaxRowDoc { tier: b.tier.id.clone(), bounds: v.tier.bounds_text.clone(), base: side(b), variant: side(v), delta: amount(v.total - b.total), delta_with_crisis: amount(v.total_with_crisis - b.total_with_crisis) })
+            .map(|(b, v)| MaxRowDoc {
+                tier: b.tier.id.clone(),
+                bounds: v.tier.bounds_text.clone(),
+                base: side(b),
+                variant: side(v),
+                delta: amount(v.total - b.total),
+                delta_with_crisis: amount(v.total_with_crisis - b.total_with_crisis),
+            })
             .collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
@@ -509,10 +722,25 @@ pub fn sweep_json(rules: &RuleSet, s: &Sweep) -> String {
                     failed: Some(t.failed),
                     total: Some(amount(t.totals.total)),
                     delta: Some(amount(t.totals.total - s.base.totals.total)),
-                    by_tier: Some(rules.tiers.iter().zip(&t.by_tier).map(|(tier, v)| (tier.id.clone(), amount(*v))).collect()),
+                    by_tier: Some(
+                        rules
+                            .tiers
+                            .iter()
+                            .zip(&t.by_tier)
+                            .map(|(tier, v)| (tier.id.clone(), amount(*v)))
+                            .collect(),
+                    ),
                     note: None,
                 },
-                Err(m) => PointDoc { value: format_plain(p.value), cpts_years: None, failed: None, total: None, delta: None, by_tier: None, note: Some(m.clone()) },
+                Err(m) => PointDoc {
+                    value: format_plain(p.value),
+                    cpts_years: None,
+                    failed: None,
+                    total: None,
+                    delta: None,
+                    by_tier: None,
+                    note: Some(m.clone()),
+                },
             })
             .collect(),
     };

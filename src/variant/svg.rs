@@ -35,7 +35,11 @@ fn euros(v: Decimal) -> String {
 
 /// The SVG chart of `sweep` (total per value; the base as a dashed line). `None` without points.
 pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
-    let pts: Vec<(Decimal, Decimal)> = sweep.points.iter().filter_map(|p| p.result.as_ref().ok().map(|t| (p.value, t.totals.total))).collect();
+    let pts: Vec<(Decimal, Decimal)> = sweep
+        .points
+        .iter()
+        .filter_map(|p| p.result.as_ref().ok().map(|t| (p.value, t.totals.total)))
+        .collect();
     let (first, last) = (pts.first()?, pts.last()?);
     let (xmin, xmax) = (first.0, last.0);
     let base = sweep.base.totals.total;
@@ -50,32 +54,82 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
     ymax += pad;
     let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, TOP);
     let mut o = String::new();
-    let _ = writeln!(o, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">"#);
+    let _ = writeln!(
+        o,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">"#
+    );
     let _ = writeln!(o, r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##);
-    let _ = writeln!(o, r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#, WIDTH / 2, esc(title));
+    let _ = writeln!(
+        o,
+        r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
+        WIDTH / 2,
+        esc(title)
+    );
     // Grid and ticks: five on each axis.
     for k in 0..=4i64 {
         let yv = ymin + (ymax - ymin) * Decimal::from(k) / Decimal::from(4);
         let y = scale(yv, ymin, ymax, y0, y1);
         let _ = writeln!(o, r##"<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="#dddddd"/>"##);
-        let _ = writeln!(o, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, x0 - 8, y + 4, esc(&euros(yv)));
+        let _ = writeln!(
+            o,
+            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+            x0 - 8,
+            y + 4,
+            esc(&euros(yv))
+        );
         let xv = xmin + (xmax - xmin) * Decimal::from(k) / Decimal::from(4);
         let x = scale(xv, xmin, xmax, x0, x1);
-        let _ = writeln!(o, r##"<line x1="{x}" y1="{y0}" x2="{x}" y2="{}" stroke="#333333"/>"##, y0 + 5);
-        let _ = writeln!(o, r#"<text x="{x}" y="{}" text-anchor="middle">{}</text>"#, y0 + 20, esc(&format_plain(xv.round_dp(4))));
+        let _ = writeln!(
+            o,
+            r##"<line x1="{x}" y1="{y0}" x2="{x}" y2="{}" stroke="#333333"/>"##,
+            y0 + 5
+        );
+        let _ = writeln!(
+            o,
+            r#"<text x="{x}" y="{}" text-anchor="middle">{}</text>"#,
+            y0 + 20,
+            esc(&format_plain(xv.round_dp(4)))
+        );
     }
-    let _ = writeln!(o, r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333333"/><line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#333333"/>"##);
-    let _ = writeln!(o, r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#, (x0 + x1) / 2, HEIGHT - 22, esc(&sweep.spec.path));
+    let _ = writeln!(
+        o,
+        r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333333"/><line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#333333"/>"##
+    );
+    let _ = writeln!(
+        o,
+        r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+        (x0 + x1) / 2,
+        HEIGHT - 22,
+        esc(&sweep.spec.path)
+    );
     let yb = scale(base, ymin, ymax, y0, y1);
-    let _ = writeln!(o, r##"<line x1="{x0}" y1="{yb}" x2="{x1}" y2="{yb}" stroke="#999999" stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="end" fill="#666666">base {}</text>"##, x1, yb - 6, esc(&euros(base)));
+    let _ = writeln!(
+        o,
+        r##"<line x1="{x0}" y1="{yb}" x2="{x1}" y2="{yb}" stroke="#999999" stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="end" fill="#666666">base {}</text>"##,
+        x1,
+        yb - 6,
+        esc(&euros(base))
+    );
     let mut line = String::new();
     for (x, y) in &pts {
-        let _ = write!(line, "{},{} ", scale(*x, xmin, xmax, x0, x1), scale(*y, ymin, ymax, y0, y1));
+        let _ =
+            write!(line, "{},{} ", scale(*x, xmin, xmax, x0, x1), scale(*y, ymin, ymax, y0, y1));
     }
-    let _ = writeln!(o, r##"<polyline fill="none" stroke="#1f5fa8" stroke-width="2" points="{}"/>"##, line.trim_end());
+    let _ = writeln!(
+        o,
+        r##"<polyline fill="none" stroke="#1f5fa8" stroke-width="2" points="{}"/>"##,
+        line.trim_end()
+    );
     if pts.len() <= 60 {
         for (x, y) in &pts {
-            let _ = writeln!(o, r##"<circle cx="{}" cy="{}" r="3" fill="#1f5fa8"><title>{} : {}</title></circle>"##, scale(*x, xmin, xmax, x0, x1), scale(*y, ymin, ymax, y0, y1), esc(&format_plain(*x)), esc(&format_eur(*y)));
+            let _ = writeln!(
+                o,
+                r##"<circle cx="{}" cy="{}" r="3" fill="#1f5fa8"><title>{} : {}</title></circle>"##,
+                scale(*x, xmin, xmax, x0, x1),
+                scale(*y, ymin, ymax, y0, y1),
+                esc(&format_plain(*x)),
+                esc(&format_eur(*y))
+            );
         }
     }
     o.push_str("</svg>\n");

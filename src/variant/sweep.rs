@@ -52,7 +52,10 @@ pub fn values(start: Decimal, end: Decimal, step: Decimal) -> Result<Vec<Decimal
     let span = end.checked_sub(start).ok_or("the range overflows")?;
     let count = span.checked_div(step).ok_or("the range overflows")?.floor();
     if count >= Decimal::from(MAX_POINTS) {
-        return Err(format!("{} points: a sweep computes at most {MAX_POINTS}; take a larger --step", count + Decimal::ONE));
+        return Err(format!(
+            "{} points: a sweep computes at most {MAX_POINTS}; take a larger --step",
+            count + Decimal::ONE
+        ));
     }
     let mut out = Vec::new();
     let mut v = start;
@@ -65,18 +68,40 @@ pub fn values(start: Decimal, end: Decimal, step: Decimal) -> Result<Vec<Decimal
 
 /// Checks `--param` against the rules (with variants): a located diagnostic naming the option.
 pub fn check(spec: &SweepSpec, rules: &RuleSet) -> Result<(), Diagnostic> {
-    let at = || Location { file: "--param".into(), path: Some(spec.path.clone()), line: None, column: None };
-    let target = resolve(&spec.path, rules).map_err(|e| Diagnostic::error("E0601", format!("{} in path `{}`", e.message, spec.path), at()).with_help(e.help))?;
+    let at = || Location {
+        file: "--param".into(),
+        path: Some(spec.path.clone()),
+        line: None,
+        column: None,
+    };
+    let target = resolve(&spec.path, rules).map_err(|e| {
+        Diagnostic::error("E0601", format!("{} in path `{}`", e.message, spec.path), at())
+            .with_help(e.help)
+    })?;
     check_op(&target, &Op::Set(spec.start)).map_err(|m| Diagnostic::error("E0602", m, at()))
 }
 
 fn change(spec: &SweepSpec, value: Decimal) -> Change {
-    Change { path: spec.path.clone(), from: spec.from, op: Op::Set(value), note: None, source: "variant:sweep".into(), origin: "--param".into() }
+    Change {
+        path: spec.path.clone(),
+        from: spec.from,
+        op: Op::Set(value),
+        note: None,
+        source: "variant:sweep".into(),
+        origin: "--param".into(),
+    }
 }
 
 /// Evaluates the portfolio at every value of the sweep (on the current rayon pool).
 /// `progress` is called once per point.
-pub fn sweep(base: &RuleSet, variants: &[Variant], spec: &SweepSpec, p: &Portfolio, selection: Selection, progress: &(dyn Fn() + Sync)) -> Result<Sweep, EvalError> {
+pub fn sweep(
+    base: &RuleSet,
+    variants: &[Variant],
+    spec: &SweepSpec,
+    p: &Portfolio,
+    selection: Selection,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Sweep, EvalError> {
     let values = values(spec.start, spec.end, spec.step).unwrap_or_default();
     let fixed: Vec<&Change> = variants.iter().flat_map(|v| &v.changes).collect();
     let start = apply(base, &fixed).map_err(|_| EvalError::Overflow)?;
@@ -95,5 +120,9 @@ pub fn sweep(base: &RuleSet, variants: &[Variant], spec: &SweepSpec, p: &Portfol
             Ok(Point { value: *v, result })
         })
         .collect();
-    Ok(Sweep { spec: spec.clone(), base: base_total, points: points.into_iter().collect::<Result<_, _>>()? })
+    Ok(Sweep {
+        spec: spec.clone(),
+        base: base_total,
+        points: points.into_iter().collect::<Result<_, _>>()?,
+    })
 }

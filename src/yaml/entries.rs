@@ -2,8 +2,8 @@
 //! that one bad entry does not hide the others, with positions kept.
 
 use super::errors::convert_error_at;
-use super::parse;
 use super::locate::{locate_part, Locator};
+use super::parse;
 use crate::diagnostic::{Diagnostic, Location};
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
@@ -35,7 +35,8 @@ impl<T> Entry<T> {
     /// Where each path of the entry is written, its paths shown after `cpts[i]`. Built on
     /// demand: only an entry that fails validation needs it.
     pub fn locator(&self) -> Locator {
-        let mut l = locate_part(&self.file, &self.part, self.line_offset).unwrap_or_else(|_| Locator::new(&self.file));
+        let mut l = locate_part(&self.file, &self.part, self.line_offset)
+            .unwrap_or_else(|_| Locator::new(&self.file));
         l.prefix = self.prefix.clone();
         l
     }
@@ -53,10 +54,18 @@ impl<T> Entry<T> {
 /// columns kept (the text before it on its first line is blanked), so every diagnostic points
 /// into the original text. `D` reads the rest of the document: declare its list field as
 /// `serde::de::IgnoredAny` (the list is blanked).
-pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(file: &str, text: &str, list_key: &str) -> Result<Entries<D, T>, Diagnostic> {
+pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(
+    file: &str,
+    text: &str,
+    list_key: &str,
+) -> Result<Entries<D, T>, Diagnostic> {
     use rayon::prelude::*;
     if text.trim().is_empty() {
-        return Err(Diagnostic::error("E0101", "the file is empty: expected a YAML mapping", Location::file(file)));
+        return Err(Diagnostic::error(
+            "E0101",
+            "the file is empty: expected a YAML mapping",
+            Location::file(file),
+        ));
     }
     let (list, spans) = entry_spans(file, text, list_key)?;
     // The document without the list: its chars blanked, lines kept.
@@ -95,9 +104,16 @@ pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(file: &str
 
 /// Parses a part of a file (after `line_offset` lines) as a document of its own; its paths are
 /// shown after `prefix`.
-fn parse_part<T: DeserializeOwned>(file: &str, text: &str, line_offset: usize, prefix: &str) -> Result<T, Diagnostic> {
+fn parse_part<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    line_offset: usize,
+    prefix: &str,
+) -> Result<T, Diagnostic> {
     let show = |path: Option<String>| match path {
-        Some(p) if !p.is_empty() => Some(if p.starts_with('[') { format!("{prefix}{p}") } else { format!("{prefix}.{p}") }),
+        Some(p) if !p.is_empty() => {
+            Some(if p.starts_with('[') { format!("{prefix}{p}") } else { format!("{prefix}.{p}") })
+        }
         _ => Some(prefix.to_string()),
     };
     match serde_yaml::from_str::<T>(text) {
@@ -173,7 +189,16 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
     loop {
         let (ev, mark) = parser.next_token().map_err(|e| {
             let m = e.marker();
-            Diagnostic::error("E0101", format!("YAML syntax error: {}", e.info()), Location { file: file.to_string(), path: None, line: Some(m.line()), column: Some(m.col() + 1) })
+            Diagnostic::error(
+                "E0101",
+                format!("YAML syntax error: {}", e.info()),
+                Location {
+                    file: file.to_string(),
+                    path: None,
+                    line: Some(m.line()),
+                    column: Some(m.col() + 1),
+                },
+            )
         })?;
         let at = bytes.of(mark.index());
         if fix_start {
@@ -205,13 +230,20 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if in_list && depth == 3 {
-                    if let (Some(flow), Some(last)) = (open_flow.take(), spans.last_mut().map(|(_, end, _)| end)) {
-                        *last = if flow { at + first_char(at).map_or(1, char::len_utf8) } else { at };
+                    if let (Some(flow), Some(last)) =
+                        (open_flow.take(), spans.last_mut().map(|(_, end, _)| end))
+                    {
+                        *last =
+                            if flow { at + first_char(at).map_or(1, char::len_utf8) } else { at };
                     }
                 }
                 if in_list && depth == 2 {
                     if let Some(l) = list.as_mut() {
-                        l.1 = if list_flow { at + first_char(at).map_or(1, char::len_utf8) } else { at };
+                        l.1 = if list_flow {
+                            at + first_char(at).map_or(1, char::len_utf8)
+                        } else {
+                            at
+                        };
                     }
                     in_list = false;
                 }
@@ -230,7 +262,8 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
                     }
                     expect_key = !expect_key;
                 } else if in_list && depth == 2 {
-                    let quoted = usize::from(!matches!(style, yaml_rust2::scanner::TScalarStyle::Plain)) * 2;
+                    let quoted =
+                        usize::from(!matches!(style, yaml_rust2::scanner::TScalarStyle::Plain)) * 2;
                     let end = bytes.of(mark.index() + value.chars().count() + quoted);
                     spans.push((at, end, mark.line()));
                 }

@@ -12,7 +12,12 @@ pub(super) fn convert_error(file: &str, e: &serde_yaml::Error, locator: &Locator
 
 /// [`convert_error`] for a part of a file after `line_offset` lines (serde_yaml's positions are
 /// the part's; the locator's are the file's).
-pub(super) fn convert_error_at(file: &str, e: &serde_yaml::Error, locator: &Locator, line_offset: usize) -> Diagnostic {
+pub(super) fn convert_error_at(
+    file: &str,
+    e: &serde_yaml::Error,
+    locator: &Locator,
+    line_offset: usize,
+) -> Diagnostic {
     let full = e.to_string();
     let mut msg = full.as_str();
     if let Some(i) = msg.rfind(" at line ") {
@@ -20,7 +25,12 @@ pub(super) fn convert_error_at(file: &str, e: &serde_yaml::Error, locator: &Loca
     }
     let (path, msg) = split_path(msg);
     let mut location = match e.location() {
-        Some(l) => Location { file: file.to_string(), path: None, line: Some(l.line() + line_offset), column: Some(l.column()) },
+        Some(l) => Location {
+            file: file.to_string(),
+            path: None,
+            line: Some(l.line() + line_offset),
+            column: Some(l.column()),
+        },
         None => Location::file(file),
     };
     location.path = path.map(str::to_string);
@@ -55,7 +65,8 @@ pub(super) fn convert_error_at(file: &str, e: &serde_yaml::Error, locator: &Loca
                 location = loc;
             }
         }
-        let mut d = Diagnostic::error("E0104", format!("missing key `{field}`"), location).with_label("in the mapping that starts here");
+        let mut d = Diagnostic::error("E0104", format!("missing key `{field}`"), location)
+            .with_label("in the mapping that starts here");
         d.help = Some(format!("add a `{field}:` line to this mapping"));
         return d;
     }
@@ -76,7 +87,9 @@ pub(super) fn plain_type_message(msg: &str) -> String {
     let Some((found, expected)) = rest.rsplit_once(", expected ") else { return msg.to_string() };
     let expected = match expected {
         "a sequence" => "a list (lines starting with `- `)".to_string(),
-        e if e.starts_with("struct ") || e == "a map" => "a mapping (`key: value` lines)".to_string(),
+        e if e.starts_with("struct ") || e == "a map" => {
+            "a mapping (`key: value` lines)".to_string()
+        }
         e => e.to_string(),
     };
     let found = match found {

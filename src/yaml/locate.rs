@@ -53,13 +53,25 @@ impl Locator {
         let mut p = path;
         loop {
             if let Some(&(line, col)) = table.get(p).or_else(|| self.values.get(p)) {
-                return Location { file: self.file.clone(), path: Some(shown), line: Some(line), column: Some(col) };
+                return Location {
+                    file: self.file.clone(),
+                    path: Some(shown),
+                    line: Some(line),
+                    column: Some(col),
+                };
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
                 // An entry's own position is the best fallback inside a longer document.
                 None if !p.is_empty() && !self.prefix.is_empty() => p = "",
-                None => return Location { file: self.file.clone(), path: Some(shown), line: None, column: None },
+                None => {
+                    return Location {
+                        file: self.file.clone(),
+                        path: Some(shown),
+                        line: None,
+                        column: None,
+                    }
+                }
             }
         }
     }
@@ -111,7 +123,8 @@ impl MarkedEventReceiver for Builder {
                 None => {
                     // A key of the current mapping.
                     let base = self.stack.last().map(|(b, _)| b.clone()).unwrap_or_default();
-                    let path = if base.is_empty() { text.clone() } else { format!("{base}.{text}") };
+                    let path =
+                        if base.is_empty() { text.clone() } else { format!("{base}.{text}") };
                     self.loc.keys.insert(path, pos);
                     if let Some((_, Frame::Map { key })) = self.stack.last_mut() {
                         *key = Some(text);
@@ -161,15 +174,29 @@ pub(super) fn locate(file: &str, text: &str) -> Result<Locator, Diagnostic> {
 }
 
 /// [`locate`] for a part of a file that starts after `line_offset` lines.
-pub(super) fn locate_part(file: &str, text: &str, line_offset: usize) -> Result<Locator, Diagnostic> {
-    let mut b = Builder { stack: Vec::new(), loc: Locator { file: file.to_string(), ..Locator::default() }, done: false, line_offset };
+pub(super) fn locate_part(
+    file: &str,
+    text: &str,
+    line_offset: usize,
+) -> Result<Locator, Diagnostic> {
+    let mut b = Builder {
+        stack: Vec::new(),
+        loc: Locator { file: file.to_string(), ..Locator::default() },
+        done: false,
+        line_offset,
+    };
     let mut parser = Parser::new_from_str(text);
     parser.load(&mut b, false).map_err(|e| {
         let m = e.marker();
         Diagnostic::error(
             "E0101",
             format!("YAML syntax error: {}", e.info()),
-            Location { file: file.to_string(), path: None, line: Some(m.line() + line_offset), column: Some(m.col() + 1) },
+            Location {
+                file: file.to_string(),
+                path: None,
+                line: Some(m.line() + line_offset),
+                column: Some(m.col() + 1),
+            },
         )
     })?;
     Ok(b.loc)

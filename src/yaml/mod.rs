@@ -23,7 +23,11 @@ use yaml_rust2::parser::{Event, Parser};
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator), Diagnostic> {
     let locator = locate(file, text)?;
     if text.trim().is_empty() || locator.values.is_empty() {
-        return Err(Diagnostic::error("E0101", "the file is empty: expected a YAML mapping", Location::file(file)));
+        return Err(Diagnostic::error(
+            "E0101",
+            "the file is empty: expected a YAML mapping",
+            Location::file(file),
+        ));
     }
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Ok((v, locator)),
@@ -95,10 +99,17 @@ mod tests {
     #[test]
     fn type_errors_speak_yaml() {
         assert_eq!(
-            super::errors::plain_type_message("invalid type: string \"acces_soins\", expected a sequence"),
+            super::errors::plain_type_message(
+                "invalid type: string \"acces_soins\", expected a sequence"
+            ),
             "wrong type: found text \"acces_soins\", expected a list (lines starting with `- `)"
         );
-        assert_eq!(super::errors::plain_type_message("invalid type: sequence, expected struct RawContract"), "wrong type: found a list, expected a mapping (`key: value` lines)");
+        assert_eq!(
+            super::errors::plain_type_message(
+                "invalid type: sequence, expected struct RawContract"
+            ),
+            "wrong type: found a list, expected a mapping (`key: value` lines)"
+        );
         assert_eq!(super::errors::plain_type_message("something else"), "something else");
     }
 

@@ -27,7 +27,11 @@ fn rules() -> &'static RuleSet {
 }
 
 fn budget_cases() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/budget")).expect("fixtures/budget").map(|e| e.expect("entry").path()).filter(|p| p.is_dir()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/budget"))
+        .expect("fixtures/budget")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
     v.sort();
     v
 }
@@ -43,14 +47,19 @@ fn budget_fixtures_match_golden_outputs() {
         let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
         let extra: Vec<&str> = args.split_whitespace().collect();
         let mut runs: Vec<(Vec<&str>, &str)> = Vec::new();
-        for (format, golden) in [("text", "expected.txt"), ("json", "expected.json"), ("md", "expected.md")] {
+        for (format, golden) in
+            [("text", "expected.txt"), ("json", "expected.json"), ("md", "expected.md")]
+        {
             let mut a = vec!["budget", contract.as_str()];
             a.extend(&extra);
             a.extend(["--format", format]);
             runs.push((a, golden));
         }
         runs.push((vec!["explain", contract.as_str(), "--contract-year", "2"], "explain.fr.txt"));
-        runs.push((vec!["explain", contract.as_str(), "--contract-year", "2", "--lang", "en"], "explain.en.txt"));
+        runs.push((
+            vec!["explain", contract.as_str(), "--contract-year", "2", "--lang", "en"],
+            "explain.en.txt",
+        ));
         for (a, golden) in runs {
             let (code, stdout, stderr) = run(&a);
             if code != 0 {
@@ -67,7 +76,8 @@ fn budget_fixtures_match_golden_outputs() {
 fn scratch(name: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("budget-{name}-{}-{n}", std::process::id()));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("budget-{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
@@ -85,14 +95,27 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 /// Chromium's path, if installed.
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser"].iter().flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name))).find(|p| p.is_file())
+    ["chromium", "chromium-browser"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
+        .find(|p| p.is_file())
 }
 
 /// Runs Chromium headless on `page` with `extra` flags and a fresh profile; returns stdout.
 fn headless(chromium: &Path, page: &Path, extra: &[String]) -> String {
     let profile = scratch("chromium-profile");
     let mut child = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(extra)
         .arg(format!("file://{}", page.display()))
@@ -126,13 +149,24 @@ fn headless(chromium: &Path, page: &Path, extra: &[String]) -> String {
 /// The page holds no script and fetches nothing (the SVG namespace is a name, not a fetch).
 fn assert_self_contained(html: &str) {
     let lower = html.to_lowercase();
-    for bad in ["<script", "src=", "href=", "@import", "url(", "<link", "@font-face", "<iframe", "<img"] {
+    for bad in
+        ["<script", "src=", "href=", "@import", "url(", "<link", "@font-face", "<iframe", "<img"]
+    {
         assert!(!lower.contains(bad), "the page must be self-contained but holds `{bad}`");
     }
     let without_ns = lower.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-    assert!(!without_ns.contains("http://") && !without_ns.contains("https://"), "the page refers to a network address");
-    assert!(lower.contains("@page") && lower.contains("size: a4") && lower.contains("@media print"), "the page has print rules for A4");
-    assert!(lower.contains("<svg") && lower.contains("</svg>"), "the page has its inline SVG chart");
+    assert!(
+        !without_ns.contains("http://") && !without_ns.contains("https://"),
+        "the page refers to a network address"
+    );
+    assert!(
+        lower.contains("@page") && lower.contains("size: a4") && lower.contains("@media print"),
+        "the page has print rules for A4"
+    );
+    assert!(
+        lower.contains("<svg") && lower.contains("</svg>"),
+        "the page has its inline SVG chart"
+    );
 }
 
 #[test]
@@ -143,13 +177,25 @@ fn html_report_renders_in_headless_chromium_with_the_totals() {
     assert_self_contained(&html);
     let (_, json, _) = run(&["budget", case, "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json).expect("budget json");
-    let eur = |s: &serde_json::Value| format_eur(s.as_str().expect("amount").parse::<Decimal>().expect("decimal"));
-    let mut totals: Vec<String> = ["minimum", "expected", "maximum"].iter().map(|k| eur(&doc["totals"][k])).collect();
-    totals.extend(doc["years"].as_array().expect("years").iter().map(|y| eur(&y["expected"]["total"])));
+    let eur = |s: &serde_json::Value| {
+        format_eur(s.as_str().expect("amount").parse::<Decimal>().expect("decimal"))
+    };
+    let mut totals: Vec<String> =
+        ["minimum", "expected", "maximum"].iter().map(|k| eur(&doc["totals"][k])).collect();
+    totals.extend(
+        doc["years"].as_array().expect("years").iter().map(|y| eur(&y["expected"]["total"])),
+    );
     for t in &totals {
         assert!(html.contains(t.as_str()), "the page lacks the total {t}");
     }
-    let (code, compute_html, err) = run(&["compute", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--year", "2024", "--format", "html"]);
+    let (code, compute_html, err) = run(&[
+        "compute",
+        "fixtures/ok/t2-first-year-prorata/contract.yaml",
+        "--year",
+        "2024",
+        "--format",
+        "html",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_self_contained(&compute_html);
     assert!(compute_html.contains("116\u{202f}945,66 €"), "compute page lacks its total");
@@ -163,16 +209,33 @@ fn html_report_renders_in_headless_chromium_with_the_totals() {
         return;
     };
     let dir = scratch("html");
-    for (name, text, must) in [("budget", &html, totals.clone()), ("compute", &compute_html, vec!["116\u{202f}945,66 €".to_string()])] {
+    for (name, text, must) in [
+        ("budget", &html, totals.clone()),
+        ("compute", &compute_html, vec!["116\u{202f}945,66 €".to_string()]),
+    ] {
         let page = dir.join(format!("{name}.html"));
         std::fs::write(&page, text).expect("write page");
         let png = dir.join(format!("{name}.png"));
         let pdf = dir.join(format!("{name}.pdf"));
-        headless(&chromium, &page, &[format!("--screenshot={}", png.display()), "--window-size=1240,1754".into()]);
-        let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{name}: no screenshot {}: {e}", png.display()));
-        assert!(bytes.len() > 10_000 && bytes.starts_with(b"\x89PNG"), "{name}: the screenshot is not a real PNG ({} bytes)", bytes.len());
-        headless(&chromium, &page, &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".into()]);
-        let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("{name}: not printed to PDF {}: {e}", pdf.display()));
+        headless(
+            &chromium,
+            &page,
+            &[format!("--screenshot={}", png.display()), "--window-size=1240,1754".into()],
+        );
+        let bytes = std::fs::read(&png)
+            .unwrap_or_else(|e| panic!("{name}: no screenshot {}: {e}", png.display()));
+        assert!(
+            bytes.len() > 10_000 && bytes.starts_with(b"\x89PNG"),
+            "{name}: the screenshot is not a real PNG ({} bytes)",
+            bytes.len()
+        );
+        headless(
+            &chromium,
+            &page,
+            &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".into()],
+        );
+        let bytes = std::fs::read(&pdf)
+            .unwrap_or_else(|e| panic!("{name}: not printed to PDF {}: {e}", pdf.display()));
         assert!(bytes.starts_with(b"%PDF"), "{name}: the printout is not a PDF");
         let dom = headless(&chromium, &page, &["--dump-dom".into()]);
         assert!(dom.contains("<svg"), "{name}: the rendered page has no chart");
@@ -183,7 +246,9 @@ fn html_report_renders_in_headless_chromium_with_the_totals() {
     // Kept for people to look at (best effort: another run may be writing them too).
     let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("budget-report");
     let _ = std::fs::create_dir_all(&keep);
-    for f in ["budget.html", "budget.png", "budget.pdf", "compute.html", "compute.png", "compute.pdf"] {
+    for f in
+        ["budget.html", "budget.png", "budget.pdf", "compute.html", "compute.png", "compute.pdf"]
+    {
         let _ = std::fs::copy(dir.join(f), keep.join(f));
     }
     eprintln!("rendered pages, screenshots and printouts: {}", keep.display());
@@ -195,9 +260,21 @@ fn html_report_renders_in_headless_chromium_with_the_totals() {
 
 #[test]
 fn budget_markdown_has_every_section_and_the_text_chart() {
-    let (code, out, err) = run(&["budget", "fixtures/budget/t2-expected-in-contract/contract.yaml", "--format", "md"]);
+    let (code, out, err) =
+        run(&["budget", "fixtures/budget/t2-expected-in-contract/contract.yaml", "--format", "md"]);
     assert_eq!(code, 0, "{err}");
-    for s in ["# Budget prévisionnel", "## Synthèse", "## Scénarios", "## Trésorerie", "### Versements datés", "## Ce que rapporterait chaque indicateur", "## Avertissements", "## Explications — année 1", "█", "| ---: |"] {
+    for s in [
+        "# Budget prévisionnel",
+        "## Synthèse",
+        "## Scénarios",
+        "## Trésorerie",
+        "### Versements datés",
+        "## Ce que rapporterait chaque indicateur",
+        "## Avertissements",
+        "## Explications — année 1",
+        "█",
+        "| ---: |",
+    ] {
         assert!(out.contains(s), "markdown lacks `{s}`");
     }
 }
@@ -205,12 +282,19 @@ fn budget_markdown_has_every_section_and_the_text_chart() {
 #[test]
 fn unknown_key_in_the_expected_section_is_located() {
     let dir = scratch("unknown-key");
-    let text = std::fs::read_to_string(root().join("fixtures/budget/t2-expected-in-contract/contract.yaml")).unwrap().replace("    attainment: {snp_regulation: \"60\"}", "    atainment: {snp_regulation: \"60\"}");
+    let text = std::fs::read_to_string(
+        root().join("fixtures/budget/t2-expected-in-contract/contract.yaml"),
+    )
+    .unwrap()
+    .replace("    attainment: {snp_regulation: \"60\"}", "    atainment: {snp_regulation: \"60\"}");
     let file = write(&dir, "contract.yaml", &text);
     let line = text.lines().position(|l| l.contains("atainment")).unwrap() + 1;
     let (code, _, err) = run(&["budget", &file]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.starts_with(&format!("{file}:{line}:5: error[E0103]: unknown key `atainment`")), "{err}");
+    assert!(
+        err.starts_with(&format!("{file}:{line}:5: error[E0103]: unknown key `atainment`")),
+        "{err}"
+    );
     assert!(err.contains("did you mean `attainment`?"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -223,13 +307,21 @@ fn scenario_file_errors_are_located_and_exit_1() {
     let (code, _, err) = run(&["budget", contract, "--scenario", &bad]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains(&format!("{bad}:2:11: error[E0314]")), "{err}");
-    assert!(err.contains(&format!("{bad}:5:25: error[E0310]: expected value for unknown indicator `mtt`")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{bad}:5:25: error[E0310]: expected value for unknown indicator `mtt`"
+        )),
+        "{err}"
+    );
     assert!(err.contains("did you mean `mt`?"), "{err}");
     assert!(err.contains(&format!("{bad}:6:33: error[E0210]")), "{err}");
     let unknown = write(&dir, "unknown.yaml", "format_version: 1\nexpectations: []\n");
     let (code, _, err) = run(&["budget", contract, "--scenario", &unknown]);
     assert_eq!(code, 1);
-    assert!(err.contains(&format!("{unknown}:2:1: error[E0103]: unknown key `expectations`")), "{err}");
+    assert!(
+        err.contains(&format!("{unknown}:2:1: error[E0103]: unknown key `expectations`")),
+        "{err}"
+    );
     let (code, _, err) = run(&["budget", contract, "--scenario", "no/such/scenario.yaml"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("error[E0001]"), "{err}");
@@ -238,24 +330,63 @@ fn scenario_file_errors_are_located_and_exit_1() {
 
 #[test]
 fn explain_names_an_unknown_line_and_suggests() {
-    let (code, _, err) = run(&["explain", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--year", "2024", "acces_soin"]);
+    let (code, _, err) = run(&[
+        "explain",
+        "fixtures/ok/t2-first-year-prorata/contract.yaml",
+        "--year",
+        "2024",
+        "acces_soin",
+    ]);
     assert_eq!(code, 1);
-    assert!(err.contains("error[E0404]: no line `acces_soin`") && err.contains("did you mean `acces_soins`?"), "{err}");
+    assert!(
+        err.contains("error[E0404]: no line `acces_soin`")
+            && err.contains("did you mean `acces_soins`?"),
+        "{err}"
+    );
 }
 
 #[test]
 fn explain_one_line_in_english() {
-    let (code, out, err) = run(&["explain", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--year", "2024", "acces_soins.fixed", "--lang", "en"]);
+    let (code, out, err) = run(&[
+        "explain",
+        "fixtures/ok/t2-first-year-prorata/contract.yaml",
+        "--year",
+        "2024",
+        "acces_soins.fixed",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Calculation: pro rata by days: 75\u{202f}000,00 € × 181 d"), "{out}");
-    assert!(out.contains("Rounded to 2 decimal(s)") && out.contains("37\u{202f}191,780822… € → 37\u{202f}191,78 €"), "{out}");
+    assert!(
+        out.contains("Rounded to 2 decimal(s)")
+            && out.contains("37\u{202f}191,780822… € → 37\u{202f}191,78 €"),
+        "{out}"
+    );
     assert!(out.contains("Payments: 27\u{202f}893,84 € on 2024-09-15 (advance 75 %), 9\u{202f}297,94 € on 2025-03-15 (balance)."), "{out}");
     assert!(!out.contains("[fonctionnement]"), "only the asked line: {out}");
-    let (code, out, err) = run(&["explain", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--contract-year", "1", "parcours", "--format", "json"]);
+    let (code, out, err) = run(&[
+        "explain",
+        "fixtures/ok/t2-first-year-prorata/contract.yaml",
+        "--contract-year",
+        "1",
+        "parcours",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let doc: serde_json::Value = serde_json::from_str(&out).expect("explain json");
-    let ids: Vec<&str> = doc["explanations"][0]["lines"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["parcours.fixed", "parcours.variable.parcours_depistage_sein"], "a mission id selects its lines");
+    let ids: Vec<&str> = doc["explanations"][0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["parcours.fixed", "parcours.variable.parcours_depistage_sein"],
+        "a mission id selects its lines"
+    );
     assert_eq!(doc["explanations"][0]["lines"][0]["amount"], "6520.55");
 }
 
@@ -298,7 +429,13 @@ struct Spec {
 const MISSIONS: [&str; 5] = ["acces_soins", "parcours", "prevention", "qualite", "accompagnement"];
 
 fn ind_spec() -> impl Strategy<Value = IndSpec> {
-    (0u8..3, 1i64..1600, any::<bool>(), proptest::collection::btree_set(-20i64..200, 1..4), proptest::collection::vec(0i64..1600, 3))
+    (
+        0u8..3,
+        1i64..1600,
+        any::<bool>(),
+        proptest::collection::btree_set(-20i64..200, 1..4),
+        proptest::collection::vec(0i64..1600, 3),
+    )
         .prop_map(|(k, max, up, th, mut am)| {
             am.sort();
             let th: Vec<i64> = th.into_iter().collect();
@@ -311,27 +448,65 @@ fn spec() -> impl Strategy<Value = Spec> {
     (
         1u64..300_000,
         0i64..2500,
-        proptest::collection::btree_map(0usize..5, (0i64..700, proptest::collection::vec(ind_spec(), 1..4)), 1..4),
-        proptest::collection::vec((any::<bool>(), any::<bool>(), proptest::collection::vec(proptest::option::of(-30i64..230), 12)), 5),
-        proptest::collection::vec((proptest::option::of(1u32..=5), proptest::collection::vec((0u8..3, 0i64..230), 12)), 0..4),
+        proptest::collection::btree_map(
+            0usize..5,
+            (0i64..700, proptest::collection::vec(ind_spec(), 1..4)),
+            1..4,
+        ),
+        proptest::collection::vec(
+            (
+                any::<bool>(),
+                any::<bool>(),
+                proptest::collection::vec(proptest::option::of(-30i64..230), 12),
+            ),
+            5,
+        ),
+        proptest::collection::vec(
+            (proptest::option::of(1u32..=5), proptest::collection::vec((0u8..3, 0i64..230), 12)),
+            0..4,
+        ),
     )
-        .prop_map(|(population, signature_days, m, results, expected)| Spec { population, signature_days, missions: m.into_iter().map(|(i, (s, v))| (i, s, v)).collect(), results, expected })
+        .prop_map(|(population, signature_days, m, results, expected)| Spec {
+            population,
+            signature_days,
+            missions: m.into_iter().map(|(i, (s, v))| (i, s, v)).collect(),
+            results,
+            expected,
+        })
 }
 
 fn yaml(s: &Spec) -> (String, Vec<(String, u8)>) {
     let base = chrono::NaiveDate::from_ymd_opt(2019, 9, 1).unwrap();
     let sig = base + chrono::Duration::days(s.signature_days);
-    let mut y = format!("format_version: 1\nid: p\nname: p\npopulation: {}\nsignature_date: {sig}\nmissions:\n", s.population);
+    let mut y = format!(
+        "format_version: 1\nid: p\nname: p\npopulation: {}\nsignature_date: {sig}\nmissions:\n",
+        s.population
+    );
     let mut inds: Vec<(String, u8)> = Vec::new();
     for (m, start, list) in &s.missions {
-        let _ = std::fmt::Write::write_fmt(&mut y, format_args!("  - mission: {}\n    start: {}\n    indicators:\n", MISSIONS[*m], sig + chrono::Duration::days(*start)));
+        let _ = std::fmt::Write::write_fmt(
+            &mut y,
+            format_args!(
+                "  - mission: {}\n    start: {}\n    indicators:\n",
+                MISSIONS[*m],
+                sig + chrono::Duration::days(*start)
+            ),
+        );
         for (j, (k, max, up, th, am)) in list.iter().enumerate() {
             let id = format!("{}_{j}", MISSIONS[*m]);
             let line = match k {
                 0 => format!("      - {{id: {id}, label: {id}, max: {max}, kind: binary}}\n"),
                 1 => {
                     let n = th.len();
-                    let steps: Vec<String> = (0..n).map(|i| format!("{{threshold: {}, amount: {}}}", th[i], if *up { am[i] } else { am[n - 1 - i] })).collect();
+                    let steps: Vec<String> = (0..n)
+                        .map(|i| {
+                            format!(
+                                "{{threshold: {}, amount: {}}}",
+                                th[i],
+                                if *up { am[i] } else { am[n - 1 - i] }
+                            )
+                        })
+                        .collect();
                     let dir = if *up { "higher_is_better" } else { "lower_is_better" };
                     format!("      - {{id: {id}, label: {id}, max: {max}, kind: steps, direction: {dir}, steps: [{}]}}\n", steps.join(", "))
                 }
@@ -350,8 +525,16 @@ fn yaml(s: &Spec) -> (String, Vec<(String, u8)>) {
         if !measured {
             continue;
         }
-        let o: Vec<String> = inds.iter().zip(obs).filter_map(|((id, k), v)| v.map(|v| format!("{id}: {}", value(*k, v)))).collect();
-        y.push_str(&format!("  - {{contract_year: {}, crisis_recognised: {crisis}, observations: {{{}}}}}\n", i + 1, o.join(", ")));
+        let o: Vec<String> = inds
+            .iter()
+            .zip(obs)
+            .filter_map(|((id, k), v)| v.map(|v| format!("{id}: {}", value(*k, v))))
+            .collect();
+        y.push_str(&format!(
+            "  - {{contract_year: {}, crisis_recognised: {crisis}, observations: {{{}}}}}\n",
+            i + 1,
+            o.join(", ")
+        ));
     }
     y.push_str("expected:\n");
     let mut seen = std::collections::BTreeSet::new();
@@ -369,7 +552,11 @@ fn yaml(s: &Spec) -> (String, Vec<(String, u8)>) {
             }
         }
         let year = year.map(|k| format!("contract_year: {k}, ")).unwrap_or_default();
-        y.push_str(&format!("  - {{{year}observations: {{{}}}, attainment: {{{}}}}}\n", obs.join(", "), att.join(", ")));
+        y.push_str(&format!(
+            "  - {{{year}observations: {{{}}}, attainment: {{{}}}}}\n",
+            obs.join(", "),
+            att.join(", ")
+        ));
     }
     if s.expected.is_empty() {
         y = y.replace("expected:\n", "");
@@ -458,18 +645,31 @@ fn budget_and_explain_under_a_variant_say_so_and_follow_it() {
     };
     let base = json(&["budget", contract, "--format", "json"]);
     let var = json(&["budget", contract, "--format", "json", "--variant", variant]);
-    let expected = |d: &serde_json::Value| d["totals"]["expected"].as_str().unwrap().parse::<Decimal>().unwrap();
+    let expected = |d: &serde_json::Value| {
+        d["totals"]["expected"].as_str().unwrap().parse::<Decimal>().unwrap()
+    };
     // Contract years 2 to 5 start on or after 2025-01-01 (signed 2024-03-15): 4 × 10 000 €.
     assert_eq!(expected(&var) - expected(&base), Decimal::from(40_000));
-    assert_eq!(var["receipt"]["rules_file"], "rules/aci-cpts.yaml + rules/variants/tier2-parcours-plus.yaml");
+    assert_eq!(
+        var["receipt"]["rules_file"],
+        "rules/aci-cpts.yaml + rules/variants/tier2-parcours-plus.yaml"
+    );
     let (code, out, _) = run(&["budget", contract, "--variant", variant]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("Variante (hypothèse de négociation, pas un texte en vigueur) : "), "{out}");
-    let (code, out, _) = run(&["explain", contract, "--contract-year", "2", "parcours.fixed", "--variant", variant]);
+    assert!(
+        out.starts_with("Variante (hypothèse de négociation, pas un texte en vigueur) : "),
+        "{out}"
+    );
+    let (code, out, _) =
+        run(&["explain", contract, "--contract-year", "2", "parcours.fixed", "--variant", variant]);
     assert_eq!(code, 0);
     assert!(out.starts_with("Variante (hypothèse"), "{out}");
     assert!(out.contains("45\u{202f}000,00 €"), "35 000 + 10 000 under the variant: {out}");
     let (code, out, _) = run(&["budget", contract, "--format", "md", "--variant", variant]);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().nth(2).map(|l| l.starts_with("Variante (hypothèse")), Some(true), "the page names the variant under its title: {out}");
+    assert_eq!(
+        out.lines().nth(2).map(|l| l.starts_with("Variante (hypothèse")),
+        Some(true),
+        "the page names the variant under its title: {out}"
+    );
 }

@@ -16,7 +16,11 @@ fn contract(rules: &RuleSet, yaml: &str) -> Contract {
 }
 
 fn line(b: &Breakdown, id: &str) -> Decimal {
-    b.lines.iter().find(|l| cpts_funding::report::audit::line_id(l) == id).unwrap_or_else(|| panic!("no line {id}")).amount
+    b.lines
+        .iter()
+        .find(|l| cpts_funding::report::audit::line_id(l) == id)
+        .unwrap_or_else(|| panic!("no line {id}"))
+        .amount
 }
 
 fn d(s: &str) -> Decimal {
@@ -100,14 +104,33 @@ fn due_dates_advance_balance_and_variable() {
     let r = rules();
     let c = contract(&r, "format_version: 1\nid: s\nname: s\npopulation: 30000\nsignature_date: 2023-05-10\nmissions:\n  - mission: parcours\n    start: 2023-05-10\n    indicators: [{id: x, label: x, max: 1000, kind: binary}]\nresults:\n  - {contract_year: 2, observations: {x: true}}\n");
     let b = evaluate(&r, &c, 2).unwrap();
-    let at = |kind, line_id: &str| b.schedule.iter().find(|p| p.kind == kind && cpts_funding::report::audit::line_id(&b.lines[p.line]) == line_id).map(|p| (p.date.to_string(), p.amount));
-    assert_eq!(at(PaymentKind::Advance, "fonctionnement"), Some(("2024-05-10".into(), d("37500.00"))));
-    assert_eq!(at(PaymentKind::Balance, "fonctionnement"), Some(("2025-05-10".into(), d("12500.00"))));
-    assert_eq!(at(PaymentKind::Variable, "parcours.variable.x"), Some(("2026-04-30".into(), d("1000"))));
+    let at = |kind, line_id: &str| {
+        b.schedule
+            .iter()
+            .find(|p| {
+                p.kind == kind && cpts_funding::report::audit::line_id(&b.lines[p.line]) == line_id
+            })
+            .map(|p| (p.date.to_string(), p.amount))
+    };
+    assert_eq!(
+        at(PaymentKind::Advance, "fonctionnement"),
+        Some(("2024-05-10".into(), d("37500.00")))
+    );
+    assert_eq!(
+        at(PaymentKind::Balance, "fonctionnement"),
+        Some(("2025-05-10".into(), d("12500.00")))
+    );
+    assert_eq!(
+        at(PaymentKind::Variable, "parcours.variable.x"),
+        Some(("2026-04-30".into(), d("1000")))
+    );
     // Year 1: the fonctionnement is paid in full at signature.
     let y1 = evaluate(&r, &c, 1).unwrap();
     assert_eq!(y1.schedule[0].kind, PaymentKind::AtSignature);
-    assert_eq!((y1.schedule[0].date.to_string(), y1.schedule[0].amount), ("2023-05-10".into(), d("50000")));
+    assert_eq!(
+        (y1.schedule[0].date.to_string(), y1.schedule[0].amount),
+        ("2023-05-10".into(), d("50000"))
+    );
 }
 
 #[test]
@@ -116,7 +139,11 @@ fn rounding_to_the_cent_half_away_from_zero_per_line() {
     // A linear indicator paying 1 000 × 1/8 = 125.000 and 10.01 × 1/2 = 5.005 -> 5.01.
     let c = contract(&r, "format_version: 1\nid: r\nname: r\npopulation: 30000\nsignature_date: 2023-01-01\nmissions:\n  - mission: parcours\n    start: 2023-01-01\n    indicators: [{id: x, label: x, max: \"10.01\", kind: linear, baseline: 0, target: 2}]\nresults:\n  - {contract_year: 1, observations: {x: 1}}\n");
     let b = evaluate(&r, &c, 1).unwrap();
-    let l = b.lines.iter().find(|l| cpts_funding::report::audit::line_id(l) == "parcours.variable.x").unwrap();
+    let l = b
+        .lines
+        .iter()
+        .find(|l| cpts_funding::report::audit::line_id(l) == "parcours.variable.x")
+        .unwrap();
     assert_eq!(l.before_rounding, d("5.005"));
     assert_eq!(l.amount, d("5.01"));
 }
@@ -124,6 +151,9 @@ fn rounding_to_the_cent_half_away_from_zero_per_line() {
 #[test]
 fn tier_bounds_at_the_thresholds() {
     let r = rules();
-    let ids: Vec<&str> = [39_999, 40_000, 80_000, 175_000, 175_001].iter().map(|p| r.tiers[r.tier_index(*p)].id.as_str()).collect();
+    let ids: Vec<&str> = [39_999, 40_000, 80_000, 175_000, 175_001]
+        .iter()
+        .map(|p| r.tiers[r.tier_index(*p)].id.as_str())
+        .collect();
     assert_eq!(ids, ["t1", "t2", "t3", "t3", "t4"]);
 }

@@ -7,7 +7,8 @@ fn max_2019_gives_the_published_maxima() {
     let (code, out, _) = run(&["max", "--date", "2019-09-01", "--format", "json"]);
     assert_eq!(code, 0);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let totals: Vec<&str> = doc["tiers"].as_array().unwrap().iter().map(|t| t["total"].as_str().unwrap()).collect();
+    let totals: Vec<&str> =
+        doc["tiers"].as_array().unwrap().iter().map(|t| t["total"].as_str().unwrap()).collect();
     // Le Quotidien du médecin, 21 Nov 2019.
     assert_eq!(totals, ["220000.00", "287000.00", "370000.00", "450000.00"]);
 }
@@ -37,7 +38,8 @@ fn missing_file_is_an_io_error_with_exit_2() {
 
 #[test]
 fn year_without_a_contract_year_is_an_error() {
-    let (code, _, err) = run(&["compute", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--year", "2031"]);
+    let (code, _, err) =
+        run(&["compute", "fixtures/ok/t2-first-year-prorata/contract.yaml", "--year", "2031"]);
     assert_eq!(code, 1);
     assert!(err.contains("error[E0401]: no contract year starts in 2031"), "{err}");
 }
@@ -62,7 +64,12 @@ fn check_reads_every_kind_of_input_as_compute_does() {
     ]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.is_empty(), "no ok line when a record is invalid: {out}");
-    assert!(err.contains("fixtures/portfolio/example.json:24:21: error[E0303]: population -12 is negative"), "{err}");
+    assert!(
+        err.contains(
+            "fixtures/portfolio/example.json:24:21: error[E0303]: population -12 is negative"
+        ),
+        "{err}"
+    );
     assert_eq!(err.matches("error[").count(), 1, "only the bad entry is reported: {err}");
     // 20 contracts in fixtures/ok, 2791 CSV rows, 2 JSON entries.
     assert!(err.contains("portfolio records: 2813 read = 2812 valid + 1 invalid"), "{err}");
@@ -70,22 +77,45 @@ fn check_reads_every_kind_of_input_as_compute_does() {
 
 #[test]
 fn check_of_clean_portfolio_and_variants_says_what_it_read() {
-    let (code, out, err) = run(&["check", "fixtures/portfolio/sample-800-synthetic.csv", "rules/variants/advance-rate-90.yaml", "rules/variants/negotiation-2025.yaml"]);
+    let (code, out, err) = run(&[
+        "check",
+        "fixtures/portfolio/sample-800-synthetic.csv",
+        "rules/variants/advance-rate-90.yaml",
+        "rules/variants/negotiation-2025.yaml",
+    ]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "ok: rules/aci-cpts.yaml, 2 variant file(s), 2791 portfolio record(s) are valid\n");
+    assert_eq!(
+        out,
+        "ok: rules/aci-cpts.yaml, 2 variant file(s), 2791 portfolio record(s) are valid\n"
+    );
     let (code, out, _) = run(&["check"]);
     assert_eq!((code, out.as_str()), (0, "ok: rules/aci-cpts.yaml is valid\n"));
 }
 
 #[test]
 fn check_json_gives_a_summary_on_stdout_and_diagnostics_on_stderr() {
-    let (code, out, err) = run(&["check", "--format", "json", "fixtures/portfolio/example.json", "fixtures/err/contract-bad-date.yaml", "fixtures/ok/t1-full-year/contract.yaml"]);
+    let (code, out, err) = run(&[
+        "check",
+        "--format",
+        "json",
+        "fixtures/portfolio/example.json",
+        "fixtures/err/contract-bad-date.yaml",
+        "fixtures/ok/t1-full-year/contract.yaml",
+    ]);
     assert_eq!(code, 1);
     let doc: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
     assert_eq!(doc["valid"], false);
     assert_eq!(doc["contract_files"], serde_json::json!({"read": 2, "valid": 1, "invalid": 1}));
     assert_eq!(doc["portfolio_records"], serde_json::json!({"read": 2, "valid": 1, "invalid": 1}));
-    let codes: Vec<String> = err.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON lines")["code"].as_str().unwrap().to_string()).collect();
+    let codes: Vec<String> = err
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("JSON lines")["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     assert_eq!(codes, ["E0205", "E0303"]);
 }
 

@@ -15,8 +15,16 @@ pub fn root() -> PathBuf {
 }
 
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cpts-funding")).args(args).current_dir(root()).output().expect("run the binary");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_cpts-funding"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run the binary");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn updating() -> bool {
@@ -32,15 +40,26 @@ pub fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String
     match std::fs::read_to_string(golden) {
         Ok(want) if want == actual => {}
         Ok(want) => {
-            let line = want.lines().zip(actual.lines()).position(|(a, b)| a != b).map(|i| i + 1).unwrap_or(want.lines().count().min(actual.lines().count()) + 1);
+            let line = want
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .map(|i| i + 1)
+                .unwrap_or(want.lines().count().min(actual.lines().count()) + 1);
             failures.push(format!("{case}: {} differs from the output at line {line}\n--- expected\n{want}\n--- actual\n{actual}", golden.display()));
         }
-        Err(_) => failures.push(format!("{case}: missing golden file {} (run with UPDATE_EXPECT=1)", golden.display())),
+        Err(_) => failures.push(format!(
+            "{case}: missing golden file {} (run with UPDATE_EXPECT=1)",
+            golden.display()
+        )),
     }
 }
 
 fn cases(dir: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir)).expect("fixtures dir").map(|e| e.expect("entry").path()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .expect("fixtures dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     v.sort();
     v
 }
@@ -84,10 +103,16 @@ fn err_fixtures_give_their_exact_diagnostic() {
         n += 1;
         let case = path.file_stem().unwrap().to_string_lossy().into_owned();
         let file = format!("fixtures/err/{case}.yaml");
-        let args: Vec<&str> = if case.starts_with("rules-") { vec!["check", "--rules", &file] } else { vec!["check", &file] };
+        let args: Vec<&str> = if case.starts_with("rules-") {
+            vec!["check", "--rules", &file]
+        } else {
+            vec!["check", &file]
+        };
         let (code, stdout, stderr) = run(&args);
         if code != 1 {
-            failures.push(format!("{case}: expected exit 1, got {code}\nstdout: {stdout}\nstderr: {stderr}"));
+            failures.push(format!(
+                "{case}: expected exit 1, got {code}\nstdout: {stdout}\nstderr: {stderr}"
+            ));
         }
         if stderr.contains("panicked") {
             failures.push(format!("{case}: the binary panicked\n{stderr}"));

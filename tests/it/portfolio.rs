@@ -8,7 +8,9 @@
 mod synth;
 
 use crate::fixtures::{expect, root, run};
-use cpts_funding::portfolio::{self, aggregate, csv_out, json_out, CsvOptions, Portfolio, Selection};
+use cpts_funding::portfolio::{
+    self, aggregate, csv_out, json_out, CsvOptions, Portfolio, Selection,
+};
 use cpts_funding::rules::RuleSet;
 use cpts_funding::variant::{self, diff, sweep, Variant};
 use proptest::prelude::*;
@@ -21,7 +23,11 @@ fn rules() -> &'static RuleSet {
 }
 
 fn synthetic(seed: u64, cpts: usize, all_years: bool) -> Portfolio {
-    let opts = synth::Options { cpts, seed, as_of: if all_years { None } else { synth::Options::default().as_of } };
+    let opts = synth::Options {
+        cpts,
+        seed,
+        as_of: if all_years { None } else { synth::Options::default().as_of },
+    };
     let text = synth::csv(&synth::generate(rules(), &opts));
     portfolio::load(&[("synthetic.csv".to_string(), text)], rules())
 }
@@ -29,7 +35,10 @@ fn synthetic(seed: u64, cpts: usize, all_years: bool) -> Portfolio {
 #[test]
 fn golden_portfolio_cases() {
     let mut failures = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("fixtures/portfolio/cases")).expect("cases").map(|e| e.expect("entry").path()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("fixtures/portfolio/cases"))
+        .expect("cases")
+        .map(|e| e.expect("entry").path())
+        .collect();
     dirs.sort();
     assert!(dirs.len() >= 10, "golden cases missing");
     for dir in dirs {
@@ -49,18 +58,42 @@ fn golden_portfolio_cases() {
 
 #[test]
 fn bad_rows_do_not_stop_the_good_ones_and_errors_name_the_rows() {
-    let (code, out, err) = run(&["compute", "fixtures/portfolio/bad-rows.csv", "--year", "2025", "--format", "csv", "--no-sums"]);
+    let (code, out, err) = run(&[
+        "compute",
+        "fixtures/portfolio/bad-rows.csv",
+        "--year",
+        "2025",
+        "--format",
+        "csv",
+        "--no-sums",
+    ]);
     assert_eq!(code, 1);
     assert!(out.lines().any(|l| l.starts_with("cpts,,cpts-bon,")), "{out}");
     for row in [3, 4, 5, 7, 8, 9, 10] {
-        assert!(err.contains(&format!("fixtures/portfolio/bad-rows.csv:{row}:")), "row {row} not named:\n{err}");
+        assert!(
+            err.contains(&format!("fixtures/portfolio/bad-rows.csv:{row}:")),
+            "row {row} not named:\n{err}"
+        );
     }
-    assert!(err.contains("summary: 9 read = 1 evaluated + 7 failed + 1 with no contract year starting in 2025"), "{err}");
+    assert!(
+        err.contains(
+            "summary: 9 read = 1 evaluated + 7 failed + 1 with no contract year starting in 2025"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn strict_stops_at_the_first_bad_record_and_writes_nothing() {
-    let (code, out, err) = run(&["compute", "fixtures/portfolio/bad-rows.csv", "--year", "2025", "--format", "csv", "--strict"]);
+    let (code, out, err) = run(&[
+        "compute",
+        "fixtures/portfolio/bad-rows.csv",
+        "--year",
+        "2025",
+        "--format",
+        "csv",
+        "--strict",
+    ]);
     assert_eq!(code, 1);
     assert!(out.is_empty(), "{out}");
     assert_eq!(err.matches("error[").count(), 1, "{err}");
@@ -69,9 +102,13 @@ fn strict_stops_at_the_first_bad_record_and_writes_nothing() {
 
 #[test]
 fn no_progress_bar_on_a_pipe() {
-    let (code, _, err) = run(&["compute", "fixtures/portfolio/sample-800-synthetic.csv", "--format", "csv"]);
+    let (code, _, err) =
+        run(&["compute", "fixtures/portfolio/sample-800-synthetic.csv", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "terminal control characters on a pipe: {err:?}");
+    assert!(
+        !err.contains('\r') && !err.contains('\u{1b}'),
+        "terminal control characters on a pipe: {err:?}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("summary: "), "{err}");
 }
@@ -91,7 +128,11 @@ fn progress_bar_on_a_terminal() {
         env!("CARGO_BIN_EXE_cpts-funding"),
         out_file.display()
     );
-    let tty = std::process::Command::new("script").args(["-q", "-e", "-c", &cmd, "/dev/null"]).current_dir(root()).output().expect("script");
+    let tty = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &cmd, "/dev/null"])
+        .current_dir(root())
+        .output()
+        .expect("script");
     let screen = String::from_utf8_lossy(&tty.stdout);
     assert!(tty.status.success(), "{screen}");
     assert!(screen.contains("balayage ["), "no progress bar on a terminal: {screen:?}");
@@ -103,23 +144,57 @@ fn progress_bar_on_a_terminal() {
 fn thread_count_does_not_change_the_bytes() {
     for args in [
         vec!["compute", "fixtures/portfolio/sample-800-synthetic.csv", "--format", "json"],
-        vec!["diff", "--variant", "rules/variants/negotiation-2025.yaml", "fixtures/portfolio/sample-800-synthetic.csv", "--year", "2025", "--format", "csv"],
-        vec!["sweep", "--param", "payment.advance_rate", "--from", "0.5", "--to", "1", "--step", "0.05", "fixtures/portfolio/sample-800-synthetic.csv"],
+        vec![
+            "diff",
+            "--variant",
+            "rules/variants/negotiation-2025.yaml",
+            "fixtures/portfolio/sample-800-synthetic.csv",
+            "--year",
+            "2025",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "sweep",
+            "--param",
+            "payment.advance_rate",
+            "--from",
+            "0.5",
+            "--to",
+            "1",
+            "--step",
+            "0.05",
+            "fixtures/portfolio/sample-800-synthetic.csv",
+        ],
     ] {
-        let outs: Vec<(i32, String)> = ["1", "2", "5"].iter().map(|j| {
-            let mut a = args.clone();
-            a.extend(["-j", j]);
-            let (code, out, _) = run(&a);
-            (code, out)
-        }).collect();
+        let outs: Vec<(i32, String)> = ["1", "2", "5"]
+            .iter()
+            .map(|j| {
+                let mut a = args.clone();
+                a.extend(["-j", j]);
+                let (code, out, _) = run(&a);
+                (code, out)
+            })
+            .collect();
         assert_eq!(outs[0].0, 0, "{args:?}");
-        assert!(outs.iter().all(|o| *o == outs[0]), "{args:?}: output differs with the thread count");
+        assert!(
+            outs.iter().all(|o| *o == outs[0]),
+            "{args:?}: output differs with the thread count"
+        );
     }
 }
 
 #[test]
 fn unreadable_input_exits_2_and_the_rest_comes_out() {
-    let (code, out, err) = run(&["compute", "fixtures/portfolio/example.csv", "no/such/file.csv", "--year", "2025", "--format", "csv"]);
+    let (code, out, err) = run(&[
+        "compute",
+        "fixtures/portfolio/example.csv",
+        "no/such/file.csv",
+        "--year",
+        "2025",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("no/such/file.csv: error[E0001]"), "{err}");
     assert!(out.contains("cpts,,cpts-val-exemple,"), "{out}");
@@ -129,9 +204,23 @@ fn unreadable_input_exits_2_and_the_rest_comes_out() {
 fn pages_and_csv_where_they_do_not_belong_are_usage_errors() {
     assert_eq!(run(&["compute", "fixtures/portfolio/example.csv", "--format", "html"]).0, 2);
     assert_eq!(run(&["budget", "fixtures/portfolio/contract-t2.yaml", "--format", "csv"]).0, 2);
-    assert_eq!(run(&["compute", "fixtures/portfolio/example.csv", "--format", "csv", "--decimal-comma"]).0, 2);
+    assert_eq!(
+        run(&["compute", "fixtures/portfolio/example.csv", "--format", "csv", "--decimal-comma"]).0,
+        2
+    );
     assert_eq!(run(&["diff", "fixtures/portfolio/example.csv"]).0, 2);
-    let (code, _, err) = run(&["sweep", "--param", "missions.parcour.fixed.t2", "--from", "1", "--to", "2", "--step", "1", "fixtures/portfolio/example.csv"]);
+    let (code, _, err) = run(&[
+        "sweep",
+        "--param",
+        "missions.parcour.fixed.t2",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--step",
+        "1",
+        "fixtures/portfolio/example.csv",
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("error[E0601]") && err.contains("did you mean `parcours`"), "{err}");
 }
@@ -143,27 +232,51 @@ fn sweep_draws_an_svg_chart() {
     let svg = dir.join("sweep.svg");
     let _ = std::fs::remove_file(&svg);
     let svg_arg = svg.display().to_string();
-    let (code, out, err) = run(&["sweep", "--param", "missions.*.variable", "--from", "0", "--to", "60000", "--step", "5000", "fixtures/portfolio/example.csv", "--year", "2025", "--svg", &svg_arg]);
+    let (code, out, err) = run(&[
+        "sweep",
+        "--param",
+        "missions.*.variable",
+        "--from",
+        "0",
+        "--to",
+        "60000",
+        "--step",
+        "5000",
+        "fixtures/portfolio/example.csv",
+        "--year",
+        "2025",
+        "--svg",
+        &svg_arg,
+    ]);
     // `missions.*.variable` set to one amount for every tier: a valid (if odd) sweep.
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 14, "{out}");
     let chart = std::fs::read_to_string(&svg).expect("svg written");
     assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{chart}");
     assert!(chart.contains("<polyline") && chart.matches("<circle").count() == 13, "{chart}");
-    assert!(!chart.contains("<script") && !chart.contains("href"), "the chart must be self-contained");
+    assert!(
+        !chart.contains("<script") && !chart.contains("href"),
+        "the chart must be self-contained"
+    );
 }
 
 /// The sample portfolio is synthetic, ships with its generator, and the generator gives it back.
 #[test]
 fn the_sample_portfolio_is_what_its_generator_writes() {
-    let shipped = std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv")).expect("sample");
+    let shipped =
+        std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv"))
+            .expect("sample");
     let cpts = synth::generate(rules(), &synth::Options::default());
     assert_eq!(cpts.len(), 800);
     assert!(synth::csv(&cpts) == shipped, "fixtures/portfolio/sample-800-synthetic.csv differs from `cargo run --example gen_portfolio`: regenerate it");
     assert!(cpts.iter().all(|c| c.name.starts_with("CPTS fictive")));
     let pops: Vec<u64> = cpts.iter().map(|c| c.population).collect();
-    assert!(pops.iter().min().copied().unwrap_or(0) >= 12_000 && pops.iter().max().copied().unwrap_or(0) <= 300_000);
-    let years: std::collections::BTreeSet<i32> = cpts.iter().map(|c| chrono::Datelike::year(&c.signature)).collect();
+    assert!(
+        pops.iter().min().copied().unwrap_or(0) >= 12_000
+            && pops.iter().max().copied().unwrap_or(0) <= 300_000
+    );
+    let years: std::collections::BTreeSet<i32> =
+        cpts.iter().map(|c| chrono::Datelike::year(&c.signature)).collect();
     assert_eq!(years.into_iter().collect::<Vec<_>>(), (2019..=2025).collect::<Vec<_>>());
     let p = portfolio::load(&[("sample.csv".into(), shipped)], rules());
     let run = portfolio::evaluate(rules(), &p, Selection::All, &|| {});
@@ -180,7 +293,15 @@ fn csv_and_yaml_portfolios_agree() {
     let ra = portfolio::evaluate(rules(), &a, Selection::All, &|| {});
     let rb = portfolio::evaluate(rules(), &b, Selection::All, &|| {});
     assert_eq!(rb.summary.failed, 0, "{:?}", rb.failures().next());
-    let key = |p: &Portfolio, r: &portfolio::Row| (p.contracts[r.contract].id.clone(), r.contract_year, r.totals, r.advances, r.missions.clone());
+    let key = |p: &Portfolio, r: &portfolio::Row| {
+        (
+            p.contracts[r.contract].id.clone(),
+            r.contract_year,
+            r.totals,
+            r.advances,
+            r.missions.clone(),
+        )
+    };
     let x: Vec<_> = ra.rows().map(|r| key(&a, r)).collect();
     let y: Vec<_> = rb.rows().map(|r| key(&b, r)).collect();
     assert_eq!(x, y);
@@ -205,7 +326,14 @@ fn sum_rows<'a>(rows: impl Iterator<Item = &'a portfolio::Row>) -> (usize, [Deci
     let mut s = [Decimal::ZERO; 6];
     for r in rows {
         n += 1;
-        for (slot, v) in s.iter_mut().zip([r.totals.fonctionnement, r.totals.fixed, r.totals.variable, r.totals.crisis, r.totals.total, r.advances]) {
+        for (slot, v) in s.iter_mut().zip([
+            r.totals.fonctionnement,
+            r.totals.fixed,
+            r.totals.variable,
+            r.totals.crisis,
+            r.totals.total,
+            r.advances,
+        ]) {
             *slot += v;
         }
     }
@@ -215,7 +343,8 @@ fn sum_rows<'a>(rows: impl Iterator<Item = &'a portfolio::Row>) -> (usize, [Deci
 /// A variant as text, from generated changes (some combinations are rejected by validation:
 /// the property then skips them).
 fn variant_text(changes: &[(u8, u32, u32)]) -> String {
-    let mut y = String::from("format_version: 1\nid: prop\ntitle: prop\nrationale: prop\nchanges:\n");
+    let mut y =
+        String::from("format_version: 1\nid: prop\ntitle: prop\nrationale: prop\nchanges:\n");
     let tiers = ["t1", "t2", "t3", "t4"];
     for (kind, a, b) in changes {
         let from = format!("20{}-{:02}-01", 20 + a % 7, 1 + b % 12);
@@ -243,7 +372,10 @@ fn negotiation_with_attainment(a: Option<&str>) -> Variant {
     let text = include_str!("../../rules/variants/negotiation-2025.yaml");
     let key = "      assumed_attainment: \"0.8\"\n";
     assert!(text.contains(key), "negotiation-2025.yaml no longer assumes 0.8");
-    let text = text.replace(key, &a.map(|a| format!("      assumed_attainment: \"{a}\"\n")).unwrap_or_default());
+    let text = text.replace(
+        key,
+        &a.map(|a| format!("      assumed_attainment: \"{a}\"\n")).unwrap_or_default(),
+    );
     Variant::from_text("negotiation.yaml", &text, rules()).expect("valid")
 }
 

@@ -32,13 +32,18 @@ struct Spec {
     year: u32,
 }
 
-const MISSIONS: [&str; 6] = ["acces_soins", "parcours", "prevention", "crise", "qualite", "accompagnement"];
+const MISSIONS: [&str; 6] =
+    ["acces_soins", "parcours", "prevention", "crise", "qualite", "accompagnement"];
 
 fn spec() -> impl Strategy<Value = Spec> {
     (
         1u64..400_000,
         0i64..2200,
-        proptest::collection::btree_map(0usize..6, (0i64..900, proptest::collection::vec((1i64..250_000, 0u8..3, 0i64..200), 0..3)), 0..6),
+        proptest::collection::btree_map(
+            0usize..6,
+            (0i64..900, proptest::collection::vec((1i64..250_000, 0u8..3, 0i64..200), 0..3)),
+            0..6,
+        ),
         any::<bool>(),
         1u32..=5,
     )
@@ -187,7 +192,12 @@ proptest! {
 
 #[test]
 fn binary_payout_is_all_or_nothing() {
-    let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(200_000), payout: Payout::Binary };
+    let ind = Indicator {
+        id: "x".into(),
+        label: "x".into(),
+        max: cents(200_000),
+        payout: Payout::Binary,
+    };
     assert_eq!(payout(&ind, Some(Observation::Reached(true))).unwrap().0, cents(200_000));
     assert_eq!(payout(&ind, Some(Observation::Reached(false))).unwrap().0, Decimal::ZERO);
     assert_eq!(payout(&ind, None).unwrap().0, Decimal::ZERO);
@@ -195,9 +205,11 @@ fn binary_payout_is_all_or_nothing() {
 
 #[test]
 fn rules_survive_load_save_load() {
-    let raw = RuleSet::load_raw("rules/aci-cpts.yaml", cpts_funding::rules::DEFAULT_RULES_TEXT).unwrap();
+    let raw =
+        RuleSet::load_raw("rules/aci-cpts.yaml", cpts_funding::rules::DEFAULT_RULES_TEXT).unwrap();
     let saved = RuleSet::save_raw(&raw).unwrap();
-    let (again, _) = RuleSet::from_text("rules/aci-cpts.yaml", &saved).unwrap_or_else(|e| panic!("{e:?}"));
+    let (again, _) =
+        RuleSet::from_text("rules/aci-cpts.yaml", &saved).unwrap_or_else(|e| panic!("{e:?}"));
     let mut original = rules().clone();
     original.sha256 = again.sha256.clone();
     assert_eq!(original, again);

@@ -8,7 +8,8 @@ use crate::input::{Direction, IndicatorKind};
 /// A number as a spreadsheet may write it: spaces (also no-break) dropped, a decimal comma
 /// turned into a point.
 pub(super) fn number(s: &str) -> String {
-    let t: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let t: String =
+        s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
     if t.contains(',') && !t.contains('.') {
         t.replace(',', ".")
     } else {
@@ -21,7 +22,14 @@ pub(super) fn date(s: &str) -> String {
     let t = s.trim();
     let p: Vec<&str> = t.split('/').collect();
     match p.as_slice() {
-        [d, m, y] if d.len() <= 2 && m.len() <= 2 && y.len() == 4 && [d, m, y].iter().all(|x| x.chars().all(|c| c.is_ascii_digit())) => format!("{y}-{m:0>2}-{d:0>2}"),
+        [d, m, y]
+            if d.len() <= 2
+                && m.len() <= 2
+                && y.len() == 4
+                && [d, m, y].iter().all(|x| x.chars().all(|c| c.is_ascii_digit())) =>
+        {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
         _ => t.to_string(),
     }
 }
@@ -37,7 +45,8 @@ pub(super) fn boolean(s: &str) -> Option<bool> {
 /// An indicator's payout scale: empty or `binary`; `linear BASELINE..TARGET`;
 /// `steps <= T:A T:A ...` (lower is better) or `steps >= T:A ...` (higher is better).
 /// A payout scale as the raw indicator's fields: kind, direction, steps, baseline, target.
-pub(super) type Scale = (IndicatorKind, Option<Direction>, Option<Vec<RawStep>>, Option<String>, Option<String>);
+pub(super) type Scale =
+    (IndicatorKind, Option<Direction>, Option<Vec<RawStep>>, Option<String>, Option<String>);
 
 pub(super) fn scale(s: &str) -> Result<Scale, String> {
     let t = s.trim();
@@ -84,7 +93,10 @@ mod tests {
     fn scales() {
         assert!(matches!(scale("").unwrap().0, IndicatorKind::Binary));
         let (k, _, _, b, t) = scale("linear 40,5..70").unwrap();
-        assert_eq!((k, b.as_deref(), t.as_deref()), (IndicatorKind::Linear, Some("40.5"), Some("70")));
+        assert_eq!(
+            (k, b.as_deref(), t.as_deref()),
+            (IndicatorKind::Linear, Some("40.5"), Some("70"))
+        );
         let (_, d, s, _, _) = scale("steps <= 50:9000 100:6000").unwrap();
         assert_eq!(d, Some(Direction::LowerIsBetter));
         assert_eq!(s.unwrap().len(), 2);

@@ -31,7 +31,8 @@ pub(super) const FIXED: [(&str, Fixed); 10] = [
     ("year_population", Fixed::YearPopulation),
     ("crisis_recognised", Fixed::Crisis),
 ];
-pub(super) const REQUIRED: [&str; 5] = ["id", "name", "population", "signature_date", "contract_year"];
+pub(super) const REQUIRED: [&str; 5] =
+    ["id", "name", "population", "signature_date", "contract_year"];
 
 /// An indicator declared by the header: its columns (indices into the row's cells).
 #[derive(Debug, Clone, Default)]
@@ -55,18 +56,31 @@ pub(super) struct Columns {
     pub(super) indicators: Vec<IndicatorCols>,
 }
 
-pub(super) fn header(file: &str, row: &CsvRow, rules: &RuleSet) -> Result<Columns, Vec<Diagnostic>> {
+pub(super) fn header(
+    file: &str,
+    row: &CsvRow,
+    rules: &RuleSet,
+) -> Result<Columns, Vec<Diagnostic>> {
     let n = rules.missions.len();
     let mut cols = Columns { start: vec![None; n], deployed: vec![None; n], ..Columns::default() };
     let mut errors = Vec::new();
-    let at = |cell: &Cell, name: &str| Location { file: file.to_string(), path: Some(name.to_string()), line: Some(row.line), column: Some(cell.col) };
+    let at = |cell: &Cell, name: &str| Location {
+        file: file.to_string(),
+        path: Some(name.to_string()),
+        line: Some(row.line),
+        column: Some(cell.col),
+    };
     let mission_ids: Vec<&str> = rules.missions.iter().map(|m| m.id.as_str()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, cell) in row.cells.iter().enumerate() {
         let name = cell.text.trim().to_string();
         cols.names.push(name.clone());
         if let Some(first) = seen.insert(name.clone(), i) {
-            errors.push(Diagnostic::error("E0701", format!("column `{name}` appears twice (columns {} and {})", first + 1, i + 1), at(cell, &name)));
+            errors.push(Diagnostic::error(
+                "E0701",
+                format!("column `{name}` appears twice (columns {} and {})", first + 1, i + 1),
+                at(cell, &name),
+            ));
             continue;
         }
         if let Some((key, _)) = FIXED.iter().find(|(k, _)| *k == name) {
@@ -76,8 +90,11 @@ pub(super) fn header(file: &str, row: &CsvRow, rules: &RuleSet) -> Result<Column
         let Some((mission, rest)) = name.split_once('.') else {
             let mut candidates: Vec<String> = FIXED.iter().map(|(k, _)| k.to_string()).collect();
             candidates.extend(mission_ids.iter().map(|m| format!("{m}.start")));
-            let hint = did_you_mean(&name, candidates.iter().map(String::as_str)).map(str::to_string);
-            let mut d = Diagnostic::error("E0701", format!("unknown column `{name}`"), at(cell, &name)).with_label("not a known column");
+            let hint =
+                did_you_mean(&name, candidates.iter().map(String::as_str)).map(str::to_string);
+            let mut d =
+                Diagnostic::error("E0701", format!("unknown column `{name}`"), at(cell, &name))
+                    .with_label("not a known column");
             d.help = Some(match hint {
                 Some(h) => format!("did you mean `{h}`? columns are {}, then `<mission>.start`, `<mission>.full_deployment` and per indicator `<mission>.<indicator>` (the year's result), `.max`, `.scale`, `.label`", FIXED.map(|(k, _)| k).join(", ")),
                 None => format!("columns are {}, then `<mission>.start`, `<mission>.full_deployment` and per indicator `<mission>.<indicator>` (the year's result), `.max`, `.scale`, `.label`", FIXED.map(|(k, _)| k).join(", ")),
@@ -86,9 +103,16 @@ pub(super) fn header(file: &str, row: &CsvRow, rules: &RuleSet) -> Result<Column
             continue;
         };
         let Some(m) = mission_ids.iter().position(|id| *id == mission) else {
-            let mut d = Diagnostic::error("E0701", format!("unknown column `{name}`: no mission `{mission}` in the rules"), at(cell, &name)).with_label("not a known mission");
+            let mut d = Diagnostic::error(
+                "E0701",
+                format!("unknown column `{name}`: no mission `{mission}` in the rules"),
+                at(cell, &name),
+            )
+            .with_label("not a known mission");
             d.help = Some(match did_you_mean(mission, mission_ids.iter().copied()) {
-                Some(h) => format!("did you mean `{h}.{rest}`? missions are: {}", mission_ids.join(", ")),
+                Some(h) => {
+                    format!("did you mean `{h}.{rest}`? missions are: {}", mission_ids.join(", "))
+                }
                 None => format!("missions are: {}", mission_ids.join(", ")),
             });
             errors.push(d);
@@ -106,9 +130,12 @@ pub(super) fn header(file: &str, row: &CsvRow, rules: &RuleSet) -> Result<Column
             None => (rest, "value"),
             Some((ind, part)) => (ind, part),
         };
-        let valid_id = !ind.is_empty() && ind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let valid_id = !ind.is_empty()
+            && ind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid_id || !["value", "max", "scale", "label"].contains(&part) {
-            let mut d = Diagnostic::error("E0701", format!("unknown column `{name}`"), at(cell, &name)).with_label("not a known column");
+            let mut d =
+                Diagnostic::error("E0701", format!("unknown column `{name}`"), at(cell, &name))
+                    .with_label("not a known column");
             d.help = Some(match did_you_mean(part, ["max", "scale", "label", "start", "full_deployment"]) {
                 Some(h) if valid_id => format!("did you mean `{mission}.{ind}.{h}`? an indicator has `{mission}.{ind}` (the year's result), `.max`, `.scale` and `.label`"),
                 _ => format!("an indicator id is letters, digits, `_` and `-`; its columns are `{mission}.<indicator>` (the year's result), `.max`, `.scale` and `.label`"),
@@ -124,7 +151,11 @@ pub(super) fn header(file: &str, row: &CsvRow, rules: &RuleSet) -> Result<Column
             }
             Some(k) => k,
             None => {
-                cols.indicators.push(IndicatorCols { mission: m, id: ind.to_string(), ..IndicatorCols::default() });
+                cols.indicators.push(IndicatorCols {
+                    mission: m,
+                    id: ind.to_string(),
+                    ..IndicatorCols::default()
+                });
                 cols.indicators.len() - 1
             }
         };
@@ -137,16 +168,31 @@ pub(super) fn header(file: &str, row: &CsvRow, rules: &RuleSet) -> Result<Column
         }
     }
     let first_cell = row.cells.first().map_or(1, |c| c.col);
-    let whole = Location { file: file.to_string(), path: None, line: Some(row.line), column: Some(first_cell) };
+    let whole = Location {
+        file: file.to_string(),
+        path: None,
+        line: Some(row.line),
+        column: Some(first_cell),
+    };
     for r in REQUIRED {
         if !cols.fixed.contains_key(r) {
-            errors.push(Diagnostic::error("E0702", format!("missing column `{r}`"), whole.clone()).with_help(format!("the header must name at least: {}", REQUIRED.join(", "))));
+            errors.push(
+                Diagnostic::error("E0702", format!("missing column `{r}`"), whole.clone())
+                    .with_help(format!("the header must name at least: {}", REQUIRED.join(", "))),
+            );
         }
     }
     for ind in &cols.indicators {
         if ind.max.is_none() {
             let m = mission_ids[ind.mission];
-            errors.push(Diagnostic::error("E0702", format!("indicator `{m}.{}` has no `{m}.{}.max` column: its maximum is needed", ind.id, ind.id), whole.clone()));
+            errors.push(Diagnostic::error(
+                "E0702",
+                format!(
+                    "indicator `{m}.{}` has no `{m}.{}.max` column: its maximum is needed",
+                    ind.id, ind.id
+                ),
+                whole.clone(),
+            ));
         }
     }
     if errors.is_empty() {

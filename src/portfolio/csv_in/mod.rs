@@ -38,14 +38,23 @@ impl Ctx<'_> {
 
     fn loc(&self, row: &CsvRow, col: usize) -> Location {
         let (line, column) = self.pos(row, Some(col));
-        Location { file: self.file.to_string(), path: Some(self.cols.names[col].clone()), line: Some(line), column: Some(column) }
+        Location {
+            file: self.file.to_string(),
+            path: Some(self.cols.names[col].clone()),
+            line: Some(line),
+            column: Some(column),
+        }
     }
 
     /// Columns that describe the contract, not the year: every row of a CPTS repeats them or
     /// leaves them empty.
     fn contract_columns(&self) -> Vec<usize> {
         let c = self.cols;
-        let mut v: Vec<usize> = ["name", "region", "department", "population", "population_year", "signature_date"].iter().filter_map(|k| c.fixed.get(k).copied()).collect();
+        let mut v: Vec<usize> =
+            ["name", "region", "department", "population", "population_year", "signature_date"]
+                .iter()
+                .filter_map(|k| c.fixed.get(k).copied())
+                .collect();
         v.extend(c.start.iter().chain(&c.deployed).flatten());
         for i in &c.indicators {
             v.extend([i.max, i.scale, i.label].into_iter().flatten());
@@ -57,7 +66,12 @@ impl Ctx<'_> {
     /// paths is written. Cells that cannot even be mapped (a bad scale) are diagnostics.
     /// Positions are only recorded when `locate` (the second pass, to place the diagnostics of
     /// an invalid contract): a valid contract needs none.
-    fn raw(&self, first: &CsvRow, rows: &[&CsvRow], locate: bool) -> Result<(RawContract, Locator), Vec<Diagnostic>> {
+    fn raw(
+        &self,
+        first: &CsvRow,
+        rows: &[&CsvRow],
+        locate: bool,
+    ) -> Result<(RawContract, Locator), Vec<Diagnostic>> {
         let c = self.cols;
         let f = |k: &str| c.fixed.get(k).copied();
         let mut loc = Locator::new(self.file);
@@ -71,18 +85,32 @@ impl Ctx<'_> {
             };
         }
         put!(String::new(), first, None);
-        for key in ["id", "name", "region", "department", "population", "population_year", "signature_date"] {
+        for key in [
+            "id",
+            "name",
+            "region",
+            "department",
+            "population",
+            "population_year",
+            "signature_date",
+        ] {
             if f(key).is_some() {
                 put!(key.to_string(), first, f(key));
             }
         }
-        let opt = |col: Option<usize>| Some(cell(first, col)).filter(|s| !s.is_empty()).map(str::to_string);
+        let opt = |col: Option<usize>| {
+            Some(cell(first, col)).filter(|s| !s.is_empty()).map(str::to_string)
+        };
         let population_year = match opt(f("population_year")) {
             None => None,
             Some(y) => match y.parse::<u32>() {
                 Ok(y) => Some(y),
                 Err(_) => {
-                    errors.push(Diagnostic::error("E0102", format!("population_year `{y}` is not a year"), self.loc(first, f("population_year").unwrap_or(0))));
+                    errors.push(Diagnostic::error(
+                        "E0102",
+                        format!("population_year `{y}` is not a year"),
+                        self.loc(first, f("population_year").unwrap_or(0)),
+                    ));
                     None
                 }
             },
@@ -90,18 +118,29 @@ impl Ctx<'_> {
         let mut missions = Vec::new();
         for (m, mission) in self.rules.missions.iter().enumerate() {
             let start = cell(first, c.start[m]);
-            let declared: Vec<&IndicatorCols> = c.indicators.iter().filter(|x| x.mission == m && !cell(first, x.max).is_empty()).collect();
+            let declared: Vec<&IndicatorCols> = c
+                .indicators
+                .iter()
+                .filter(|x| x.mission == m && !cell(first, x.max).is_empty())
+                .collect();
             if start.is_empty() {
                 if let Some(x) = declared.first() {
                     let mut d = Diagnostic::error("E0104", format!("indicator `{}` of mission `{}` has a maximum but the mission has no start date", x.id, mission.id), self.loc(first, x.max.unwrap_or(0)));
-                    d.help = Some(format!("fill `{}.start`, or empty the indicator's `.max`", mission.id));
+                    d.help = Some(format!(
+                        "fill `{}.start`, or empty the indicator's `.max`",
+                        mission.id
+                    ));
                     errors.push(d);
                 }
                 continue;
             }
             let i = missions.len();
             let p = format!("missions[{i}]");
-            for path in if locate { vec![p.clone(), format!("{p}.mission"), format!("{p}.start")] } else { Vec::new() } {
+            for path in if locate {
+                vec![p.clone(), format!("{p}.mission"), format!("{p}.start")]
+            } else {
+                Vec::new()
+            } {
                 put!(path, first, c.start[m]);
             }
             put!(format!("{p}.full_deployment"), first, c.deployed[m]);
@@ -109,31 +148,61 @@ impl Ctx<'_> {
             let mut indicators = Vec::new();
             for (j, x) in declared.iter().enumerate() {
                 let ip = format!("{p}.indicators[{j}]");
-                for path in if locate { vec![ip.clone(), format!("{ip}.id"), format!("{ip}.max"), format!("{ip}.kind")] } else { Vec::new() } {
+                for path in if locate {
+                    vec![ip.clone(), format!("{ip}.id"), format!("{ip}.max"), format!("{ip}.kind")]
+                } else {
+                    Vec::new()
+                } {
                     put!(path, first, x.max);
                 }
                 put!(format!("{ip}.label"), first, x.label.or(x.max));
-                for path in if locate { &["steps", "direction", "baseline", "target"][..] } else { &[] } {
+                for path in
+                    if locate { &["steps", "direction", "baseline", "target"][..] } else { &[] }
+                {
                     put!(format!("{ip}.{path}"), first, x.scale.or(x.max));
                 }
                 let (kind, direction, steps, baseline, target) = match scale(cell(first, x.scale)) {
                     Ok(s) => s,
                     Err(m) => {
-                        errors.push(Diagnostic::error("E0704", format!("indicator `{}`: {m}", x.id), self.loc(first, x.scale.unwrap_or(0))));
+                        errors.push(Diagnostic::error(
+                            "E0704",
+                            format!("indicator `{}`: {m}", x.id),
+                            self.loc(first, x.scale.unwrap_or(0)),
+                        ));
                         continue;
                     }
                 };
-                let label = Some(cell(first, x.label)).filter(|s| !s.is_empty()).unwrap_or(&x.id).to_string();
-                indicators.push(RawIndicator { id: x.id.clone(), label, max: number(cell(first, x.max)), kind, direction, steps, baseline, target });
+                let label = Some(cell(first, x.label))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(&x.id)
+                    .to_string();
+                indicators.push(RawIndicator {
+                    id: x.id.clone(),
+                    label,
+                    max: number(cell(first, x.max)),
+                    kind,
+                    direction,
+                    steps,
+                    baseline,
+                    target,
+                });
             }
             let deployed = Some(cell(first, c.deployed[m])).filter(|s| !s.is_empty()).map(date);
-            missions.push(RawEngagement { mission: mission.id.clone(), start: date(start), full_deployment: deployed, indicators });
+            missions.push(RawEngagement {
+                mission: mission.id.clone(),
+                start: date(start),
+                full_deployment: deployed,
+                indicators,
+            });
         }
-        let kinds: HashMap<&str, IndicatorKind> = missions.iter().flat_map(|e| &e.indicators).map(|i| (i.id.as_str(), i.kind)).collect();
+        let kinds: HashMap<&str, IndicatorKind> =
+            missions.iter().flat_map(|e| &e.indicators).map(|i| (i.id.as_str(), i.kind)).collect();
         let mut results = Vec::new();
         for (j, row) in rows.iter().enumerate() {
             let rp = format!("results[{j}]");
-            for path in if locate { vec![rp.clone(), format!("{rp}.contract_year")] } else { Vec::new() } {
+            for path in
+                if locate { vec![rp.clone(), format!("{rp}.contract_year")] } else { Vec::new() }
+            {
                 put!(path, row, f("contract_year"));
             }
             put!(format!("{rp}.population"), row, f("year_population"));
@@ -147,7 +216,9 @@ impl Ctx<'_> {
                 }
                 put!(format!("{rp}.observations.{}", x.id), row, x.value);
                 let v = match kinds.get(x.id.as_str()) {
-                    Some(IndicatorKind::Binary) => boolean(v).map_or_else(|| v.to_string(), |b| b.to_string()),
+                    Some(IndicatorKind::Binary) => {
+                        boolean(v).map_or_else(|| v.to_string(), |b| b.to_string())
+                    }
                     _ => number(v),
                 };
                 observations.insert(x.id.clone(), v);
@@ -155,8 +226,14 @@ impl Ctx<'_> {
             // Checked before: a row whose year or crisis flag is unreadable is not kept.
             let contract_year = cell(row, f("contract_year")).parse().unwrap_or(0);
             let crisis_recognised = boolean(cell(row, f("crisis_recognised"))).unwrap_or(false);
-            let population = Some(cell(row, f("year_population"))).filter(|s| !s.is_empty()).map(number);
-            results.push(RawYearResult { contract_year, population, crisis_recognised, observations });
+            let population =
+                Some(cell(row, f("year_population"))).filter(|s| !s.is_empty()).map(number);
+            results.push(RawYearResult {
+                contract_year,
+                population,
+                crisis_recognised,
+                observations,
+            });
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -213,13 +290,27 @@ impl Ctx<'_> {
             if let Some(&col) = self.cols.fixed.get("contract_year") {
                 let v = cell(row, Some(col));
                 if v.parse::<u32>().is_err() {
-                    errors.push(Diagnostic::error("E0102", format!("contract_year `{v}` is not a contract year (1 to {})", self.rules.contract_length_years), self.loc(row, col)));
+                    errors.push(Diagnostic::error(
+                        "E0102",
+                        format!(
+                            "contract_year `{v}` is not a contract year (1 to {})",
+                            self.rules.contract_length_years
+                        ),
+                        self.loc(row, col),
+                    ));
                 }
             }
             if let Some(&col) = self.cols.fixed.get("crisis_recognised") {
                 let v = cell(row, Some(col));
                 if !v.is_empty() && boolean(v).is_none() {
-                    errors.push(Diagnostic::error("E0102", format!("crisis_recognised `{v}` is not true or false"), self.loc(row, col)).with_help("write true/false (or oui/non, 1/0); empty is false"));
+                    errors.push(
+                        Diagnostic::error(
+                            "E0102",
+                            format!("crisis_recognised `{v}` is not true or false"),
+                            self.loc(row, col),
+                        )
+                        .with_help("write true/false (or oui/non, 1/0); empty is false"),
+                    );
                 }
             }
             if !errors.is_empty() {
@@ -236,10 +327,29 @@ impl Ctx<'_> {
             let kept_rows: Vec<&CsvRow> = kept.iter().map(|r| rows[*r]).collect();
             // Validate without positions first; only an invalid contract is validated again with
             // them (the same checks, now located).
-            let result = self.raw(first, &kept_rows, false).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, "")).or_else(|_| self.raw(first, &kept_rows, true).and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, "")));
+            let result = self
+                .raw(first, &kept_rows, false)
+                .and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, ""))
+                .or_else(|_| {
+                    self.raw(first, &kept_rows, true)
+                        .and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, ""))
+                });
             let mut errors = match result {
                 Ok((c, _)) => {
-                    let states = states.into_iter().zip(0..).map(|(s, r)| s.unwrap_or(RecordState::Loaded { contract: 0, contract_year: Some(cell(rows[r], self.cols.fixed.get("contract_year").copied()).parse().unwrap_or(0)) })).collect();
+                    let states = states
+                        .into_iter()
+                        .zip(0..)
+                        .map(|(s, r)| {
+                            s.unwrap_or(RecordState::Loaded {
+                                contract: 0,
+                                contract_year: Some(
+                                    cell(rows[r], self.cols.fixed.get("contract_year").copied())
+                                        .parse()
+                                        .unwrap_or(0),
+                                ),
+                            })
+                        })
+                        .collect();
                     return (Some(c), states);
                 }
                 Err(e) => e,
@@ -274,7 +384,12 @@ impl Ctx<'_> {
                 states[r] = Some(RecordState::Failed(if n == 0 {
                     std::mem::take(&mut errors)
                 } else {
-                    let loc = Location { file: self.file.to_string(), path: None, line: Some(rows[r].line), column: Some(1) };
+                    let loc = Location {
+                        file: self.file.to_string(),
+                        path: None,
+                        line: Some(rows[r].line),
+                        column: Some(1),
+                    };
                     vec![Diagnostic::error("E0706", format!("row not evaluated: the contract of CPTS `{id}` is invalid (see line {})", rows[first_kept].line), loc)]
                 }));
             }
@@ -288,14 +403,28 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
     let rows = parse_csv(text);
     let mut piece = Piece { contracts: Vec::new(), records: Vec::new() };
     let Some((head, data)) = rows.split_first() else {
-        let d = Diagnostic::error("E0702", "the CSV file is empty: expected a header and one row per CPTS and contract year", Location::file(file));
-        piece.records.push(Record { origin: Origin { file: file.to_string(), line: None, entry: None }, state: RecordState::Failed(vec![d]) });
+        let d = Diagnostic::error(
+            "E0702",
+            "the CSV file is empty: expected a header and one row per CPTS and contract year",
+            Location::file(file),
+        );
+        piece.records.push(Record {
+            origin: Origin { file: file.to_string(), line: None, entry: None },
+            state: RecordState::Failed(vec![d]),
+        });
         return piece;
     };
     let cols = match header(file, head, rules) {
         Ok(c) => c,
         Err(ds) => {
-            piece.records.push(Record { origin: Origin { file: file.to_string(), line: Some(head.line), entry: Some("header".into()) }, state: RecordState::Failed(ds) });
+            piece.records.push(Record {
+                origin: Origin {
+                    file: file.to_string(),
+                    line: Some(head.line),
+                    entry: Some("header".into()),
+                },
+                state: RecordState::Failed(ds),
+            });
             return piece;
         }
     };
@@ -308,8 +437,14 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
     for (r, row) in data.iter().enumerate() {
         let id = cell(row, id_col);
         if id.is_empty() {
-            let loc = Location { file: file.to_string(), path: Some("id".into()), line: Some(row.line), column: Some(ctx.pos(row, id_col).1) };
-            states[r] = Some(RecordState::Failed(vec![Diagnostic::error("E0104", "missing CPTS id", loc)]));
+            let loc = Location {
+                file: file.to_string(),
+                path: Some("id".into()),
+                line: Some(row.line),
+                column: Some(ctx.pos(row, id_col).1),
+            };
+            states[r] =
+                Some(RecordState::Failed(vec![Diagnostic::error("E0104", "missing CPTS id", loc)]));
             continue;
         }
         let g = *by_id.entry(id).or_insert_with(|| {
@@ -319,7 +454,10 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
         groups[g].push(r);
     }
     // CPTS are validated in parallel; the order of the results is the order of the groups.
-    let built: Vec<(Option<Contract>, Vec<RecordState>)> = groups.par_iter().map(|g| ctx.group(&g.iter().map(|r| &data[*r]).collect::<Vec<_>>())).collect();
+    let built: Vec<(Option<Contract>, Vec<RecordState>)> = groups
+        .par_iter()
+        .map(|g| ctx.group(&g.iter().map(|r| &data[*r]).collect::<Vec<_>>()))
+        .collect();
     for (g, (contract, group_states)) in groups.iter().zip(built) {
         let index = contract.map(|c| {
             piece.contracts.push(c);
@@ -333,8 +471,14 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
         }
     }
     for (row, state) in data.iter().zip(states) {
-        let origin = Origin { file: file.to_string(), line: Some(row.line), entry: Some(format!("row {}", row.line)) };
-        piece.records.push(Record { origin, state: state.unwrap_or(RecordState::Failed(Vec::new())) });
+        let origin = Origin {
+            file: file.to_string(),
+            line: Some(row.line),
+            entry: Some(format!("row {}", row.line)),
+        };
+        piece
+            .records
+            .push(Record { origin, state: state.unwrap_or(RecordState::Failed(Vec::new())) });
     }
     piece
 }

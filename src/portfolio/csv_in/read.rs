@@ -33,7 +33,11 @@ fn detect_separator(text: &str) -> u8 {
             }
         }
     }
-    counts.iter().max_by_key(|(s, n)| (*n, *s == b',')).filter(|(_, n)| *n > 0).map_or(b',', |(s, _)| *s)
+    counts
+        .iter()
+        .max_by_key(|(s, n)| (*n, *s == b','))
+        .filter(|(_, n)| *n > 0)
+        .map_or(b',', |(s, _)| *s)
 }
 
 /// Reads RFC 4180 records (quotes, doubled quotes, line breaks inside quotes), with the line of
@@ -97,7 +101,10 @@ pub(super) fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
                     i += 1;
                 }
             } else {
-                let k = bytes[i..].iter().position(|b| *b == sep || *b == b'\n' || *b == b'\r').unwrap_or(n - i);
+                let k = bytes[i..]
+                    .iter()
+                    .position(|b| *b == sep || *b == b'\n' || *b == b'\r')
+                    .unwrap_or(n - i);
                 text_of_cell = Cow::Borrowed(&text[i..i + k]);
                 i += k;
             }

@@ -44,9 +44,7 @@
 //! arithmetic is checked; rounding happens only through the rules' declared rounding; the
 //! library never prints, exits or reads the environment.
 
-#![deny(clippy::float_arithmetic)]
-// Diagnostics are returned on the cold path only; boxing them would buy nothing measurable.
-#![allow(clippy::result_large_err)]
+// `float_arithmetic = "deny"` and `result_large_err = "allow"` are in Cargo.toml's [lints] table.
 
 pub mod budget;
 pub mod calendar;

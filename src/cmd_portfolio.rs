@@ -4,6 +4,7 @@
 
 use super::{load_rules, read, report, Common, Format};
 use cpts_funding::calendar::{parse_date, Date};
+use cpts_funding::diagnostic::Code;
 use cpts_funding::diagnostic::{render_json, render_text, Diagnostic, Location};
 use cpts_funding::money::parse_decimal;
 use cpts_funding::portfolio::{
@@ -267,7 +268,7 @@ fn strict_stop(
 }
 
 fn d_is_io(r: &Record) -> bool {
-    matches!(&r.state, RecordState::Failed(d) if d.iter().any(|d| d.code == "E0001"))
+    matches!(&r.state, RecordState::Failed(d) if d.iter().any(|d| d.code == Code::E0001))
 }
 
 fn exit_code(failed: usize, io: bool) -> ExitCode {
@@ -494,19 +495,19 @@ pub fn sweep(
     for (flag, text) in [("--from", s.from), ("--to", s.to), ("--step", s.step)] {
         match parse_decimal(&text.replace(',', ".")) {
             Ok(d) => nums.push(d),
-            Err(m) => return usage(Diagnostic::error("E0206", m, Location::file(flag))),
+            Err(m) => return usage(Diagnostic::error(Code::E0206, m, Location::file(flag))),
         }
     }
     let date: Date = match (s.date, year) {
         (Some(d), _) => match parse_date(d) {
             Ok(d) => d,
-            Err(m) => return usage(Diagnostic::error("E0205", m, Location::file("--date"))),
+            Err(m) => return usage(Diagnostic::error(Code::E0205, m, Location::file("--date"))),
         },
         (None, Some(y)) => match chrono::NaiveDate::from_ymd_opt(y, 1, 1) {
             Some(d) => d,
             None => {
                 return usage(Diagnostic::error(
-                    "E0205",
+                    Code::E0205,
                     format!("{y} is not a year"),
                     Location::file("--year"),
                 ))
@@ -524,7 +525,7 @@ pub fn sweep(
         step: nums[2],
     };
     if let Err(m) = sweep::values(spec.start, spec.end, spec.step) {
-        return usage(Diagnostic::error("E0210", m, Location::file("--step")));
+        return usage(Diagnostic::error(Code::E0210, m, Location::file("--step")));
     }
     if let Err(d) = sweep::check(&spec, &rules) {
         report(&[d], None, common.format);
@@ -570,7 +571,7 @@ pub fn sweep(
                 if let Err(e) = std::fs::write(file, chart) {
                     report(
                         &[Diagnostic::error(
-                            "E0001",
+                            Code::E0001,
                             format!("cannot write {}: {e}", file.display()),
                             Location::file(file.display().to_string()),
                         )],
@@ -602,7 +603,11 @@ pub fn max(date: &str, common: &Common, v: &VariantArgs) -> ExitCode {
     let date = match parse_date(date) {
         Ok(d) => d,
         Err(m) => {
-            report(&[Diagnostic::error("E0205", m, Location::file("--date"))], None, common.format);
+            report(
+                &[Diagnostic::error(Code::E0205, m, Location::file("--date"))],
+                None,
+                common.format,
+            );
             return ExitCode::from(2);
         }
     };

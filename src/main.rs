@@ -5,6 +5,7 @@
 use chrono::Datelike;
 use clap::{Parser, Subcommand, ValueEnum};
 use cpts_funding::calendar::parse_date;
+use cpts_funding::diagnostic::Code;
 use cpts_funding::diagnostic::{render_json, render_text, Diagnostic, Location};
 use cpts_funding::eval::{evaluate, max_per_tier, Breakdown, EvalError};
 use cpts_funding::input::Contract;
@@ -212,7 +213,7 @@ fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
 fn read(path: &PathBuf, format: Format) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| {
         let d = Diagnostic::error(
-            "E0001",
+            Code::E0001,
             format!("cannot read {}: {e}", path.display()),
             Location::file(path.display().to_string()),
         );
@@ -352,7 +353,11 @@ fn max(date: &str, common: &Common) -> ExitCode {
     let date = match parse_date(date) {
         Ok(d) => d,
         Err(m) => {
-            report(&[Diagnostic::error("E0205", m, Location::file("--date"))], None, common.format);
+            report(
+                &[Diagnostic::error(Code::E0205, m, Location::file("--date"))],
+                None,
+                common.format,
+            );
             return ExitCode::from(2);
         }
     };

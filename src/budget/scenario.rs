@@ -5,6 +5,7 @@
 //! would). Expectations come from the contract's `expected` section or from a scenario file
 //! (`--scenario`), which replaces it.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::input::raw::RawExpectation;
 use crate::input::{
@@ -56,7 +57,7 @@ pub fn load_scenario(
     let mut errors = Vec::new();
     if raw.format_version != 1 {
         errors.push(Diagnostic::error(
-            "E0216",
+            Code::E0216,
             format!(
                 "unsupported format_version {}: this engine reads version 1",
                 raw.format_version
@@ -67,7 +68,7 @@ pub fn load_scenario(
     if let Some(id) = raw.contract.as_ref().filter(|id| **id != contract.id) {
         errors.push(
             Diagnostic::error(
-                "E0314",
+                Code::E0314,
                 format!("this scenario is written for contract `{id}`, not `{}`", contract.id),
                 loc.at("contract"),
             )

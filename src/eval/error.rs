@@ -1,6 +1,7 @@
 //! Why an evaluation could not be done (E04xx). Warnings are not errors: see `warning`.
 
 use crate::calendar::Date;
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use thiserror::Error;
 
@@ -19,13 +20,13 @@ pub enum EvalError {
 }
 
 impl EvalError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            EvalError::YearOutOfContract { .. } => "E0401",
-            EvalError::NoYearStartingIn { .. } => "E0401",
-            EvalError::DateOutOfTexts { .. } => "E0402",
-            EvalError::NoValue { .. } => "E0402",
-            EvalError::Overflow => "E0403",
+            EvalError::YearOutOfContract { .. } => Code::E0401,
+            EvalError::NoYearStartingIn { .. } => Code::E0401,
+            EvalError::DateOutOfTexts { .. } => Code::E0402,
+            EvalError::NoValue { .. } => Code::E0402,
+            EvalError::Overflow => Code::E0403,
         }
     }
 

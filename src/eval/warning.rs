@@ -4,6 +4,7 @@
 //! and [`Warning::message_fr`] (French reports).
 
 use crate::calendar::{add_months, Date};
+use crate::diagnostic::Code;
 use crate::input::{Contract, Indicator};
 use crate::money::format_2dp;
 use crate::rules::{Mission, MissionKind, Text, Tier};
@@ -55,18 +56,18 @@ pub enum Warning<'a> {
 }
 
 impl Warning<'_> {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Warning::Provisional { .. } => "W0501",
-            Warning::MissingObservation { .. } => "W0502",
+            Warning::Provisional { .. } => Code::W0501,
+            Warning::MissingObservation { .. } => Code::W0502,
             Warning::MissedStart { .. }
             | Warning::NotStarted { .. }
-            | Warning::MissedDeployment { .. } => "W0503",
-            Warning::TierChange { .. } => "W0504",
-            Warning::EnvelopeShortfall { .. } => "W0505",
-            Warning::MissionNotInText { .. } => "W0506",
-            Warning::CrisisWithoutMission => "W0507",
-            Warning::AssumedAttainment { .. } => "W0508",
+            | Warning::MissedDeployment { .. } => Code::W0503,
+            Warning::TierChange { .. } => Code::W0504,
+            Warning::EnvelopeShortfall { .. } => Code::W0505,
+            Warning::MissionNotInText { .. } => Code::W0506,
+            Warning::CrisisWithoutMission => Code::W0507,
+            Warning::AssumedAttainment { .. } => Code::W0508,
         }
     }
 

@@ -7,6 +7,7 @@
 
 mod en;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 use crate::eval::{Breakdown, Item, Line, PaymentKind};
 use crate::money::{format_eur, format_plain, Rounding, RoundingMode};
@@ -79,7 +80,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
         .collect();
     if hits.is_empty() {
         let mut d = Diagnostic::error(
-            "E0404",
+            Code::E0404,
             format!("no line `{sel}` in contract year {} of `{}`", b.contract_year, b.contract.id),
             Location::file(&b.contract.file),
         );

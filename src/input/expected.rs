@@ -5,6 +5,7 @@
 
 use super::raw::RawExpectation;
 use super::{Indicator, Observation, Payout};
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::money::parse_decimal;
 use crate::yaml::Locator;
@@ -35,7 +36,7 @@ pub(crate) fn validate(
     length: u32,
     errors: &mut Vec<Diagnostic>,
 ) -> Expectations {
-    let mut err = |code: &'static str, path: &str, msg: String, help: Option<String>| {
+    let mut err = |code: Code, path: &str, msg: String, help: Option<String>| {
         let mut d = Diagnostic::error(code, msg, loc.at(path));
         d.help = help;
         errors.push(d);
@@ -51,7 +52,7 @@ pub(crate) fn validate(
             let op = format!("{path}.observations.{id}");
             let Some(ind) = indicators.iter().find(|x| &x.id == id) else {
                 err(
-                    "E0310",
+                    Code::E0310,
                     &op,
                     format!("expected value for unknown indicator `{id}`"),
                     did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?")),
@@ -64,13 +65,13 @@ pub(crate) fn validate(
                         "true" => Some(Observation::Reached(true)),
                         "false" => Some(Observation::Reached(false)),
                         _ => {
-                            err("E0310", &op, format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"), None);
+                            err(Code::E0310, &op, format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"), None);
                             None
                         }
                     }
                 }
                 _ => parse_decimal(value)
-                    .map_err(|m| err("E0206", &op, m, None))
+                    .map_err(|m| err(Code::E0206, &op, m, None))
                     .ok()
                     .map(Observation::Value),
             };
@@ -82,7 +83,7 @@ pub(crate) fn validate(
             let ap = format!("{path}.attainment.{id}");
             if !known.contains(&id.as_str()) {
                 err(
-                    "E0310",
+                    Code::E0310,
                     &ap,
                     format!("expected attainment for unknown indicator `{id}`"),
                     did_you_mean(id, known.iter().copied()).map(|s| format!("did you mean `{s}`?")),
@@ -91,7 +92,7 @@ pub(crate) fn validate(
             }
             if entry.observations.contains_key(id) {
                 err(
-                    "E0313",
+                    Code::E0313,
                     &ap,
                     format!(
                         "indicator `{id}` has both an expected value and an expected attainment"
@@ -100,12 +101,12 @@ pub(crate) fn validate(
                 );
                 continue;
             }
-            let Ok(p) = parse_decimal(value).map_err(|m| err("E0206", &ap, m, None)) else {
+            let Ok(p) = parse_decimal(value).map_err(|m| err(Code::E0206, &ap, m, None)) else {
                 continue;
             };
             if p < Decimal::ZERO || p > Decimal::ONE_HUNDRED {
                 err(
-                    "E0210",
+                    Code::E0210,
                     &ap,
                     format!("expected attainment {p} % of `{id}` is outside 0 to 100 %"),
                     Some("write a percentage of the indicator's maximum, e.g. \"50\"".into()),
@@ -116,13 +117,13 @@ pub(crate) fn validate(
         }
         match entry.contract_year {
             Some(k) if k == 0 || k > length => err(
-                "E0311",
+                Code::E0311,
                 &format!("{path}.contract_year"),
                 format!("contract year {k} is outside the contract (years 1 to {length})"),
                 None,
             ),
             Some(k) if by_year.contains_key(&k) => err(
-                "E0311",
+                Code::E0311,
                 &format!("{path}.contract_year"),
                 format!("contract year {k} has two expectations"),
                 None,
@@ -131,7 +132,7 @@ pub(crate) fn validate(
                 by_year.insert(k, e);
             }
             None if default.is_some() => err(
-                "E0311",
+                Code::E0311,
                 &path,
                 "two expectations without `contract_year` (the default for every year)".into(),
                 Some("give the other entries a `contract_year`".into()),

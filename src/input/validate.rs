@@ -4,6 +4,7 @@
 use super::raw::*;
 use super::*;
 use crate::calendar::{contract_year_period, parse_date};
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::money::{format_2dp, parse_decimal};
 use crate::yaml::Locator;
@@ -16,7 +17,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, code: &'static str, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
+    fn err(&mut self, code: Code, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
         self.errors.push(Diagnostic::error(code, msg, self.loc.at(path)));
         self.errors.last_mut().expect("just pushed")
     }
@@ -24,17 +25,17 @@ impl Ctx<'_> {
     // The readers below take their path as lazy `format_args!`: it is written out only for a
     // diagnostic, not for every valid field of a batch.
     fn date(&mut self, path: Arguments, text: &str) -> Option<Date> {
-        parse_date(text).map_err(|m| self.err("E0205", &path.to_string(), m)).ok()
+        parse_date(text).map_err(|m| self.err(Code::E0205, &path.to_string(), m)).ok()
     }
 
     fn decimal(&mut self, path: Arguments, text: &str) -> Option<Decimal> {
-        parse_decimal(text).map_err(|m| self.err("E0206", &path.to_string(), m)).ok()
+        parse_decimal(text).map_err(|m| self.err(Code::E0206, &path.to_string(), m)).ok()
     }
 
     fn amount(&mut self, path: Arguments, text: &str) -> Option<Decimal> {
         let v = self.decimal(path, text)?;
         if v.is_sign_negative() && !v.is_zero() {
-            self.err("E0207", &path.to_string(), format!("amount {v} is negative"));
+            self.err(Code::E0207, &path.to_string(), format!("amount {v} is negative"));
             return None;
         }
         Some(v)
@@ -49,7 +50,7 @@ impl Ctx<'_> {
                 } else {
                     format!("population `{text}` is not a whole number of inhabitants")
                 };
-                self.err("E0303", &path.to_string(), msg);
+                self.err(Code::E0303, &path.to_string(), msg);
                 None
             }
         }
@@ -61,7 +62,7 @@ fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator>
     let misplaced = |ctx: &mut Ctx, key: &str, present: bool| {
         if present {
             ctx.err(
-                "E0309",
+                Code::E0309,
                 &format!("{path}.{key}"),
                 format!(
                     "indicator `{}` of kind `{}` takes no `{key}`",
@@ -89,7 +90,7 @@ fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator>
                 ),
                 _ => {
                     ctx.err(
-                        "E0307",
+                        Code::E0307,
                         path,
                         format!("linear indicator `{}` needs both `baseline` and `target`", raw.id),
                     );
@@ -98,7 +99,7 @@ fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator>
             };
             match (b, t) {
                 (Some(b), Some(t)) if b == t => {
-                    ctx.err("E0307", &format!("{path}.target"), format!("linear indicator `{}`: target equals baseline ({t}), nothing to interpolate", raw.id));
+                    ctx.err(Code::E0307, &format!("{path}.target"), format!("linear indicator `{}`: target equals baseline ({t}), nothing to interpolate", raw.id));
                     None
                 }
                 (Some(baseline), Some(target)) => Some(Payout::Linear { baseline, target }),
@@ -127,7 +128,7 @@ fn kind_name(k: IndicatorKind) -> &'static str {
 fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) -> Option<Payout> {
     let Some(direction) = raw.direction else {
         ctx.err(
-            "E0306",
+            Code::E0306,
             path,
             format!(
                 "steps indicator `{}` needs a `direction` (higher_is_better or lower_is_better)",
@@ -139,7 +140,11 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
     let list = match &raw.steps {
         Some(s) if !s.is_empty() => s,
         _ => {
-            ctx.err("E0306", path, format!("steps indicator `{}` needs at least one step", raw.id));
+            ctx.err(
+                Code::E0306,
+                path,
+                format!("steps indicator `{}` needs at least one step", raw.id),
+            );
             return None;
         }
     };
@@ -151,7 +156,7 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
         if let (Some(a), Some(m)) = (a, max) {
             if a > m {
                 ctx.err(
-                    "E0305",
+                    Code::E0305,
                     &format!("{sp}.amount"),
                     format!(
                         "step pays {} €, above the indicator's maximum {} €",
@@ -178,13 +183,13 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
         let ((_, easy), (j, better)) = (&w[0], &w[1]);
         if easy.threshold == better.threshold {
             ctx.err(
-                "E0306",
+                Code::E0306,
                 &format!("{path}.steps[{j}].threshold"),
                 format!("two steps of `{}` share the threshold {}", raw.id, better.threshold),
             );
             ok = false;
         } else if better.amount < easy.amount {
-            ctx.err("E0306", &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {} €, less than the easier step at {} ({} €): a better result must not pay less", better.threshold, raw.id, format_2dp(better.amount), easy.threshold, format_2dp(easy.amount)));
+            ctx.err(Code::E0306, &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {} €, less than the easier step at {} ({} €): a better result must not pay less", better.threshold, raw.id, format_2dp(better.amount), easy.threshold, format_2dp(easy.amount)));
             ok = false;
         }
     }
@@ -199,7 +204,7 @@ pub(super) fn validate(
     let mut ctx = Ctx { loc, errors: Vec::new() };
     if raw.format_version != 1 {
         ctx.err(
-            "E0216",
+            Code::E0216,
             "format_version",
             format!(
                 "unsupported format_version {}: this engine reads version 1",
@@ -213,7 +218,7 @@ pub(super) fn validate(
     if let (Some(s), Some(f)) = (signature, first_text) {
         if s < f {
             ctx.err(
-                "E0312",
+                Code::E0312,
                 "signature_date",
                 format!("signed on {s}, before the first text in force ({f}): no rules apply"),
             );
@@ -227,7 +232,7 @@ pub(super) fn validate(
         let path = format!("missions[{i}]");
         let Some(mission) = rules.mission(&e.mission) else {
             let d = ctx.err(
-                "E0301",
+                Code::E0301,
                 &format!("{path}.mission"),
                 format!("unknown mission `{}`", e.mission),
             );
@@ -239,7 +244,7 @@ pub(super) fn validate(
         };
         if !seen.insert(e.mission.clone()) {
             ctx.err(
-                "E0308",
+                Code::E0308,
                 &format!("{path}.mission"),
                 format!("mission `{}` is engaged twice", e.mission),
             );
@@ -248,7 +253,7 @@ pub(super) fn validate(
         if let (Some(st), Some(sig)) = (start, signature) {
             if st < sig {
                 ctx.err(
-                    "E0302",
+                    Code::E0302,
                     &format!("{path}.start"),
                     format!(
                         "mission `{}` starts on {st}, before the contract's signature ({sig})",
@@ -260,7 +265,7 @@ pub(super) fn validate(
         if let Some(st) = start {
             if st < mission.exists_from {
                 ctx.err(
-                    "E0302",
+                    Code::E0302,
                     &format!("{path}.start"),
                     format!(
                         "mission `{}` starts on {st}, before it exists in the texts (from {})",
@@ -276,7 +281,7 @@ pub(super) fn validate(
         if let (Some(st), Some(f)) = (start, full) {
             if f < st {
                 ctx.err(
-                    "E0302",
+                    Code::E0302,
                     &format!("{path}.full_deployment"),
                     format!(
                         "mission `{}` is fully deployed on {f}, before it starts ({st})",
@@ -291,7 +296,7 @@ pub(super) fn validate(
             let ip = format!("{path}.indicators[{j}]");
             if !ids.insert(ind.id.clone()) {
                 ctx.err(
-                    "E0308",
+                    Code::E0308,
                     &format!("{ip}.id"),
                     format!("duplicate indicator id `{}` in mission `{}`", ind.id, e.mission),
                 );
@@ -317,7 +322,7 @@ pub(super) fn validate(
     for (i, e) in &engagements {
         for (j, ind) in e.indicators.iter().enumerate() {
             if !all_ids.insert(&ind.id) {
-                ctx.err("E0308", &format!("missions[{i}].indicators[{j}].id"), format!("indicator id `{}` is used by two missions: observations could not tell them apart", ind.id));
+                ctx.err(Code::E0308, &format!("missions[{i}].indicators[{j}].id"), format!("indicator id `{}` is used by two missions: observations could not tell them apart", ind.id));
             }
         }
     }
@@ -327,7 +332,7 @@ pub(super) fn validate(
         let path = format!("results[{i}]");
         if r.contract_year == 0 || r.contract_year > rules.contract_length_years {
             ctx.err(
-                "E0311",
+                Code::E0311,
                 &format!("{path}.contract_year"),
                 format!(
                     "contract year {} is outside the contract (years 1 to {})",
@@ -337,7 +342,7 @@ pub(super) fn validate(
         }
         if results.contains_key(&r.contract_year) {
             ctx.err(
-                "E0311",
+                Code::E0311,
                 &format!("{path}.contract_year"),
                 format!("contract year {} has two results", r.contract_year),
             );
@@ -356,7 +361,7 @@ pub(super) fn validate(
                     .map(|x| x.id.as_str())
                     .collect();
                 let d = ctx.err(
-                    "E0310",
+                    Code::E0310,
                     &format!("{path}.observations.{id}"),
                     format!("observation for unknown indicator `{id}`"),
                 );
@@ -373,7 +378,7 @@ pub(super) fn validate(
                         "true" => Some(Observation::Reached(true)),
                         "false" => Some(Observation::Reached(false)),
                         _ => {
-                            ctx.err("E0310", &format!("{path}.observations.{id}"), format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"));
+                            ctx.err(Code::E0310, &format!("{path}.observations.{id}"), format!("binary indicator `{id}` takes `true` or `false`, not `{value}`"));
                             None
                         }
                     }
@@ -440,7 +445,7 @@ pub(super) fn validate(
                 .map(|(_, row)| row[tier].amount)
                 .unwrap_or(Decimal::ZERO);
             if from >= mission.exists_from && total > envelope {
-                let d = ctx.err("E0304", &format!("missions[{i}].indicators"), format!(
+                let d = ctx.err(Code::E0304, &format!("missions[{i}].indicators"), format!(
                     "indicator maxima of mission `{}` add up to {} €, above its variable envelope of {} € ({}, contract year {k} from {from})",
                     e.mission, format_2dp(total), format_2dp(envelope), rules.tiers[tier].id));
                 d.help = Some(

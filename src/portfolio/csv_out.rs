@@ -169,7 +169,7 @@ fn row(w: &mut CsvWriter, rules: &RuleSet, p: &Portfolio, r: &Row) {
     for m in &r.missions {
         w.amount(m.total());
     }
-    w.field(&r.warnings.join(" "));
+    w.field(&r.warnings.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "));
     w.field(&p.records[r.record].origin.to_string());
     w.end_row();
 }

@@ -15,6 +15,7 @@
 //! parsed and validated in parallel.
 
 use super::{Origin, Piece, Record, RecordState};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::input::raw::RawContract;
 use crate::input::Contract;
@@ -51,7 +52,7 @@ pub(super) fn load(name: &str, text: &str, rules: &RuleSet) -> Piece {
     };
     if parsed.doc.format_version != 1 {
         let d = Diagnostic::error(
-            "E0216",
+            Code::E0216,
             format!(
                 "unsupported format_version {}: this engine reads version 1",
                 parsed.doc.format_version

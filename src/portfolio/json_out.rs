@@ -78,7 +78,7 @@ struct RowDoc {
     total: String,
     advances: String,
     missions: BTreeMap<String, String>,
-    warnings: Vec<&'static str>,
+    warnings: Vec<crate::diagnostic::Code>,
     source: SourceDoc,
 }
 

@@ -19,6 +19,7 @@ pub use aggregate::{aggregate, Aggregates, MissionSums, Sums};
 pub use csv_out::CsvOptions;
 
 use crate::calendar::Date;
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{
     evaluate as evaluate_year, Breakdown, Category, EvalError, Item, PaymentKind, Totals,
@@ -107,7 +108,11 @@ pub fn input_kind(name: &str, text: &str) -> InputKind {
 pub fn unreadable(name: &str, message: String) -> Record {
     Record {
         origin: Origin { file: name.to_string(), line: None, entry: None },
-        state: RecordState::Failed(vec![Diagnostic::error("E0001", message, Location::file(name))]),
+        state: RecordState::Failed(vec![Diagnostic::error(
+            Code::E0001,
+            message,
+            Location::file(name),
+        )]),
     }
 }
 
@@ -192,7 +197,7 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
                         line: r.origin.line,
                         column: None,
                     };
-                    dup.push((i, Diagnostic::error("E0705", format!("CPTS `{id}` is already in the portfolio ({o}): its amounts would be counted twice"), loc).with_help("give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)")));
+                    dup.push((i, Diagnostic::error(Code::E0705, format!("CPTS `{id}` is already in the portfolio ({o}): its amounts would be counted twice"), loc).with_help("give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)")));
                 }
                 None => {
                     first.insert(id, (contract, &r.origin));
@@ -255,7 +260,7 @@ pub struct Row {
     /// Per mission of the rules, in rule order.
     pub missions: Vec<MissionAmounts>,
     /// Warning codes, in order of first appearance, once each.
-    pub warnings: Vec<&'static str>,
+    pub warnings: Vec<Code>,
 }
 
 /// What evaluating a record gave.
@@ -401,7 +406,7 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
         .filter(|p| matches!(p.kind, PaymentKind::AtSignature | PaymentKind::Advance))
         .map(|p| p.amount)
         .sum();
-    let mut warnings: Vec<&'static str> = Vec::new();
+    let mut warnings: Vec<Code> = Vec::new();
     for w in &b.warnings {
         if !warnings.contains(&w.code()) {
             warnings.push(w.code());

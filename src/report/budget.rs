@@ -4,6 +4,7 @@
 
 use super::payment_label;
 use crate::budget::{Budget, Goal, Lever, Month, Source, Standing};
+use crate::diagnostic::Code;
 use crate::eval::{Breakdown, Formula, Totals};
 use crate::input::{Direction, Observation, Payout};
 use crate::money::{format_eur, format_plain};
@@ -106,8 +107,8 @@ pub fn next_words(l: &Lever) -> String {
 }
 
 /// The warnings of the expected scenario, identical ones grouped: (years, code, message).
-pub fn grouped_warnings(budget: &Budget) -> Vec<(Vec<u32>, &'static str, String)> {
-    let mut out: Vec<(Vec<u32>, &'static str, String)> = Vec::new();
+pub fn grouped_warnings(budget: &Budget) -> Vec<(Vec<u32>, Code, String)> {
+    let mut out: Vec<(Vec<u32>, Code, String)> = Vec::new();
     for y in &budget.years {
         for w in &y.expected.warnings {
             let msg = w.message_fr();

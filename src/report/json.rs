@@ -4,6 +4,7 @@
 
 use super::audit::{audit_line, category_name};
 use super::{amount, payment_kind_name, payment_label};
+use crate::diagnostic::Code;
 use crate::eval::{Breakdown, MaxTable};
 use serde::Serialize;
 
@@ -106,7 +107,7 @@ pub struct PaymentDoc {
 
 #[derive(Serialize)]
 pub struct WarningDoc {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 

@@ -4,6 +4,7 @@
 use super::raw::*;
 use super::*;
 use crate::calendar::parse_date;
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::money::{parse_decimal, Rounding};
 use crate::yaml::Locator;
@@ -19,7 +20,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, code: &'static str, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
+    fn err(&mut self, code: Code, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
         self.errors.push(Diagnostic::error(code, msg, self.loc.at(path)));
         self.errors.last_mut().expect("just pushed")
     }
@@ -28,7 +29,7 @@ impl Ctx<'_> {
         match parse_date(text) {
             Ok(d) => Some(d),
             Err(m) => {
-                self.err("E0205", path, m);
+                self.err(Code::E0205, path, m);
                 None
             }
         }
@@ -40,7 +41,7 @@ impl Ctx<'_> {
                 let hint = did_you_mean(id, self.choice_ids.iter().map(String::as_str))
                     .map(str::to_string);
                 let d = self.err(
-                    "E0215",
+                    Code::E0215,
                     path,
                     format!("unknown choice `{id}`: not declared under `choices`"),
                 );
@@ -55,23 +56,27 @@ impl Ctx<'_> {
         let amount = match parse_decimal(&raw.amount) {
             Ok(a) => a,
             Err(m) => {
-                self.err("E0206", &format!("{path}.amount"), m);
+                self.err(Code::E0206, &format!("{path}.amount"), m);
                 return None;
             }
         };
         if amount.is_sign_negative() && !amount.is_zero() {
-            self.err("E0207", &format!("{path}.amount"), format!("amount {amount} is negative"));
+            self.err(
+                Code::E0207,
+                &format!("{path}.amount"),
+                format!("amount {amount} is negative"),
+            );
             return None;
         }
         if !allow_above_one && amount > Decimal::ONE {
-            self.err("E0210", &format!("{path}.amount"), format!("rate {amount} is above 1"));
+            self.err(Code::E0210, &format!("{path}.amount"), format!("rate {amount} is above 1"));
             return None;
         }
         if !self.source_ids.contains(&raw.source) {
             let hint = did_you_mean(&raw.source, self.source_ids.iter().map(String::as_str))
                 .map(str::to_string);
             let d = self.err(
-                "E0211",
+                Code::E0211,
                 &format!("{path}.source"),
                 format!("unknown source `{}`: not listed under `sources`", raw.source),
             );
@@ -92,7 +97,7 @@ impl Ctx<'_> {
         if let Some(first) = self.first_text {
             if d < first {
                 self.err(
-                    "E0208",
+                    Code::E0208,
                     path,
                     format!("value dated {d} is before the first text in force ({first})"),
                 );
@@ -110,7 +115,7 @@ impl Ctx<'_> {
         let mut entries = Vec::new();
         if values.is_empty() {
             self.err(
-                "E0204",
+                Code::E0204,
                 &format!("{path}.values"),
                 "no dated values: give at least one `YYYY-MM-DD:` entry",
             );
@@ -129,7 +134,7 @@ impl Ctx<'_> {
                     };
                     let all = self.tier_ids.join(", ");
                     self.errors.push(Diagnostic::error(
-                        "E0203",
+                        Code::E0203,
                         format!("unknown tier `{id}`"),
                         self.loc.key(&format!("{dpath}.{id}")),
                     ));
@@ -150,7 +155,7 @@ impl Ctx<'_> {
                     }
                     None => {
                         self.err(
-                            "E0204",
+                            Code::E0204,
                             &dpath,
                             format!("no amount for tier `{tier}` at {date_text}"),
                         );
@@ -174,7 +179,7 @@ fn bound(ctx: &mut Ctx, path: &str, b: &RawBound) -> Option<u64> {
         Ok(v) => Some(v),
         Err(_) => {
             ctx.err(
-                "E0206",
+                Code::E0206,
                 &format!("{path}.value"),
                 format!("`{}` is not a whole, non-negative population", b.value),
             );
@@ -188,12 +193,12 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
     let mut seen = HashSet::new();
     let n = raw.list.len();
     if n == 0 {
-        ctx.err("E0202", "tiers.list", "no tiers: at least one is needed");
+        ctx.err(Code::E0202, "tiers.list", "no tiers: at least one is needed");
     }
     for (i, t) in raw.list.iter().enumerate() {
         let path = format!("tiers.list[{i}]");
         if !seen.insert(t.id.clone()) {
-            ctx.err("E0209", &format!("{path}.id"), format!("duplicate tier id `{}`", t.id));
+            ctx.err(Code::E0209, &format!("{path}.id"), format!("duplicate tier id `{}`", t.id));
         }
         let lo = bound(ctx, &format!("{path}.min_population"), &t.min_population).map(|v| {
             if t.min_population.inclusive {
@@ -206,7 +211,7 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
             None => {
                 if i + 1 != n {
                     ctx.err(
-                        "E0202",
+                        Code::E0202,
                         &path,
                         format!("tier `{}` has no max_population but is not the last tier", t.id),
                     );
@@ -216,7 +221,7 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
             Some(b) => match bound(ctx, &format!("{path}.max_population"), b) {
                 Some(v) if !b.inclusive && v == 0 => {
                     ctx.err(
-                        "E0217",
+                        Code::E0217,
                         &format!("{path}.max_population"),
                         format!("tier `{}` is empty", t.id),
                     );
@@ -227,13 +232,13 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
             },
         };
         if i + 1 == n && hi.is_some_and(|h| h.is_some()) {
-            ctx.err("E0202", &format!("{path}.max_population"), format!("the last tier `{}` must be open-ended (no max_population) so that every population has a tier", t.id));
+            ctx.err(Code::E0202, &format!("{path}.max_population"), format!("the last tier `{}` must be open-ended (no max_population) so that every population has a tier", t.id));
         }
         let (Some(lo), Some(hi)) = (lo, hi) else { continue };
         if let Some(h) = hi {
             if lo > h {
                 ctx.err(
-                    "E0217",
+                    Code::E0217,
                     &path,
                     format!("tier `{}` is empty: its lower bound is above its upper bound", t.id),
                 );
@@ -268,7 +273,7 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
         let path = format!("tiers.list[{i}].min_population.value");
         match expected {
             Some(e) if t.min > e => {
-                let d = ctx.err("E0202", &path, match &prev_id {
+                let d = ctx.err(Code::E0202, &path, match &prev_id {
                     Some(p) if e + 1 == t.min => format!("gap between tier `{p}` and tier `{}`: population {e} has no tier", t.id),
                     Some(p) => format!("gap between tier `{p}` and tier `{}`: populations {e} to {} have no tier", t.id, t.min - 1),
                     None => format!("populations 0 to {} have no tier: the first tier `{}` must start at 0", t.min - 1, t.id),
@@ -278,7 +283,7 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
             Some(e) if t.min < e => {
                 let p = prev_id.clone().unwrap_or_default();
                 let d = ctx.err(
-                    "E0201",
+                    Code::E0201,
                     &path,
                     format!("tier `{}` overlaps tier `{p}`: population {} is in both", t.id, t.min),
                 );
@@ -286,7 +291,11 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
                 d.help = Some("make one of the two bounds exclusive (`inclusive: false`)".into());
             }
             None => {
-                ctx.err("E0201", &path, format!("tier `{}` comes after an open-ended tier", t.id));
+                ctx.err(
+                    Code::E0201,
+                    &path,
+                    format!("tier `{}` comes after an open-ended tier", t.id),
+                );
             }
             _ => {}
         }
@@ -307,7 +316,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     };
     if raw.format_version != 1 {
         ctx.err(
-            "E0216",
+            Code::E0216,
             "format_version",
             format!(
                 "unsupported format_version {}: this engine reads version 1",
@@ -316,14 +325,14 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         );
     }
     if raw.contract_length_years == 0 {
-        ctx.err("E0210", "contract_length_years", "contract_length_years must be at least 1");
+        ctx.err(Code::E0210, "contract_length_years", "contract_length_years must be at least 1");
     }
     for (what, ids) in [("source", &ctx.source_ids.clone()), ("choice", &ctx.choice_ids.clone())] {
         let mut seen = HashSet::new();
         for (i, id) in ids.iter().enumerate() {
             if !seen.insert(id) {
                 ctx.err(
-                    "E0209",
+                    Code::E0209,
                     &format!("{what}s[{i}].id"),
                     format!("duplicate {what} id `{id}`"),
                 );
@@ -337,12 +346,12 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     for (i, t) in raw.texts.iter().enumerate() {
         let path = format!("texts[{i}]");
         if !seen.insert(t.id.clone()) {
-            ctx.err("E0209", &format!("{path}.id"), format!("duplicate text id `{}`", t.id));
+            ctx.err(Code::E0209, &format!("{path}.id"), format!("duplicate text id `{}`", t.id));
         }
         if let Some(d) = ctx.date(&format!("{path}.in_force_from"), &t.in_force_from) {
             if let Some(prev) = texts.last() {
                 if d <= prev.in_force_from {
-                    ctx.err("E0214", &format!("{path}.in_force_from"), format!("text `{}` comes into force on {d}, not after the previous text `{}` ({})", t.id, prev.id, prev.in_force_from));
+                    ctx.err(Code::E0214, &format!("{path}.in_force_from"), format!("text `{}` comes into force on {d}, not after the previous text `{}` ({})", t.id, prev.id, prev.in_force_from));
                 }
             }
             texts.push(Text {
@@ -354,7 +363,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         }
     }
     if raw.texts.is_empty() {
-        ctx.err("E0214", "texts", "no texts: at least the founding text is needed");
+        ctx.err(Code::E0214, "texts", "no texts: at least the founding text is needed");
     }
     ctx.first_text = texts.first().map(|t| t.in_force_from);
 
@@ -385,14 +394,14 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     for (i, m) in raw.missions.iter().enumerate() {
         let path = format!("missions[{i}]");
         if !seen.insert(m.id.clone()) {
-            ctx.err("E0209", &format!("{path}.id"), format!("duplicate mission id `{}`", m.id));
+            ctx.err(Code::E0209, &format!("{path}.id"), format!("duplicate mission id `{}`", m.id));
         }
         ctx.choice(&format!("{path}.choice"), &m.choice);
         let exists_from = ctx.value_date(&format!("{path}.exists_from"), &m.exists_from);
         if let (Some(s), Some(d)) = (m.start_within_months, m.deployed_within_months) {
             if d < s {
                 ctx.err(
-                    "E0210",
+                    Code::E0210,
                     &format!("{path}.deployed_within_months"),
                     format!(
                         "mission `{}` must be deployed ({d} months) after it starts ({s} months)",
@@ -440,11 +449,11 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         }
     }
     if p.advance_rate.values.is_empty() {
-        ctx.err("E0204", "payment.advance_rate.values", "no dated advance rate");
+        ctx.err(Code::E0204, "payment.advance_rate.values", "no dated advance rate");
     }
     if chrono::NaiveDate::from_ymd_opt(2000, p.variable_due.month, p.variable_due.day).is_none() {
         ctx.err(
-            "E0205",
+            Code::E0205,
             "payment.variable_due",
             format!("{}/{} is not a day of the year", p.variable_due.day, p.variable_due.month),
         );
@@ -463,7 +472,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     ctx.choice("rounding.choice", &raw.rounding.choice);
     if raw.rounding.decimals > 6 {
         ctx.err(
-            "E0210",
+            Code::E0210,
             "rounding.decimals",
             format!("{} decimals: money is rounded to at most 6", raw.rounding.decimals),
         );

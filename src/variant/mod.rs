@@ -26,6 +26,7 @@ pub mod sweep;
 pub use path::{resolve, MissionTable, PathError, TableRef, Target};
 
 use crate::calendar::{parse_date, Date};
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::money::parse_decimal;
 use crate::rules::{
@@ -173,7 +174,7 @@ impl Variant {
         let mut errors = Vec::new();
         if raw.format_version != 1 {
             errors.push(Diagnostic::error(
-                "E0216",
+                Code::E0216,
                 format!(
                     "unsupported format_version {}: this engine reads version 1",
                     raw.format_version
@@ -183,7 +184,7 @@ impl Variant {
         }
         if raw.changes.is_empty() {
             errors.push(Diagnostic::error(
-                "E0602",
+                Code::E0602,
                 "a variant needs at least one change",
                 loc.at("changes"),
             ));
@@ -197,7 +198,7 @@ impl Variant {
             let from = match parse_date(&c.from) {
                 Ok(d) if first_text.is_some_and(|f| d < f) => {
                     errors.push(Diagnostic::error(
-                        "E0208",
+                        Code::E0208,
                         format!(
                             "change dated {d} is before the first text in force ({})",
                             first_text.unwrap_or(d)
@@ -208,7 +209,7 @@ impl Variant {
                 }
                 Ok(d) => Some(d),
                 Err(m) => {
-                    errors.push(Diagnostic::error("E0205", m, loc.at(&format!("{p}.from"))));
+                    errors.push(Diagnostic::error(Code::E0205, m, loc.at(&format!("{p}.from"))));
                     None
                 }
             };
@@ -217,7 +218,7 @@ impl Variant {
                 Err(e) => {
                     errors.push(
                         Diagnostic::error(
-                            "E0601",
+                            Code::E0601,
                             format!("{} in path `{}`", e.message, c.path),
                             loc.at(&format!("{p}.path")),
                         )
@@ -231,7 +232,7 @@ impl Variant {
             let (Some(from), Some(target), Some(op)) = (from, target, op) else { continue };
             if let Err(m) = check_op(&target, &op) {
                 errors.push(Diagnostic::error(
-                    "E0602",
+                    Code::E0602,
                     m,
                     loc.key(&format!("{p}.{}", op_key(&op))),
                 ));
@@ -305,13 +306,13 @@ fn op(
             format!("a change takes one operation, not {}", given.join(" and "))
         };
         let at = given.get(1).map_or_else(|| loc.at(p), |k| loc.key(&format!("{p}.{k}")));
-        errors.push(Diagnostic::error("E0602", msg, at).with_help("one of: set, add, scale (amounts, rates, tier bounds), remove: true, new_mission: {...}"));
+        errors.push(Diagnostic::error(Code::E0602, msg, at).with_help("one of: set, add, scale (amounts, rates, tier bounds), remove: true, new_mission: {...}"));
         return None;
     }
     let mut number = |key: &str, text: &str| match parse_decimal(text) {
         Ok(v) => Some(v),
         Err(m) => {
-            errors.push(Diagnostic::error("E0206", m, loc.at(&format!("{p}.{key}"))));
+            errors.push(Diagnostic::error(Code::E0206, m, loc.at(&format!("{p}.{key}"))));
             None
         }
     };
@@ -327,7 +328,7 @@ fn op(
     if let Some(r) = c.remove {
         if !r {
             errors.push(Diagnostic::error(
-                "E0602",
+                Code::E0602,
                 "`remove: false` does nothing: write `remove: true` or drop the change",
                 loc.at(&format!("{p}.remove")),
             ));
@@ -347,7 +348,7 @@ fn op(
             };
             errors.push(
                 Diagnostic::error(
-                    "E0203",
+                    Code::E0203,
                     format!("unknown tier `{k}`"),
                     loc.key(&format!("{p}.new_mission.{key}.{k}")),
                 )
@@ -359,7 +360,7 @@ fn op(
             match values.get(*t) {
                 None => {
                     errors.push(Diagnostic::error(
-                        "E0204",
+                        Code::E0204,
                         format!("no amount for tier `{t}`"),
                         loc.at(&format!("{p}.new_mission.{key}")),
                     ));
@@ -368,7 +369,7 @@ fn op(
                 Some(v) => match parse_decimal(v) {
                     Ok(a) if a.is_sign_negative() && !a.is_zero() => {
                         errors.push(Diagnostic::error(
-                            "E0207",
+                            Code::E0207,
                             format!("amount {a} is negative"),
                             loc.at(&format!("{p}.new_mission.{key}.{t}")),
                         ));
@@ -377,7 +378,7 @@ fn op(
                     Ok(a) => row.push(a),
                     Err(e) => {
                         errors.push(Diagnostic::error(
-                            "E0206",
+                            Code::E0206,
                             e,
                             loc.at(&format!("{p}.new_mission.{key}.{t}")),
                         ));
@@ -396,16 +397,16 @@ fn op(
         Some(text) => {
             match parse_decimal(text) {
                 Ok(a) if a < Decimal::ZERO || a > Decimal::ONE => {
-                    errors.push(Diagnostic::error("E0210", format!("assumed attainment {a} is out of range: it must be between 0 and 1"), loc.at(&at)).with_help("a share of the variable envelope: \"0.8\" for 80 %"));
+                    errors.push(Diagnostic::error(Code::E0210, format!("assumed attainment {a} is out of range: it must be between 0 and 1"), loc.at(&at)).with_help("a share of the variable envelope: \"0.8\" for 80 %"));
                     None
                 }
                 Ok(_) if m.variable.is_none() => {
-                    errors.push(Diagnostic::error("E0104", "`assumed_attainment` needs a `variable` envelope to apply to", loc.at(&at)).with_help("add `variable: {t1: ..., ...}` to the new mission, or drop `assumed_attainment`"));
+                    errors.push(Diagnostic::error(Code::E0104, "`assumed_attainment` needs a `variable` envelope to apply to", loc.at(&at)).with_help("add `variable: {t1: ..., ...}` to the new mission, or drop `assumed_attainment`"));
                     None
                 }
                 Ok(a) => Some(Some(a)),
                 Err(e) => {
-                    errors.push(Diagnostic::error("E0206", e, loc.at(&at)));
+                    errors.push(Diagnostic::error(Code::E0206, e, loc.at(&at)));
                     None
                 }
             }
@@ -453,11 +454,11 @@ pub fn check_op(target: &Target, op: &Op) -> Result<(), String> {
 /// Why a change cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
-fn fail(code: &'static str, message: impl Into<String>) -> ApplyError {
+fn fail(code: Code, message: impl Into<String>) -> ApplyError {
     ApplyError { code, message: message.into() }
 }
 
@@ -468,7 +469,7 @@ fn compute(op: &Op, v: Decimal) -> Result<Decimal, ApplyError> {
         Op::Scale(x) => v.checked_mul(*x),
         _ => Some(v),
     };
-    r.ok_or_else(|| fail("E0403", "arithmetic overflow"))
+    r.ok_or_else(|| fail(Code::E0403, "arithmetic overflow"))
 }
 
 fn change_table(
@@ -485,7 +486,7 @@ fn change_table(
             }
             match compute(&change.op, cell.amount) {
                 Ok(a) if a.is_sign_negative() && !a.is_zero() => {
-                    err = Some(fail("E0207", format!("{what} would become negative ({a})")))
+                    err = Some(fail(Code::E0207, format!("{what} would become negative ({a})")))
                 }
                 Ok(a) => {
                     cell.amount = a;
@@ -502,7 +503,7 @@ fn change_table(
             .map(|d| format!(" (its first value is dated {d})"))
             .unwrap_or_default();
         return Err(fail(
-            "E0402",
+            Code::E0402,
             format!("{what} has no value in force on {}{first}", change.from),
         ));
     }
@@ -529,8 +530,8 @@ fn bounds_text(min: u64, max: Option<u64>) -> String {
 /// mission an earlier change added).
 pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyError> {
     let target = resolve(&change.path, rules)
-        .map_err(|e| fail("E0601", format!("{} in path `{}`", e.message, change.path)))?;
-    check_op(&target, &change.op).map_err(|m| fail("E0602", m))?;
+        .map_err(|e| fail(Code::E0601, format!("{} in path `{}`", e.message, change.path)))?;
+    check_op(&target, &change.op).map_err(|m| fail(Code::E0602, m))?;
     if !rules.sources.iter().any(|(id, _)| *id == change.source) {
         rules
             .sources
@@ -542,7 +543,7 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
         }
         Target::Table { table: TableRef::Uplift, tier } => match rules.uplift.as_mut() {
             Some(u) => change_table(&mut u.table, tier, change, "fonctionnement_uplift"),
-            None => Err(fail("E0601", "these rules have no `fonctionnement_uplift`")),
+            None => Err(fail(Code::E0601, "these rules have no `fonctionnement_uplift`")),
         },
         Target::Table { table: TableRef::Mission(id, t), tier } => {
             let mut touched = 0;
@@ -554,7 +555,7 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                 }
             }
             if touched == 0 {
-                return Err(fail("E0601", format!("no mission has a `{}` table", t.name())));
+                return Err(fail(Code::E0601, format!("no mission has a `{}` table", t.name())));
             }
             Ok(())
         }
@@ -566,7 +567,7 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                     |cell: &mut Cell| match compute(&change.op, cell.amount) {
                         Ok(a) if a < Decimal::ZERO || a > Decimal::ONE => {
                             err = Some(fail(
-                                "E0210",
+                                Code::E0210,
                                 format!(
                                     "the advance rate would be {a}: it must be between 0 and 1"
                                 ),
@@ -581,7 +582,10 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                     },
                 );
             if !found {
-                return Err(fail("E0402", format!("no advance rate in force on {}", change.from)));
+                return Err(fail(
+                    Code::E0402,
+                    format!("no advance rate in force on {}", change.from),
+                ));
             }
             err.map_or(Ok(()), Err)
         }
@@ -599,14 +603,14 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
             for (_, tiers) in history.iter_mut().filter(|(d, _)| *d >= change.from) {
                 let old = Decimal::from(tiers[i].min);
                 let new = compute(&change.op, old)?;
-                let v = u64::try_from(new.trunc()).ok().filter(|_| new.fract().is_zero()).ok_or_else(|| fail("E0206", format!("tier `{}` would start at {new}: a population is a whole, non-negative number", tiers[i].id)))?;
+                let v = u64::try_from(new.trunc()).ok().filter(|_| new.fract().is_zero()).ok_or_else(|| fail(Code::E0206, format!("tier `{}` would start at {new}: a population is a whole, non-negative number", tiers[i].id)))?;
                 let prev_min = tiers[i - 1].min;
                 if v <= prev_min {
-                    return Err(fail("E0604", format!("tier `{}` would start at {v}, leaving tier `{}` (from {prev_min}) empty", tiers[i].id, tiers[i - 1].id)));
+                    return Err(fail(Code::E0604, format!("tier `{}` would start at {v}, leaving tier `{}` (from {prev_min}) empty", tiers[i].id, tiers[i - 1].id)));
                 }
                 if tiers[i].max.is_some_and(|m| v > m) {
                     return Err(fail(
-                        "E0604",
+                        Code::E0604,
                         format!(
                             "tier `{}` would start at {v}, above its own upper bound {}",
                             tiers[i].id,
@@ -634,7 +638,7 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
         }
         Target::NewMission(id) => {
             let Op::NewMission(n) = &change.op else {
-                return Err(fail("E0602", "`new_mission` expected"));
+                return Err(fail(Code::E0602, "`new_mission` expected"));
             };
             let table = |amounts: &[Decimal], what: &str| -> TierTable {
                 let row = amounts

@@ -5,6 +5,7 @@
 
 use super::{apply, check_op, resolve, Change, Op, Variant};
 use crate::calendar::Date;
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::EvalError;
 use crate::portfolio::{total, Portfolio, Selection, Totaled};
@@ -75,10 +76,10 @@ pub fn check(spec: &SweepSpec, rules: &RuleSet) -> Result<(), Diagnostic> {
         column: None,
     };
     let target = resolve(&spec.path, rules).map_err(|e| {
-        Diagnostic::error("E0601", format!("{} in path `{}`", e.message, spec.path), at())
+        Diagnostic::error(Code::E0601, format!("{} in path `{}`", e.message, spec.path), at())
             .with_help(e.help)
     })?;
-    check_op(&target, &Op::Set(spec.start)).map_err(|m| Diagnostic::error("E0602", m, at()))
+    check_op(&target, &Op::Set(spec.start)).map_err(|m| Diagnostic::error(Code::E0602, m, at()))
 }
 
 fn change(spec: &SweepSpec, value: Decimal) -> Change {

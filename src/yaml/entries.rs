@@ -4,6 +4,7 @@
 use super::errors::convert_error_at;
 use super::locate::{locate_part, Locator};
 use super::parse;
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
@@ -62,7 +63,7 @@ pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(
     use rayon::prelude::*;
     if text.trim().is_empty() {
         return Err(Diagnostic::error(
-            "E0101",
+            Code::E0101,
             "the file is empty: expected a YAML mapping",
             Location::file(file),
         ));
@@ -190,7 +191,7 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
         let (ev, mark) = parser.next_token().map_err(|e| {
             let m = e.marker();
             Diagnostic::error(
-                "E0101",
+                Code::E0101,
                 format!("YAML syntax error: {}", e.info()),
                 Location {
                     file: file.to_string(),

@@ -2,6 +2,7 @@
 //! "did you mean"), E0104 (missing key).
 
 use super::locate::Locator;
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 
 /// Turns a serde_yaml error into a diagnostic. serde_yaml writes `path: message at line L column
@@ -45,7 +46,7 @@ pub(super) fn convert_error_at(
         if loc.line.is_some() {
             location = loc;
         }
-        let mut d = Diagnostic::error("E0103", format!("unknown key `{field}`"), location)
+        let mut d = Diagnostic::error(Code::E0103, format!("unknown key `{field}`"), location)
             .with_label("not a known key here");
         d.help = Some(suggestion(field, &candidates));
         return d;
@@ -53,7 +54,7 @@ pub(super) fn convert_error_at(
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         let (value, expected) = split_backticked(rest);
         let candidates = backticked(expected);
-        let mut d = Diagnostic::error("E0102", format!("unknown value `{value}`"), location);
+        let mut d = Diagnostic::error(Code::E0102, format!("unknown value `{value}`"), location);
         d.help = Some(suggestion(value, &candidates));
         return d;
     }
@@ -65,12 +66,12 @@ pub(super) fn convert_error_at(
                 location = loc;
             }
         }
-        let mut d = Diagnostic::error("E0104", format!("missing key `{field}`"), location)
+        let mut d = Diagnostic::error(Code::E0104, format!("missing key `{field}`"), location)
             .with_label("in the mapping that starts here");
         d.help = Some(format!("add a `{field}:` line to this mapping"));
         return d;
     }
-    Diagnostic::error("E0102", plain_type_message(msg), location)
+    Diagnostic::error(Code::E0102, plain_type_message(msg), location)
 }
 
 /// `s` cut to `max` chars with `…` (a whole CSV file read as one YAML string must not be echoed).

@@ -1,5 +1,6 @@
 //! The document read as events (yaml-rust2) into a [`Locator`]: document path -> line/column.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -189,7 +190,7 @@ pub(super) fn locate_part(
     parser.load(&mut b, false).map_err(|e| {
         let m = e.marker();
         Diagnostic::error(
-            "E0101",
+            Code::E0101,
             format!("YAML syntax error: {}", e.info()),
             Location {
                 file: file.to_string(),

@@ -11,6 +11,7 @@ mod locate;
 pub use entries::parse_entries;
 pub use locate::Locator;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use errors::convert_error;
 use locate::locate;
@@ -24,7 +25,7 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator)
     let locator = locate(file, text)?;
     if text.trim().is_empty() || locator.values.is_empty() {
         return Err(Diagnostic::error(
-            "E0101",
+            Code::E0101,
             "the file is empty: expected a YAML mapping",
             Location::file(file),
         ));
@@ -144,7 +145,7 @@ mod tests {
     fn unknown_key_is_located_with_suggestion() {
         let text = "name: x\nitems:\n  - amount: 10\n    amont: 3\n";
         let d = parse::<Doc>("f.yaml", text).unwrap_err();
-        assert_eq!(d.code, "E0103");
+        assert_eq!(d.code, Code::E0103);
         assert_eq!((d.location.line, d.location.column), (Some(4), Some(5)));
         assert!(d.help.unwrap().starts_with("did you mean `amount`"));
     }
@@ -152,7 +153,7 @@ mod tests {
     #[test]
     fn syntax_error_is_e0101() {
         let d = parse::<Doc>("f.yaml", "name: [x\nitems: 1\n").unwrap_err();
-        assert_eq!(d.code, "E0101");
+        assert_eq!(d.code, Code::E0101);
         assert!(d.location.line.is_some());
     }
 }

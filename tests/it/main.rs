@@ -4,6 +4,7 @@
 mod budget;
 mod choices;
 mod cli;
+mod docs;
 mod fixtures;
 mod portfolio;
 mod properties;

@@ -1,6 +1,7 @@
 //! The header row: which column holds which field, mission date and indicator.
 
 use super::read::{Cell, CsvRow};
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 use crate::rules::RuleSet;
 use std::collections::HashMap;
@@ -77,7 +78,7 @@ pub(super) fn header(
         cols.names.push(name.clone());
         if let Some(first) = seen.insert(name.clone(), i) {
             errors.push(Diagnostic::error(
-                "E0701",
+                Code::E0701,
                 format!("column `{name}` appears twice (columns {} and {})", first + 1, i + 1),
                 at(cell, &name),
             ));
@@ -93,7 +94,7 @@ pub(super) fn header(
             let hint =
                 did_you_mean(&name, candidates.iter().map(String::as_str)).map(str::to_string);
             let mut d =
-                Diagnostic::error("E0701", format!("unknown column `{name}`"), at(cell, &name))
+                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(cell, &name))
                     .with_label("not a known column");
             d.help = Some(match hint {
                 Some(h) => format!("did you mean `{h}`? columns are {}, then `<mission>.start`, `<mission>.full_deployment` and per indicator `<mission>.<indicator>` (the year's result), `.max`, `.scale`, `.label`", FIXED.map(|(k, _)| k).join(", ")),
@@ -104,7 +105,7 @@ pub(super) fn header(
         };
         let Some(m) = mission_ids.iter().position(|id| *id == mission) else {
             let mut d = Diagnostic::error(
-                "E0701",
+                Code::E0701,
                 format!("unknown column `{name}`: no mission `{mission}` in the rules"),
                 at(cell, &name),
             )
@@ -134,7 +135,7 @@ pub(super) fn header(
             && ind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid_id || !["value", "max", "scale", "label"].contains(&part) {
             let mut d =
-                Diagnostic::error("E0701", format!("unknown column `{name}`"), at(cell, &name))
+                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(cell, &name))
                     .with_label("not a known column");
             d.help = Some(match did_you_mean(part, ["max", "scale", "label", "start", "full_deployment"]) {
                 Some(h) if valid_id => format!("did you mean `{mission}.{ind}.{h}`? an indicator has `{mission}.{ind}` (the year's result), `.max`, `.scale` and `.label`"),
@@ -146,7 +147,7 @@ pub(super) fn header(
         let k = match cols.indicators.iter().position(|x| x.id == ind) {
             Some(k) if cols.indicators[k].mission != m => {
                 let other = mission_ids[cols.indicators[k].mission];
-                errors.push(Diagnostic::error("E0701", format!("indicator `{ind}` is under two missions (`{other}` and `{mission}`): results could not tell them apart"), at(cell, &name)));
+                errors.push(Diagnostic::error(Code::E0701, format!("indicator `{ind}` is under two missions (`{other}` and `{mission}`): results could not tell them apart"), at(cell, &name)));
                 continue;
             }
             Some(k) => k,
@@ -177,7 +178,7 @@ pub(super) fn header(
     for r in REQUIRED {
         if !cols.fixed.contains_key(r) {
             errors.push(
-                Diagnostic::error("E0702", format!("missing column `{r}`"), whole.clone())
+                Diagnostic::error(Code::E0702, format!("missing column `{r}`"), whole.clone())
                     .with_help(format!("the header must name at least: {}", REQUIRED.join(", "))),
             );
         }
@@ -186,7 +187,7 @@ pub(super) fn header(
         if ind.max.is_none() {
             let m = mission_ids[ind.mission];
             errors.push(Diagnostic::error(
-                "E0702",
+                Code::E0702,
                 format!(
                     "indicator `{m}.{}` has no `{m}.{}.max` column: its maximum is needed",
                     ind.id, ind.id

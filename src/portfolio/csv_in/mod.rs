@@ -10,6 +10,7 @@
 //! decimal comma and dates `DD/MM/YYYY`, as French Excel writes them.
 
 use super::{Origin, Piece, Record, RecordState};
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::input::raw::{RawContract, RawEngagement, RawIndicator, RawYearResult};
 use crate::input::{Contract, IndicatorKind};
@@ -107,7 +108,7 @@ impl Ctx<'_> {
                 Ok(y) => Some(y),
                 Err(_) => {
                     errors.push(Diagnostic::error(
-                        "E0102",
+                        Code::E0102,
                         format!("population_year `{y}` is not a year"),
                         self.loc(first, f("population_year").unwrap_or(0)),
                     ));
@@ -125,7 +126,7 @@ impl Ctx<'_> {
                 .collect();
             if start.is_empty() {
                 if let Some(x) = declared.first() {
-                    let mut d = Diagnostic::error("E0104", format!("indicator `{}` of mission `{}` has a maximum but the mission has no start date", x.id, mission.id), self.loc(first, x.max.unwrap_or(0)));
+                    let mut d = Diagnostic::error(Code::E0104, format!("indicator `{}` of mission `{}` has a maximum but the mission has no start date", x.id, mission.id), self.loc(first, x.max.unwrap_or(0)));
                     d.help = Some(format!(
                         "fill `{}.start`, or empty the indicator's `.max`",
                         mission.id
@@ -165,7 +166,7 @@ impl Ctx<'_> {
                     Ok(s) => s,
                     Err(m) => {
                         errors.push(Diagnostic::error(
-                            "E0704",
+                            Code::E0704,
                             format!("indicator `{}`: {m}", x.id),
                             self.loc(first, x.scale.unwrap_or(0)),
                         ));
@@ -274,7 +275,7 @@ impl Ctx<'_> {
             for col in self.contract_columns() {
                 let (v, w) = (cell(row, Some(col)), cell(first, Some(col)));
                 if !v.is_empty() && v != w {
-                    let d = Diagnostic::error("E0703", format!("column `{}` is `{v}` here but `{w}` on the first row of CPTS `{}` (line {}): a contract's columns must be the same on all its rows", self.cols.names[col], cell(first, self.cols.fixed.get("id").copied()), first.line), self.loc(row, col))
+                    let d = Diagnostic::error(Code::E0703, format!("column `{}` is `{v}` here but `{w}` on the first row of CPTS `{}` (line {}): a contract's columns must be the same on all its rows", self.cols.names[col], cell(first, self.cols.fixed.get("id").copied()), first.line), self.loc(row, col))
                         .with_help("leave the cell empty or repeat the first row's value");
                     states[r] = Some(RecordState::Failed(vec![d]));
                     break;
@@ -291,7 +292,7 @@ impl Ctx<'_> {
                 let v = cell(row, Some(col));
                 if v.parse::<u32>().is_err() {
                     errors.push(Diagnostic::error(
-                        "E0102",
+                        Code::E0102,
                         format!(
                             "contract_year `{v}` is not a contract year (1 to {})",
                             self.rules.contract_length_years
@@ -305,7 +306,7 @@ impl Ctx<'_> {
                 if !v.is_empty() && boolean(v).is_none() {
                     errors.push(
                         Diagnostic::error(
-                            "E0102",
+                            Code::E0102,
                             format!("crisis_recognised `{v}` is not true or false"),
                             self.loc(row, col),
                         )
@@ -390,7 +391,7 @@ impl Ctx<'_> {
                         line: Some(rows[r].line),
                         column: Some(1),
                     };
-                    vec![Diagnostic::error("E0706", format!("row not evaluated: the contract of CPTS `{id}` is invalid (see line {})", rows[first_kept].line), loc)]
+                    vec![Diagnostic::error(Code::E0706, format!("row not evaluated: the contract of CPTS `{id}` is invalid (see line {})", rows[first_kept].line), loc)]
                 }));
             }
             break;
@@ -404,7 +405,7 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
     let mut piece = Piece { contracts: Vec::new(), records: Vec::new() };
     let Some((head, data)) = rows.split_first() else {
         let d = Diagnostic::error(
-            "E0702",
+            Code::E0702,
             "the CSV file is empty: expected a header and one row per CPTS and contract year",
             Location::file(file),
         );
@@ -443,8 +444,11 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
                 line: Some(row.line),
                 column: Some(ctx.pos(row, id_col).1),
             };
-            states[r] =
-                Some(RecordState::Failed(vec![Diagnostic::error("E0104", "missing CPTS id", loc)]));
+            states[r] = Some(RecordState::Failed(vec![Diagnostic::error(
+                Code::E0104,
+                "missing CPTS id",
+                loc,
+            )]));
             continue;
         }
         let g = *by_id.entry(id).or_insert_with(|| {

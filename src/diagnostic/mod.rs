@@ -2,6 +2,9 @@
 //! which file, and help. Rendering (text with a source snippet, or JSON lines) is separate so
 //! the library never prints. Codes are stable: tests and users grep for them.
 
+mod code;
+
+pub use code::Code;
 use serde::Serialize;
 use std::fmt;
 
@@ -34,7 +37,7 @@ impl Location {
 /// One problem found in a rule or contract file, or during an evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub location: Location,
@@ -46,7 +49,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+    pub fn error(code: Code, message: impl Into<String>, location: Location) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -57,7 +60,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>, location: Location) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message, location) }
     }
 
@@ -208,7 +211,7 @@ mod tests {
     #[test]
     fn first_line_is_clickable() {
         let d = Diagnostic::error(
-            "E0201",
+            Code::E0201,
             "boom",
             Location { file: "r.yaml".into(), path: None, line: Some(7), column: Some(21) },
         );

@@ -8,12 +8,14 @@ mod error;
 mod indicator;
 mod max;
 mod schedule;
+mod selection;
 mod warning;
 
 pub use error::EvalError;
 pub use indicator::payout;
 pub use max::{max_per_tier, MaxRow, MaxTable};
 pub use schedule::{Payment, PaymentKind};
+pub use selection::Selection;
 pub use warning::Warning;
 
 use crate::calendar::{contract_year_period, days_between, Date};

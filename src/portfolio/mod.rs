@@ -15,6 +15,7 @@ mod file;
 pub mod json_out;
 pub mod text_out;
 
+pub use crate::eval::Selection;
 pub use aggregate::{aggregate, Aggregates, MissionSums, Sums};
 pub use csv_out::CsvOptions;
 
@@ -87,9 +88,12 @@ pub enum InputKind {
     PortfolioFile,
     /// A CSV file, one row per CPTS and contract year.
     Csv,
+    /// A variant of the rules (`changes:`), for `--variant`.
+    Variant,
 }
 
-/// Whether `name`/`text` is a CSV file, a portfolio file or a contract.
+/// Whether `name`/`text` is a CSV file, a portfolio file, a variant or a contract: the one
+/// classifier of inputs, for every command.
 pub fn input_kind(name: &str, text: &str) -> InputKind {
     if name.to_ascii_lowercase().ends_with(".csv") {
         InputKind::Csv
@@ -99,9 +103,18 @@ pub fn input_kind(name: &str, text: &str) -> InputKind {
         &["id", "name", "population", "signature_date", "missions", "results"],
     ) {
         InputKind::PortfolioFile
+    } else if crate::variant::looks_like_variant(text) {
+        InputKind::Variant
     } else {
         InputKind::Contract
     }
+}
+
+/// Whether an input read by a command makes it a portfolio run (rather than one contract
+/// file): a CSV or JSON file, or a portfolio file.
+pub fn is_portfolio_input(name: &str, text: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".json")
+        || matches!(input_kind(name, text), InputKind::Csv | InputKind::PortfolioFile)
 }
 
 /// A failed record for an input that could not be read at all (the caller's IO error).
@@ -127,7 +140,8 @@ fn load_one(name: &str, text: &str, rules: &RuleSet) -> Piece {
     match input_kind(name, text) {
         InputKind::Csv => csv_in::load(name, text, rules),
         InputKind::PortfolioFile => file::load(name, text, rules),
-        InputKind::Contract => {
+        // A variant file in a portfolio is read as a contract: its errors say what is wrong.
+        InputKind::Contract | InputKind::Variant => {
             let origin = Origin { file: name.to_string(), line: None, entry: None };
             // Parsed and validated first without positions (most files are valid); a file with a
             // problem is read again the located way, for its diagnostics.
@@ -209,17 +223,6 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
         p.records[i].state = RecordState::Failed(vec![d]);
     }
     p
-}
-
-/// Which contract years to evaluate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Selection {
-    /// The contract year starting in this calendar year.
-    Year(i32),
-    /// Contract year `k` (1-based).
-    ContractYear(u32),
-    /// Every contract year (a CSV row: its own year).
-    All,
 }
 
 /// A mission's amounts in one CPTS-year.
@@ -353,30 +356,6 @@ impl Run {
 }
 
 /// The contract years of `contract` to evaluate for `selection`; a CSV row fixes its own.
-fn years(
-    rules: &RuleSet,
-    contract: &Contract,
-    fixed: Option<u32>,
-    selection: Selection,
-) -> Vec<u32> {
-    let length = rules.contract_length_years;
-    let wanted = |k: u32| match selection {
-        Selection::Year(y) => contract.year_starting_in(y) == Some(k),
-        Selection::ContractYear(j) => j == k,
-        Selection::All => true,
-    };
-    match fixed {
-        Some(k) => {
-            if wanted(k) {
-                vec![k]
-            } else {
-                Vec::new()
-            }
-        }
-        None => (1..=length).filter(|k| wanted(*k)).collect(),
-    }
-}
-
 /// The figures of an evaluated year.
 pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) -> Row {
     let mut missions = vec![MissionAmounts::default(); rules.missions.len()];
@@ -441,7 +420,7 @@ pub fn evaluate_record(
         RecordState::Loaded { contract, contract_year } => (*contract, *contract_year),
     };
     let c = &p.contracts[ci];
-    let ks = years(rules, c, fixed, selection);
+    let ks = selection.years_of(rules, c, fixed);
     if ks.is_empty() {
         let why = match (selection, fixed) {
             (Selection::Year(y), None) => {
@@ -556,7 +535,7 @@ pub fn total(
         let c = &p.contracts[contract];
         years_of_record.clear();
         let mut ok = true;
-        for k in years(rules, c, contract_year, selection) {
+        for k in selection.years_of(rules, c, contract_year) {
             match evaluate_year(rules, c, k) {
                 Ok(b) => years_of_record.push((b.tier_index, b.totals)),
                 Err(_) => {

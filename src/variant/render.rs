@@ -746,3 +746,22 @@ pub fn sweep_json(rules: &RuleSet, s: &Sweep) -> String {
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
+
+/// The lines a report under variants starts with: a variant is a negotiation hypothesis, not a
+/// text in force, and the reader must see it before any amount.
+pub fn banner_lines(variants: &[Variant]) -> Vec<String> {
+    variants
+        .iter()
+        .map(|v| {
+            format!(
+                "Variante (hypothèse de négociation, pas un texte en vigueur) : {} ({}, {})",
+                v.title, v.id, v.file
+            )
+        })
+        .collect()
+}
+
+/// [`banner_lines`] as the first lines of a text report.
+pub fn banner(variants: &[Variant]) -> String {
+    banner_lines(variants).into_iter().map(|l| l + "\n").collect()
+}

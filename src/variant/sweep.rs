@@ -53,9 +53,10 @@ pub fn values(start: Decimal, end: Decimal, step: Decimal) -> Result<Vec<Decimal
     let span = end.checked_sub(start).ok_or("the range overflows")?;
     let count = span.checked_div(step).ok_or("the range overflows")?.floor();
     if count >= Decimal::from(MAX_POINTS) {
+        // `count + 1` may not fit a Decimal (`--to 79228162514264337593543950335 --step 1`).
+        let points = count.checked_add(Decimal::ONE).map_or(count.to_string(), |n| n.to_string());
         return Err(format!(
-            "{} points: a sweep computes at most {MAX_POINTS}; take a larger --step",
-            count + Decimal::ONE
+            "{points} points: a sweep computes at most {MAX_POINTS}; take a larger --step"
         ));
     }
     let mut out = Vec::new();

@@ -1,0 +1,147 @@
+//! What the portfolio commands share: the inputs read once and loaded as one portfolio (in
+//! parallel, on `--jobs` threads), `--strict`, the diagnostics of failed records with snippets of
+//! their own files, the exit code of a batch; and `compute` on a portfolio.
+
+use crate::args::{self, ComputeFormat};
+use crate::cmd::compute;
+use crate::error::CliError;
+use crate::inputs::Input;
+use crate::load;
+use crate::output::Printer;
+use crate::progress;
+use cpts_funding::diagnostic::{Code, Diagnostic};
+use cpts_funding::portfolio::{
+    self, aggregate, csv_out, json_out, text_out, Portfolio, Record, RecordState,
+};
+use cpts_funding::rules::RuleSet;
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+/// The portfolio read and validated against the rules, with the source texts (for snippets).
+pub struct Loaded {
+    pub portfolio: Portfolio,
+    pub texts: HashMap<String, String>,
+    /// Some input could not be read at all (exit 2).
+    pub io_errors: bool,
+}
+
+impl Loaded {
+    /// Prints diagnostics, each with a snippet of its own file.
+    pub fn print(&self, diags: &[Diagnostic], p: &Printer) {
+        p.diagnostics_in(diags, |f| self.texts.get(f).map(String::as_str));
+    }
+
+    /// With `--strict`, the first failed record (in input order) stops the run.
+    pub fn strict_stop(&self, p: &Printer) -> Result<(), CliError> {
+        let Some(r) = self.portfolio.records.iter().find(|r| failed(r).is_some()) else {
+            return Ok(());
+        };
+        let d = failed(r).unwrap_or_default();
+        self.print(d, p);
+        let msg = format!("stopped (--strict) at {}: nothing written", r.origin);
+        p.line("stopped", &msg, &msg);
+        Err(CliError::Reported(if d.iter().any(|d| d.code == Code::E0001) { 2 } else { 1 }))
+    }
+
+    /// Prints the diagnostics of every record that could not be read or validated; their count.
+    pub fn print_failed(&self, p: &Printer) -> usize {
+        let mut n = 0;
+        for d in self.portfolio.records.iter().filter_map(failed) {
+            self.print(d, p);
+            n += 1;
+        }
+        n
+    }
+}
+
+fn failed(r: &Record) -> Option<&[Diagnostic]> {
+    match &r.state {
+        RecordState::Failed(d) => Some(d),
+        RecordState::Loaded { .. } => None,
+    }
+}
+
+/// Loads `inputs` (already read) as one portfolio; `unreadable` are the inputs that could not be.
+pub fn load(inputs: Vec<Input>, unreadable: Vec<Record>, rules: &RuleSet) -> Loaded {
+    let io_errors = unreadable
+        .iter()
+        .any(|r| failed(r).is_some_and(|d| d.iter().any(|d| d.code == Code::E0001)));
+    let pairs: Vec<(String, String)> = inputs.into_iter().map(|i| (i.name, i.text)).collect();
+    let mut portfolio = portfolio::load(&pairs, rules);
+    portfolio.records.extend(unreadable);
+    Loaded { portfolio, texts: pairs.into_iter().collect(), io_errors }
+}
+
+/// Runs `f` on a pool of `jobs` threads (the global pool when not given).
+pub fn with_jobs<T: Send>(
+    jobs: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, CliError> {
+    match args::jobs(jobs)? {
+        None => Ok(f()),
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => Ok(pool.install(f)),
+            Err(e) => Err(CliError::usage("--jobs", format!("cannot start {n} threads: {e}"))),
+        },
+    }
+}
+
+/// A batch's exit code: 2 when an input could not be read, 1 when a record failed, else 0.
+pub fn exit_code(failed: usize, io: bool) -> ExitCode {
+    ExitCode::from(if io {
+        2
+    } else if failed > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// `compute` on a portfolio.
+pub fn compute(
+    a: &compute::Args,
+    inputs: Vec<Input>,
+    unreadable: Vec<Record>,
+    p: &mut Printer,
+) -> Result<ExitCode, CliError> {
+    if matches!(a.format, ComputeFormat::Md | ComputeFormat::Html) {
+        return Err(CliError::usage(
+            "--format",
+            "--format md and html render one contract; a portfolio gives text, csv or json",
+        ));
+    }
+    let opts = a.csv.options()?;
+    let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
+    let (base, rules) = (&ruled.base, &ruled.rules);
+    let sel = a.years.selection();
+    sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
+    let (loaded, run) = with_jobs(a.run.jobs, || {
+        let loaded = load(inputs, unreadable, base);
+        if a.run.strict {
+            loaded.strict_stop(p)?;
+        }
+        let pb = progress::bar(loaded.portfolio.records.len(), "évaluation");
+        let run = portfolio::evaluate(rules, &loaded.portfolio, sel, &|| pb.inc(1));
+        pb.finish_and_clear();
+        Ok::<_, CliError>((loaded, run))
+    })??;
+    let pf = &loaded.portfolio;
+    for (_, d) in run.failures() {
+        loaded.print(d, p);
+        if a.run.strict {
+            let msg = "stopped (--strict): nothing written";
+            p.line("stopped", msg, msg);
+            return Err(CliError::Reported(1));
+        }
+    }
+    let sums = aggregate(rules, pf, run.rows()).map_err(|e| CliError::eval(&e, &rules.file))?;
+    match a.format {
+        ComputeFormat::Json => p.out(&json_out::portfolio(rules, pf, &run, &sums))?,
+        ComputeFormat::Csv => {
+            p.out(&csv_out::portfolio(rules, pf, &run, (!a.no_sums).then_some(&sums), opts))?
+        }
+        _ => p.out(&text_out::portfolio(rules, pf, &run, &sums))?,
+    }
+    p.message("summary", &run.summary.sentence(sel));
+    Ok(exit_code(run.summary.failed, loaded.io_errors))
+}

@@ -1,0 +1,120 @@
+//! Reading inputs: each file (or `-`, standard input) is read once, as bytes, and checked to be
+//! UTF-8 with the offset of the first bad byte; folders are walked in path order without following
+//! symbolic links (a link loop cannot make a run read a file twice). What an input holds is then
+//! decided by the library from its name and text (`portfolio::input_kind`).
+
+use crate::error::CliError;
+use cpts_funding::diagnostic::{Code, Diagnostic, Location};
+use cpts_funding::portfolio::{self, Record};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The name standard input goes by in diagnostics.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// One input read: its name (the path as given, `<stdin>` for `-`) and its text.
+pub struct Input {
+    pub name: String,
+    pub text: String,
+}
+
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+pub fn name_of(path: &Path) -> String {
+    if is_stdin(path) {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads `path` (or standard input for `-`) once. A file that cannot be read is an I/O error
+/// (exit 2); bytes that are not UTF-8 are an invalid input (exit 1), located.
+pub fn read(path: &Path) -> Result<Input, CliError> {
+    let name = name_of(path);
+    let mut bytes = Vec::new();
+    let r = if is_stdin(path) {
+        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+    };
+    r.map_err(|e| CliError::unreadable(&name, &e))?;
+    let text = utf8(&name, bytes).map_err(|d| CliError::Invalid(vec![d], None))?;
+    Ok(Input { name, text })
+}
+
+/// `bytes` as text, or where the first byte that is not UTF-8 is.
+fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+        let start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        // Columns count characters, as everywhere else; the valid prefix is UTF-8.
+        let column = 1 + String::from_utf8_lossy(&before[start..]).chars().count();
+        Diagnostic::error(
+            Code::E0101,
+            format!(
+                "the file is not UTF-8 text: byte {at} (0x{:02x}) is not valid",
+                e.as_bytes()[at]
+            ),
+            Location { file: name.to_string(), path: None, line: Some(line), column: Some(column) },
+        )
+        .with_help("save the file as UTF-8 (in a spreadsheet: CSV UTF-8)")
+    })
+}
+
+/// The files a portfolio argument stands for: a folder's YAML files (recursively, sorted by
+/// path, symbolic links not followed), or the file itself.
+fn expand(path: &Path, files: &mut Vec<PathBuf>, failed: &mut Vec<Record>) {
+    if is_stdin(path) || !path.is_dir() {
+        files.push(path.to_path_buf());
+        return;
+    }
+    let walk = walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name();
+    for entry in walk {
+        match entry {
+            Ok(e) => {
+                let p = e.path();
+                let yaml = p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+                    x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml")
+                });
+                // A link to a file is read; a link to a folder is not walked (no loops).
+                if yaml && !e.file_type().is_dir() && p.is_file() {
+                    files.push(p.to_path_buf());
+                }
+            }
+            Err(e) => {
+                let at = e.path().unwrap_or(path).display().to_string();
+                failed.push(portfolio::unreadable(&at, format!("cannot read folder {at}: {e}")));
+            }
+        }
+    }
+}
+
+/// Reads every portfolio input (folders expanded); inputs that cannot be read or are not UTF-8
+/// become failed records, so the others still run.
+pub fn read_all(paths: &[PathBuf]) -> (Vec<Input>, Vec<Record>) {
+    let (mut files, mut failed) = (Vec::new(), Vec::new());
+    for p in paths {
+        expand(p, &mut files, &mut failed);
+    }
+    let mut inputs = Vec::with_capacity(files.len());
+    for f in files {
+        match read(&f) {
+            Ok(i) => inputs.push(i),
+            Err(CliError::Io(d)) | Err(CliError::Usage(d)) => failed.push(record(d)),
+            Err(CliError::Invalid(ds, _)) => failed.extend(ds.into_iter().map(record)),
+            Err(_) => {}
+        }
+    }
+    (inputs, failed)
+}
+
+fn record(d: Diagnostic) -> Record {
+    let mut r = portfolio::unreadable(&d.location.file, String::new());
+    r.state = portfolio::RecordState::Failed(vec![d]);
+    r
+}

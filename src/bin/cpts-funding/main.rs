@@ -1,0 +1,104 @@
+//! `cpts-funding`: the command-line front-end over the `cpts_funding` library. It parses the
+//! arguments, reads the files, calls the library, and writes what it returns; it holds no rule
+//! and no arithmetic. Errors are handled once, here: each kind has its exit code (0 ok, 1 invalid
+//! rules or input or a failed evaluation, 2 usage or I/O), and a closed pipe ends quietly.
+
+mod args;
+mod cmd;
+mod error;
+mod inputs;
+mod load;
+mod output;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use error::CliError;
+use output::Printer;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "cpts-funding",
+    version,
+    about = "Computes what the Assurance Maladie pays a CPTS under the ACI CPTS, with an audit trail.",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute a CPTS's funding for a contract year: lines, totals, dated payments, warnings;
+    /// or every CPTS of a portfolio, with the sums.
+    #[command(after_help = cmd::compute::EXAMPLES)]
+    Compute(cmd::compute::Args),
+    /// What a variant of the agreement costs on a portfolio: per CPTS base, variant and delta;
+    /// sums per tier and mission; the CPTS that change tier; the delta attributed to each change.
+    #[command(after_help = cmd::diff::EXAMPLES)]
+    Diff(cmd::diff::Args),
+    /// The total cost of a portfolio as one value of the rules varies, as CSV (and an SVG chart).
+    #[command(after_help = cmd::sweep::EXAMPLES)]
+    Sweep(cmd::sweep::Args),
+    /// Maximum annual funding per tier under the text in force on a date.
+    #[command(after_help = cmd::max::EXAMPLES)]
+    Max(cmd::max::Args),
+    /// Project a contract over its five years: amounts and dated payments per year, a calendar by
+    /// month with a running total, minimum/expected/maximum scenarios, and what the next step of
+    /// each indicator would add.
+    #[command(after_help = cmd::budget::EXAMPLES)]
+    Budget(cmd::budget::Args),
+    /// Explain each amount of a contract year in plain words: text and tier and why, article,
+    /// formula with the numbers, prorata and rounding, payments.
+    #[command(after_help = cmd::explain::EXAMPLES)]
+    Explain(cmd::explain::Args),
+    /// Validate the rules and contract, portfolio or variant files; print every problem found;
+    /// exit 0 when clean.
+    #[command(after_help = cmd::check::EXAMPLES)]
+    Check(cmd::check::Args),
+}
+
+impl Command {
+    /// Whether messages are JSON lines (`--format json`).
+    fn json(&self) -> bool {
+        use args::*;
+        match self {
+            Command::Compute(a) => a.format == ComputeFormat::Json,
+            Command::Diff(a) => a.format == TableFormat::Json,
+            Command::Sweep(a) => a.format == SweepFormat::Json,
+            Command::Max(a) => a.format == PlainFormat::Json,
+            Command::Budget(a) => a.format == PageFormat::Json,
+            Command::Explain(a) => a.format == PageFormat::Json,
+            Command::Check(a) => a.format == PlainFormat::Json,
+        }
+    }
+}
+
+fn run(command: &Command, p: &mut Printer) -> Result<ExitCode, CliError> {
+    let code = match command {
+        Command::Compute(a) => cmd::compute::run(a, p)?,
+        Command::Diff(a) => cmd::diff::run(a, p)?,
+        Command::Sweep(a) => cmd::sweep::run(a, p)?,
+        Command::Max(a) => cmd::max::run(a, p)?,
+        Command::Budget(a) => cmd::budget::run(a, p)?,
+        Command::Explain(a) => cmd::explain::run(a, p)?,
+        Command::Check(a) => cmd::check::run(a, p)?,
+    };
+    p.flush()?;
+    Ok(code)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut printer = Printer::new(cli.command.json());
+    match run(&cli.command, &mut printer) {
+        Ok(code) => code,
+        Err(e) => {
+            // What was written before the error still goes out (a batch's good records); if that
+            // fails too, the error that stopped the run is the one to report.
+            let _ = printer.flush();
+            printer.fail(e)
+        }
+    }
+}

@@ -5,6 +5,8 @@ mod budget;
 mod choices;
 mod cli;
 mod docs;
+mod examples;
 mod fixtures;
+mod frontend;
 mod portfolio;
 mod properties;

@@ -1,0 +1,177 @@
+//! The command-line front-end as a Unix tool: output that cannot be written, standard input,
+//! bounded arguments, formats each command has, and messages that honour `--format json`.
+//! Each test names the bug it guards (issues #8 and #9).
+
+use crate::fixtures::{root, run};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const CONTRACT: &str = "fixtures/ok/t2-first-year-prorata/contract.yaml";
+const SAMPLE: &str = "fixtures/portfolio/sample-800-synthetic.csv";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cpts-funding"));
+    c.current_dir(root());
+    c
+}
+
+/// `cpts-funding … | head -c1` panicked (exit 101): a closed pipe now ends quietly, exit 0.
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    for args in [
+        vec!["compute", CONTRACT, "--year", "2024"],
+        vec!["compute", SAMPLE, "--year", "2025", "--format", "csv"],
+        vec!["max", "--date", "2019-09-01", "--format", "json"],
+    ] {
+        let mut child =
+            bin().args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        // Close the reading end at once: every write of the child fails with EPIPE.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// `… > /dev/full` panicked: a write error other than a closed pipe is exit 2 with E0003.
+#[test]
+fn a_full_disk_is_exit_2_with_a_message() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let out =
+        bin().args(["compute", CONTRACT, "--year", "2024"]).stdout(full).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("error[E0003]: cannot write the output"), "{err}");
+}
+
+/// `compute -` and `/dev/stdin` said "the file is empty": inputs were read twice.
+#[test]
+fn standard_input_is_read_once() {
+    let text = std::fs::read_to_string(root().join(CONTRACT)).unwrap();
+    let (_, from_file, _) = run(&["compute", CONTRACT, "--year", "2024", "--format", "json"]);
+    for name in ["-", "/dev/stdin"] {
+        let mut child = bin()
+            .args(["compute", name, "--year", "2024", "--format", "json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(&from_file).unwrap();
+        // The same amounts as from the file (only the input's name differs).
+        assert_eq!(doc["evaluations"][0]["totals"], expected["evaluations"][0]["totals"]);
+    }
+}
+
+/// `--jobs 100000` hung creating threads; `--jobs 0` printed free text under --format json.
+#[test]
+fn jobs_are_bounded_and_reported_in_the_chosen_format() {
+    let (code, _, err) = run(&["compute", SAMPLE, "--year", "2025", "--jobs", "100000"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("--jobs: error[E0002]: --jobs 100000: at most 256 threads"), "{err}");
+    let (code, _, err) = run(&["compute", SAMPLE, "--jobs", "0", "--format", "json"]);
+    assert_eq!(code, 2);
+    let d: serde_json::Value = serde_json::from_str(err.trim()).expect("one JSON line");
+    assert_eq!(d["code"], "E0002");
+    assert_eq!(d["location"]["file"], "--jobs");
+}
+
+/// `sweep --to 79228162514264337593543950335 --step 1` panicked ("Addition overflowed").
+#[test]
+fn a_sweep_of_too_many_points_is_refused_without_panic() {
+    let (code, _, err) = run(&[
+        "sweep",
+        "--param",
+        "tiers.t2.min_population",
+        "--from",
+        "0",
+        "--to",
+        "79228162514264337593543950335",
+        "--step",
+        "1",
+        SAMPLE,
+        "--year",
+        "2025",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error[E0210]") && err.contains("at most 100000"), "{err}");
+}
+
+/// `--contract-year 6` on a portfolio exited 0 with an empty report (E0401 on one contract).
+#[test]
+fn a_contract_year_outside_the_contract_fails_the_same_for_a_portfolio() {
+    for input in [CONTRACT, SAMPLE] {
+        for k in ["0", "6"] {
+            let (code, out, err) = run(&["compute", input, "--contract-year", k]);
+            assert_eq!(code, 1, "{input} {k}: {err}");
+            assert!(err.contains("error[E0401]"), "{input} {k}: {err}");
+            assert!(out.is_empty(), "{input} {k}: {out}");
+        }
+    }
+}
+
+/// Every subcommand offered `md|html|csv` and `sweep --format md` printed CSV: each command now
+/// has only its own formats, and clap refuses the others (exit 2).
+#[test]
+fn each_command_accepts_only_its_own_formats() {
+    for (args, refused) in [
+        (vec!["max", "--date", "2019-09-01"], "csv"),
+        (vec!["max", "--date", "2019-09-01"], "html"),
+        (vec!["check"], "md"),
+        (vec!["budget", CONTRACT], "csv"),
+        (vec!["explain", CONTRACT], "csv"),
+        (vec!["diff", "--variant", "rules/variants/advance-90.yaml", SAMPLE], "md"),
+        (vec!["sweep", "--param", "payment.advance_rate", "--from", "0.5", "--to", "0.6"], "html"),
+    ] {
+        let mut a = args.clone();
+        a.extend(["--format", refused]);
+        let (code, out, err) = run(&a);
+        assert_eq!(code, 2, "{a:?}: {err}");
+        assert!(out.is_empty(), "{a:?}");
+        assert!(err.contains(&format!("invalid value '{refused}'")), "{a:?}: {err}");
+    }
+    let (_, help, _) = run(&["max", "--help"]);
+    assert!(help.contains("- text") && help.contains("- json"), "{help}");
+    assert!(
+        !help.contains("- csv") && !help.contains("- md") && !help.contains("- html"),
+        "{help}"
+    );
+}
+
+/// Under `--format json`, stderr is JSON lines only: diagnostics, and the summary of a batch.
+#[test]
+fn json_runs_write_only_json_lines_on_stderr() {
+    let (code, _, err) =
+        run(&["compute", "fixtures/portfolio/bad-rows.csv", "--year", "2025", "--format", "json"]);
+    assert_eq!(code, 1);
+    let lines: Vec<serde_json::Value> = err
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(lines.iter().any(|l| l["severity"] == "error"), "{err}");
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["kind"], "summary", "{err}");
+    assert!(summary["message"].as_str().unwrap().contains("failed"), "{err}");
+}
+
+/// A file that is not UTF-8 was "cannot read" (exit 2, no position): it is an invalid input,
+/// exit 1, located at its first bad byte.
+#[test]
+fn a_file_that_is_not_utf8_is_an_invalid_input_located_at_its_first_bad_byte() {
+    let dir = std::env::temp_dir().join(format!("cpts-funding-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("latin1.yaml");
+    std::fs::write(&file, b"format_version: 1\nname: \"CPTS du Val d'Or\xe9e\"\n").unwrap();
+    let (code, _, err) = run(&["check", file.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("latin1.yaml:2:24: error[E0101]: the file is not UTF-8 text: byte 41"),
+        "{err}"
+    );
+}

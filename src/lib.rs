@@ -46,6 +46,7 @@
 
 // `float_arithmetic = "deny"` and `result_large_err = "allow"` are in Cargo.toml's [lints] table.
 
+pub mod audit;
 pub mod budget;
 pub mod calendar;
 pub mod diagnostic;

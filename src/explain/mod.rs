@@ -2,36 +2,20 @@
 //! tier and why (once per year), then each amount with its article, its formula with the
 //! numbers, the prorata and the rounding applied, whether the amount is provisional, and when it
 //! is paid. French by default, English on request. Built on the audit trail
-//! ([`crate::report::audit`]): ids, labels, references, amounts and (in French) the formula come
+//! ([`crate::audit`]): ids, labels, references, amounts and (in French) the formula come
 //! from there; this module only puts them into sentences. It never prints.
 
 mod en;
 
+use crate::audit::payment_label;
+use crate::audit::words::{formula, tier_reason};
+pub use crate::audit::Lang;
+use crate::audit::{audit_line, line_id};
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 use crate::eval::{Breakdown, Item, Line, PaymentKind};
 use crate::money::{format_eur, format_plain, Rounding, RoundingMode};
-use crate::report::audit::{audit_line, line_id};
-use crate::report::json::tier_reason;
-use crate::report::payment_label;
 use rust_decimal::Decimal;
-
-/// The language of the explanations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-}
 
 /// One amount explained.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +103,12 @@ pub fn explain_year(b: &Breakdown, which: &[usize], lang: Lang) -> YearExplanati
                     "Texte en vigueur au {} (premier jour de l'année de contrat) : {} — {}.",
                     b.value_date, b.text.label, b.text.reference
                 ),
-                format!("Taille {} — {} ; pourquoi : {}.", b.tier.id, b.tier.label, tier_reason(b)),
+                format!(
+                    "Taille {} — {} ; pourquoi : {}.",
+                    b.tier.id,
+                    b.tier.label,
+                    tier_reason(b, Lang::Fr)
+                ),
                 format!("Total de l'année : {}.", format_eur(b.totals.total)),
             ],
         ),
@@ -133,7 +122,12 @@ pub fn explain_year(b: &Breakdown, which: &[usize], lang: Lang) -> YearExplanati
                     "Text in force on {} (the first day of the contract year): {} — {}.",
                     b.value_date, b.text.label, b.text.reference
                 ),
-                format!("Tier {} — {}; why: {}.", b.tier.id, b.tier.label, en::tier_reason(b)),
+                format!(
+                    "Tier {} — {}; why: {}.",
+                    b.tier.id,
+                    b.tier.label,
+                    tier_reason(b, Lang::En)
+                ),
                 format!("Total of the year: {}.", format_eur(b.totals.total)),
             ],
         ),
@@ -186,7 +180,7 @@ fn explain_line(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> LineExp
     let mut s = Vec::with_capacity(5);
     let formula = match lang {
         Lang::Fr => a.formula.clone(),
-        Lang::En => en::formula(b, line),
+        Lang::En => formula(b, line, Lang::En),
     };
     s.push(match lang {
         Lang::Fr => format!("Calcul : {formula}."),
@@ -341,7 +335,7 @@ pub fn render_json(years: &[YearExplanation]) -> String {
                     .map(|l| LineDoc {
                         id: &l.id,
                         label: &l.label,
-                        amount: crate::report::amount(l.amount),
+                        amount: crate::audit::amount(l.amount),
                         sentences: &l.sentences,
                     })
                     .collect(),

@@ -10,10 +10,10 @@
 
 mod aggregate;
 mod csv_in;
-pub mod csv_out;
 mod file;
-pub mod json_out;
-pub mod text_out;
+
+/// The portfolio reports live in `report::portfolio`; kept here for their users.
+pub use crate::report::portfolio::{csv_out, json_out, text_out};
 
 pub use crate::eval::Selection;
 pub use aggregate::{aggregate, Aggregates, MissionSums, Sums};

@@ -3,9 +3,9 @@
 //! and a receipt. Amounts are strings with two decimals, like every JSON output. Documented in
 //! README.md; changing a key means a new format_version.
 
-use super::audit::line_id;
 use super::json::{CptsDoc, PaymentDoc, PeriodDoc, WarningDoc};
 use super::{amount, payment_kind_name, payment_label};
+use crate::audit::line_id;
 use crate::budget::{Budget, Goal, Lever, Source, Standing};
 use crate::eval::Totals;
 use crate::input::{Direction, Observation};

@@ -2,25 +2,10 @@
 //! script, no font, image or link fetched from anywhere, so it opens offline and prints on A4
 //! (`@page`, print rules that keep tables and explanations from splitting badly).
 
+pub use super::escape::escape;
 use super::page::{Block, Col, Page, Row, Table};
 use crate::money::format_eur;
 use std::fmt::Write;
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
 
 /// Inline code (`like this`) as `<code>`, the rest escaped; an odd backtick is left as text.
 fn inline(s: &str) -> String {

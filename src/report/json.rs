@@ -2,8 +2,8 @@
 //! decimals, a receipt (engine version, SHA-256 of the rules and of the input) so a result can
 //! be reproduced. Documented in README.md; changing a key means a new format_version.
 
-use super::audit::{audit_line, category_name};
 use super::{amount, payment_kind_name, payment_label};
+use crate::audit::{audit_line, category_name};
 use crate::diagnostic::Code;
 use crate::eval::{Breakdown, MaxTable};
 use serde::Serialize;
@@ -121,15 +121,9 @@ pub struct ReceiptDoc {
 }
 
 /// Why the CPTS is in its tier: population and the tier's bounds.
+/// Why the CPTS is in its tier, in French (the JSON's `tier.reason`).
 pub fn tier_reason(b: &Breakdown) -> String {
-    let source = match b.contract.results.get(&b.contract_year).and_then(|r| r.population) {
-        Some(_) => format!("population de l'année de contrat {}", b.contract_year),
-        None => match b.contract.population_year {
-            Some(y) => format!("population du contrat (chiffre {y})"),
-            None => "population du contrat".into(),
-        },
-    };
-    format!("{source}: {} habitants, {} ({})", b.population, b.tier.bounds_text, b.tier.id)
+    crate::audit::words::tier_reason(b, crate::audit::Lang::Fr)
 }
 
 pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
@@ -203,7 +197,7 @@ pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
             .map(|p| PaymentDoc {
                 date: p.date.to_string(),
                 kind: payment_kind_name(p.kind),
-                line: super::audit::line_id(&b.lines[p.line]),
+                line: crate::audit::line_id(&b.lines[p.line]),
                 label: payment_label(b, p),
                 amount: amount(p.amount),
             })

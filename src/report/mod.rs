@@ -1,53 +1,24 @@
-//! Renderers: text tables for people, a versioned JSON document for machines. They take
-//! evaluated data and return strings; they never print.
+//! Every renderer: text for people, versioned JSON and CSV for machines, printable pages
+//! (Markdown, HTML) and SVG charts. They take evaluated data and return strings; they never
+//! print. `portfolio` writes a portfolio run, `variant` the diff, sweep and max-with-variant
+//! reports, `chart` the two SVG charts; `escape` is the one escaping function of HTML and SVG.
 
-pub mod audit;
 pub mod budget;
 pub mod budget_json;
+pub mod chart;
+pub mod escape;
 pub mod html;
 pub mod json;
 pub mod md;
 pub mod page;
-pub mod svg;
+pub mod portfolio;
 pub mod text;
+pub mod variant;
 
-use crate::eval::{Breakdown, Item, Payment, PaymentKind};
-use crate::money::format_2dp;
+/// The cash-flow chart of a page (its old path).
+pub use chart::cash as svg;
 
-/// The label of a dated payment, in French.
-pub fn payment_label(b: &Breakdown, p: &Payment) -> String {
-    let line = &b.lines[p.line];
-    let label = audit::line_label(b, line);
-    let rate = b
-        .rules
-        .payment
-        .advance_rate
-        .at(b.from)
-        .map(|(_, c)| c.amount * rust_decimal::Decimal::ONE_HUNDRED)
-        .unwrap_or_default();
-    match p.kind {
-        PaymentKind::AtSignature => format!("Versement à la signature: {label}"),
-        PaymentKind::Advance => format!("Avance {} %: {label}", rate.normalize()),
-        PaymentKind::Balance => format!("Solde: {label}"),
-        PaymentKind::Variable => match line.item {
-            Item::Variable { mission, .. } => format!("Part variable: {}", mission.label),
-            _ => format!("Part variable: {label}"),
-        },
-        PaymentKind::Crisis => format!("Enveloppe crise: {label}"),
-    }
-}
+/// The audit trail moved below `report` and `explain` (both use it); kept here for its users.
+pub use crate::audit;
 
-pub fn payment_kind_name(k: PaymentKind) -> &'static str {
-    match k {
-        PaymentKind::AtSignature => "at_signature",
-        PaymentKind::Advance => "advance",
-        PaymentKind::Balance => "balance",
-        PaymentKind::Variable => "variable",
-        PaymentKind::Crisis => "crisis",
-    }
-}
-
-/// `"1234.50"`: amounts in machine outputs.
-pub fn amount(d: rust_decimal::Decimal) -> String {
-    format_2dp(d)
-}
+pub use crate::audit::{amount, payment_kind_name, payment_label};

@@ -222,7 +222,7 @@ pub fn compute(breakdowns: &[Breakdown]) -> Page {
             .lines
             .iter()
             .map(|l| {
-                let a = super::audit::audit_line(b, l);
+                let a = crate::audit::audit_line(b, l);
                 let flag = if l.is_provisional() { " [provisoire]" } else { "" };
                 Row::new(vec![format!("{}{flag}", a.label), a.formula, eur(a.amount)])
             })

@@ -1,9 +1,9 @@
 //! Plain-text reports for people: the year's breakdown (tier and why, text in force, one line
 //! per payment item with its formula, totals, dated payments, warnings) and the maxima table.
 
-use super::audit::audit_line;
 use super::json::tier_reason;
 use super::payment_label;
+use crate::audit::audit_line;
 use crate::eval::{Breakdown, MaxTable};
 use crate::money::format_eur;
 use std::fmt::Write;

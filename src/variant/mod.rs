@@ -19,8 +19,8 @@
 pub mod diff;
 pub mod max;
 mod path;
-pub mod render;
-pub mod svg;
+/// The variant reports and the sweep chart live in `report`; kept here for their users.
+pub use crate::report::{chart::sweep as svg, variant as render};
 pub mod sweep;
 
 pub use path::{resolve, MissionTable, PathError, TableRef, Target};

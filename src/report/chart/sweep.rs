@@ -1,8 +1,9 @@
 //! The sweep chart: total cost against the swept value, as one self-contained SVG (no script, no
 //! font or link fetched). Coordinates are whole pixels computed with `Decimal` (no floats).
 
-use super::sweep::Sweep;
 use crate::money::{format_eur, format_plain};
+use crate::report::escape::escape;
+use crate::variant::sweep::Sweep;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -13,10 +14,6 @@ const LEFT: i64 = 130;
 const RIGHT: i64 = 30;
 const TOP: i64 = 60;
 const BOTTOM: i64 = 70;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// `v` in `[lo, hi]` mapped onto `[a, b]` pixels, rounded to the pixel.
 fn scale(v: Decimal, lo: Decimal, hi: Decimal, a: i64, b: i64) -> i64 {
@@ -63,7 +60,7 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
         o,
         r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
         WIDTH / 2,
-        esc(title)
+        escape(title)
     );
     // Grid and ticks: five on each axis.
     for k in 0..=4i64 {
@@ -75,7 +72,7 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
             r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
             x0 - 8,
             y + 4,
-            esc(&euros(yv))
+            escape(&euros(yv))
         );
         let xv = xmin + (xmax - xmin) * Decimal::from(k) / Decimal::from(4);
         let x = scale(xv, xmin, xmax, x0, x1);
@@ -88,7 +85,7 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
             o,
             r#"<text x="{x}" y="{}" text-anchor="middle">{}</text>"#,
             y0 + 20,
-            esc(&format_plain(xv.round_dp(4)))
+            escape(&format_plain(xv.round_dp(4)))
         );
     }
     let _ = writeln!(
@@ -100,7 +97,7 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
         r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
         (x0 + x1) / 2,
         HEIGHT - 22,
-        esc(&sweep.spec.path)
+        escape(&sweep.spec.path)
     );
     let yb = scale(base, ymin, ymax, y0, y1);
     let _ = writeln!(
@@ -108,7 +105,7 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
         r##"<line x1="{x0}" y1="{yb}" x2="{x1}" y2="{yb}" stroke="#999999" stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="end" fill="#666666">base {}</text>"##,
         x1,
         yb - 6,
-        esc(&euros(base))
+        escape(&euros(base))
     );
     let mut line = String::new();
     for (x, y) in &pts {
@@ -127,8 +124,8 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
                 r##"<circle cx="{}" cy="{}" r="3" fill="#1f5fa8"><title>{} : {}</title></circle>"##,
                 scale(*x, xmin, xmax, x0, x1),
                 scale(*y, ymin, ymax, y0, y1),
-                esc(&format_plain(*x)),
-                esc(&format_eur(*y))
+                escape(&format_plain(*x)),
+                escape(&format_eur(*y))
             );
         }
     }

@@ -4,9 +4,9 @@
 //! Excel (`--decimal-comma`); the separator is `,` or what is asked (`;` for French Excel); a
 //! UTF-8 BOM on request. Columns are documented in README.md (*CSV columns*).
 
-use super::{Aggregates, MissionSums, Portfolio, Row, Run, Sums};
 use crate::calendar::push_date;
 use crate::money::push_2dp;
+use crate::portfolio::{Aggregates, MissionSums, Portfolio, Row, Run, Sums};
 use crate::rules::RuleSet;
 use rust_decimal::Decimal;
 

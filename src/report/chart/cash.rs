@@ -2,9 +2,9 @@
 //! and the running total as a line (right axis). Coordinates are integers in tenths of a
 //! pixel computed from whole euros, so no float is involved; the SVG scales with its viewBox.
 
-use super::html::escape;
-use super::page::Chart;
 use crate::money::format_eur;
+use crate::report::escape::escape;
+use crate::report::page::Chart;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::fmt::Write;

@@ -7,14 +7,18 @@
 //! stay typed ([`Value`]) until a report writes them, and the formula is written into one buffer
 //! through the allocation-free formatters of [`crate::money`].
 
-use crate::calendar::{push_date, Date};
-use crate::eval::{Breakdown, Category, Formula, Item, Line};
+pub mod words;
+
+use crate::calendar::Date;
+use crate::eval::{Breakdown, Category, Formula, Item, Line, Payment, PaymentKind};
 use crate::input::{Contract, Direction, Observation, Payout, Step};
-use crate::money::{push_eur, push_plain, Eur, Plain, TwoDp};
+use crate::money::format_2dp;
+use crate::money::{Eur, Plain, TwoDp};
 use crate::rules::{Mission, RuleSet};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::fmt;
+pub use words::Lang;
 
 /// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +74,7 @@ impl fmt::Display for Value<'_> {
                     write!(
                         f,
                         "{sep}{} {} → {}",
-                        op(*direction),
+                        words::op(*direction),
                         Plain(s.threshold),
                         Eur(s.amount)
                     )?;
@@ -79,13 +83,6 @@ impl fmt::Display for Value<'_> {
             }
             Value::Missing => f.write_str("(none)"),
         }
-    }
-}
-
-fn op(direction: Direction) -> &'static str {
-    match direction {
-        Direction::HigherIsBetter => "≥",
-        Direction::LowerIsBetter => "≤",
     }
 }
 
@@ -265,116 +262,43 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
 
 /// The formula with its numbers, in French.
 pub fn formula_words(b: &Breakdown, line: &Line) -> String {
-    let mut o = String::with_capacity(256);
-    write_formula(&mut o, b, line);
-    o
+    words::formula(b, line, Lang::Fr)
 }
 
-/// Writes the formula with `push_str` and the allocation-free number writers: the audit trail
-/// is built for every line of every CPTS, so this is the hot path of a portfolio run.
-fn write_formula(o: &mut String, b: &Breakdown, line: &Line) {
-    let tier = b.tier.id.as_str();
-    let before = line.before_rounding;
-    let rounded = b.rules.rounding.apply(line.before_rounding);
-    match (&line.formula, line.item) {
-        (Formula::TierAmount, Item::Fonctionnement { uplift: true }) => {
-            o.push_str("montant majoré de la taille ");
-            o.push_str(tier);
-            o.push_str(" en vigueur au ");
-            push_date(o, b.value_date);
-            o.push_str(", contrat signé le ");
-            push_date(o, b.contract.signature);
-            o.push_str(" (au plus tard le ");
-            if let Some(u) = &b.rules.uplift {
-                push_date(o, u.signed_on_or_before);
-            }
-            o.push_str("): ");
-            push_eur(o, before);
-        }
-        (Formula::TierAmount, Item::Crisis { .. }) => {
-            o.push_str("crise sanitaire grave reconnue par l'ARS: enveloppe de la taille ");
-            o.push_str(tier);
-            o.push_str(" en vigueur au ");
-            push_date(o, b.value_date);
-            o.push_str(" = ");
-            push_eur(o, before);
-        }
-        (Formula::TierAmount, _) => {
-            o.push_str("montant de la taille ");
-            o.push_str(tier);
-            o.push_str(" en vigueur au ");
-            push_date(o, b.value_date);
-            o.push_str(" = ");
-            push_eur(o, before);
-        }
-        (Formula::Prorata { full, start, days, year_days }, _) => {
-            o.push_str("prorata au jour près: ");
-            push_eur(o, *full);
-            o.push_str(" × ");
-            push_plain(o, Decimal::from(*days));
-            o.push_str(" j (du démarrage le ");
-            push_date(o, *start);
-            o.push_str(" à l'anniversaire du ");
-            push_date(o, b.to);
-            o.push_str(") / ");
-            push_plain(o, Decimal::from(*year_days));
-            o.push_str(" j = ");
-            push_eur(o, rounded);
-        }
-        (Formula::Binary { reached: true }, _) => {
-            o.push_str("objectif atteint: maximum ");
-            push_eur(o, before);
-        }
-        (Formula::Binary { reached: false }, _) => o.push_str("objectif non atteint: 0,00 €"),
-        (Formula::Steps { observed, reached }, Item::Variable { indicator, .. }) => {
-            o.push_str("valeur observée ");
-            push_plain(o, *observed);
-            match (reached, &indicator.payout) {
-                (Some(i), Payout::Steps { direction, steps }) => {
-                    o.push_str(": palier ");
-                    o.push_str(op(*direction));
-                    o.push(' ');
-                    push_plain(o, steps[*i].threshold);
-                    o.push_str(" atteint → ");
-                    push_eur(o, before);
-                }
-                _ => o.push_str(": aucun palier atteint → 0,00 €"),
-            }
-        }
-        (Formula::Linear { observed, ratio }, Item::Variable { indicator, .. }) => {
-            if let Payout::Linear { baseline, target } = indicator.payout {
-                push_eur(o, indicator.max);
-                o.push_str(" × (");
-                push_plain(o, *observed);
-                o.push_str(" − ");
-                push_plain(o, baseline);
-                o.push_str(") / (");
-                push_plain(o, target);
-                o.push_str(" − ");
-                push_plain(o, baseline);
-                o.push_str("), borné entre 0 et 1 (= ");
-                push_plain(o, ratio.round_dp(6));
-                o.push_str(") → ");
-                push_eur(o, rounded);
-            }
-        }
-        (Formula::Missing, _) => {
-            o.push_str("pas de valeur observée pour l'année: 0,00 € (choix `missing_observation`)")
-        }
-        (Formula::Assumed { envelope, attainment }, _) => {
-            o.push_str("enveloppe variable de la taille ");
-            o.push_str(tier);
-            o.push_str(" en vigueur au ");
-            push_date(o, b.value_date);
-            o.push_str(" (");
-            push_eur(o, *envelope);
-            o.push_str(") × atteinte supposée par la variante ");
-            push_plain(o, *attainment);
-            o.push_str(
-                " (hypothèse, pas un résultat de contrat ; part variable non proratisée) = ",
-            );
-            push_eur(o, rounded);
-        }
-        _ => {}
+/// The label of a dated payment, in French.
+pub fn payment_label(b: &Breakdown, p: &Payment) -> String {
+    let line = &b.lines[p.line];
+    let label = line_label(b, line);
+    let rate = b
+        .rules
+        .payment
+        .advance_rate
+        .at(b.from)
+        .map(|(_, c)| c.amount * rust_decimal::Decimal::ONE_HUNDRED)
+        .unwrap_or_default();
+    match p.kind {
+        PaymentKind::AtSignature => format!("Versement à la signature: {label}"),
+        PaymentKind::Advance => format!("Avance {} %: {label}", rate.normalize()),
+        PaymentKind::Balance => format!("Solde: {label}"),
+        PaymentKind::Variable => match line.item {
+            Item::Variable { mission, .. } => format!("Part variable: {}", mission.label),
+            _ => format!("Part variable: {label}"),
+        },
+        PaymentKind::Crisis => format!("Enveloppe crise: {label}"),
     }
+}
+
+pub fn payment_kind_name(k: PaymentKind) -> &'static str {
+    match k {
+        PaymentKind::AtSignature => "at_signature",
+        PaymentKind::Advance => "advance",
+        PaymentKind::Balance => "balance",
+        PaymentKind::Variable => "variable",
+        PaymentKind::Crisis => "crisis",
+    }
+}
+
+/// `"1234.50"`: amounts in machine outputs.
+pub fn amount(d: rust_decimal::Decimal) -> String {
+    format_2dp(d)
 }

@@ -1,17 +1,17 @@
 //! Reports of the variant commands: `diff` (text, CSV, JSON), `sweep` (CSV, text) and
 //! `max --variant` (text, JSON). They take computed data and return strings.
 
-use super::diff::{Delta, Diff};
-use super::max::MaxPair;
-use super::sweep::Sweep;
-use super::Variant;
 use crate::money::{format_eur, format_plain};
-use crate::portfolio::csv_out::{CsvOptions, CsvWriter};
-use crate::portfolio::json_out::{selection_doc, RulesDoc, SelectionDoc, SummaryDoc};
-use crate::portfolio::text_out::{left, right};
 use crate::portfolio::{Portfolio, Selection};
 use crate::report::amount;
+use crate::report::portfolio::csv_out::{CsvOptions, CsvWriter};
+use crate::report::portfolio::json_out::{selection_doc, RulesDoc, SelectionDoc, SummaryDoc};
+use crate::report::portfolio::text_out::{left, right};
 use crate::rules::RuleSet;
+use crate::variant::diff::{Delta, Diff};
+use crate::variant::max::MaxPair;
+use crate::variant::sweep::Sweep;
+use crate::variant::Variant;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write;

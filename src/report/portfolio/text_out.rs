@@ -1,8 +1,8 @@
 //! A portfolio as text tables for people (French, amounts as `1 234,50 €`): one line per
 //! CPTS-year, then the sums by tier, mission, region and department, the total, and the summary.
 
-use super::{Aggregates, Portfolio, Run, Sums};
 use crate::money::format_eur;
+use crate::portfolio::{Aggregates, Portfolio, Run, Sums};
 use crate::rules::RuleSet;
 use std::fmt::Write;
 

@@ -3,8 +3,8 @@
 //! CPTS-year, the sums by tier, mission, region and department, and every failed record with its
 //! diagnostics. Amounts are strings with two decimals.
 
-use super::{Aggregates, Portfolio, Row, Run, Selection, Sums};
 use crate::diagnostic::Diagnostic;
+use crate::portfolio::{Aggregates, Portfolio, Row, Run, Selection, Sums};
 use crate::report::amount;
 use crate::rules::RuleSet;
 use serde::Serialize;

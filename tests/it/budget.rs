@@ -201,11 +201,11 @@ fn html_report_renders_in_headless_chromium_with_the_totals() {
     assert!(compute_html.contains("116\u{202f}945,66 €"), "compute page lacks its total");
 
     let Some(chromium) = chromium() else {
-        let msg = "chromium not found: the HTML report was NOT rendered (apt-get install chromium; .ci/run installs it)";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("CI=true: {msg}");
-        }
-        eprintln!("\n!!!!!!!!!! SKIPPED: {msg} !!!!!!!!!!\n");
+        crate::skip::skip(
+            "html_report_renders_in_headless_chromium_with_the_totals",
+            "rendering the HTML pages in a browser (screenshot, PDF, DOM)",
+            "chromium not found on PATH (apt-get install chromium; .ci/run installs it)",
+        );
         return;
     };
     let dir = scratch("html");

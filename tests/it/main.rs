@@ -8,3 +8,4 @@ mod docs;
 mod fixtures;
 mod portfolio;
 mod properties;
+mod skip;

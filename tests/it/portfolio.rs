@@ -119,7 +119,11 @@ fn no_progress_bar_on_a_pipe() {
 #[test]
 fn progress_bar_on_a_terminal() {
     if std::process::Command::new("script").arg("--version").output().is_err() {
-        eprintln!("NOTE: `script` (util-linux) is not installed: the terminal progress bar is not checked");
+        crate::skip::skip(
+            "progress_bar_on_a_terminal",
+            "the progress bar on a terminal",
+            "`script` (util-linux, Debian package bsdutils) is not installed",
+        );
         return;
     }
     let out_file = root().join("target/tmp/portfolio/tty-sweep.csv");

@@ -1,11 +1,20 @@
-//! Golden fixtures.
-//! - `fixtures/ok/<case>/`: `contract.yaml`, `args` (the arguments after the contract, e.g.
-//!   `--year 2024`), `expected.txt` and `expected.json` (stdout of `compute` in each format).
-//!   Entries of `fixtures/ok` that are not directories (its README) are skipped.
-//! - `fixtures/err/<case>.yaml`: a bad contract (checked against the embedded rules) or, when the
-//!   name starts with `rules-`, a bad rules file; `<case>.stderr` holds the exact diagnostic.
+//! Golden cases: one layout and one runner for every command. A case is a folder holding a file
+//! `args` (the arguments after `cpts-funding`, separated by whitespace, run from the repository
+//! root) and the golden files `expected.stdout`, `expected.stderr` and `expected.code` (the exit
+//! code). The runner walks a folder of `fixtures/` for every folder with `args` (it does not
+//! look inside a case); a case's inputs may sit in its folder or elsewhere under `fixtures/`.
 //!
-//! Every failure names its case.
+//! - `fixtures/ok/<contract>/{text,json}/`: `compute` of `<contract>/contract.yaml` in each
+//!   format (hand computations in `fixtures/ok/README.md`);
+//! - `fixtures/err/<case>/`: `check` of the bad contract `fixtures/err/<case>.yaml` or, when the
+//!   name starts with `rules-`, of the bad rules file `check --rules fixtures/err/<case>.yaml`;
+//! - `fixtures/budget/<contract>/{budget-text,budget-json,budget-md,explain-fr,explain-en}/`;
+//! - `fixtures/portfolio/cases/<case>/`: portfolios and variants.
+//!
+//! Hashes are redacted on both sides ([`redact`]); `UPDATE_EXPECT=1 cargo test` writes the
+//! golden files of every case from the binary's output (review the diff). Every failure names
+//! its case; a golden file outside a case, a case without its golden files and a panic of the
+//! binary are failures too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,6 +78,7 @@ pub fn redact(text: &str) -> String {
 /// (redacted) under UPDATE_EXPECT=1.
 pub fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String>) {
     let actual = &redact(actual);
+    let file = golden.file_name().unwrap_or_default().to_string_lossy();
     if updating() {
         std::fs::write(golden, actual).expect("write golden");
         return;
@@ -82,13 +92,71 @@ pub fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String
                 .position(|(a, b)| a != b)
                 .map(|i| i + 1)
                 .unwrap_or(want.lines().count().min(actual.lines().count()) + 1);
-            failures.push(format!("{case}: {} differs from the output at line {line}\n--- expected\n{want}\n--- actual\n{actual}", golden.display()));
+            failures.push(format!("{case}: {file} differs from the output at line {line}\n--- expected\n{want}\n--- actual\n{actual}"));
         }
-        Err(_) => failures.push(format!(
-            "{case}: missing golden file {} (run with UPDATE_EXPECT=1)",
-            golden.display()
-        )),
+        Err(_) => {
+            failures.push(format!("{case}: missing golden file {file} (run with UPDATE_EXPECT=1)"))
+        }
     }
+}
+
+/// The case folders under `dir` (sorted), and the golden files found outside a case.
+fn walk(dir: &Path, cases: &mut Vec<PathBuf>, strays: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    if entries.iter().any(|p| p.ends_with("args")) {
+        cases.push(dir.to_path_buf());
+        return;
+    }
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, cases, strays);
+        } else if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("expected")) {
+            strays.push(p);
+        }
+    }
+}
+
+/// Runs every case under `fixtures/<group>` (at least `min` of them) against its golden files.
+fn golden(group: &str, min: usize) {
+    let fixtures = root().join("fixtures");
+    let (mut cases, mut strays) = (Vec::new(), Vec::new());
+    walk(&fixtures.join(group), &mut cases, &mut strays);
+    let name = |p: &Path| p.strip_prefix(&fixtures).unwrap_or(p).display().to_string();
+    let mut failures: Vec<String> = strays
+        .iter()
+        .map(|p| format!("{}: a golden file outside a case (no `args`)", name(p)))
+        .collect();
+    assert!(
+        cases.len() >= min,
+        "fixtures/{group}: {} case(s), expected at least {min}",
+        cases.len()
+    );
+    for dir in &cases {
+        let case = name(dir);
+        let args = std::fs::read_to_string(dir.join("args")).expect("args");
+        let args: Vec<&str> = args.split_whitespace().collect();
+        if args.is_empty() {
+            failures.push(format!("{case}: `args` is empty"));
+            continue;
+        }
+        let (code, out, err) = run(&args);
+        if err.contains("panicked") {
+            failures.push(format!("{case}: the binary panicked\n{err}"));
+        }
+        expect(&case, &dir.join("expected.stdout"), &out, &mut failures);
+        expect(&case, &dir.join("expected.stderr"), &err, &mut failures);
+        expect(&case, &dir.join("expected.code"), &format!("{code}\n"), &mut failures);
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn golden_portfolio_and_variants() {
+    golden("portfolio", 20);
 }
 
 fn cases(dir: &str) -> Vec<PathBuf> {

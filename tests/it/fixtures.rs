@@ -76,7 +76,7 @@ pub fn redact(text: &str) -> String {
 
 /// Compares `actual` with the golden file, hashes redacted on both sides, or writes it
 /// (redacted) under UPDATE_EXPECT=1.
-pub fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String>) {
+fn expect(case: &str, golden: &Path, actual: &str, failures: &mut Vec<String>) {
     let actual = &redact(actual);
     let file = golden.file_name().unwrap_or_default().to_string_lossy();
     if updating() {
@@ -167,4 +167,9 @@ fn golden_ok_compute() {
 #[test]
 fn golden_err_diagnostics() {
     golden("err", 30);
+}
+
+#[test]
+fn golden_budget_and_explain() {
+    golden("budget", 10);
 }

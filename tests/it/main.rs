@@ -6,6 +6,7 @@ mod choices;
 mod cli;
 mod docs;
 mod fixtures;
+mod layering;
 mod portfolio;
 mod properties;
 mod skip;

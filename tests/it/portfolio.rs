@@ -1,9 +1,8 @@
-//! Portfolios and variants: golden runs of the real binary (`fixtures/portfolio/cases/<case>/`:
-//! `args`, `expected.stdout`, `expected.stderr`, `expected.code`), CLI checks, the shipped
-//! synthetic sample, and properties over synthetic portfolios (totals are the sum of rows; an
-//! empty overlay costs nothing; the diff, its attribution and the sweep's points equal full
-//! evaluations under the variant, its parts and each swept value; 1 and N threads give the
-//! same bytes).
+//! Portfolios and variants: CLI checks, the shipped synthetic sample, and properties over
+//! synthetic portfolios (totals are the sum of rows; an empty overlay costs nothing; the diff,
+//! its attribution and the sweep's points equal full evaluations under the variant, its parts
+//! and each swept value; 1 and N threads give the same bytes). Their golden cases are
+//! `fixtures/portfolio/cases/<case>/`, run by the one golden runner (`fixtures.rs`).
 
 #[path = "../../examples/gen_portfolio/synth.rs"]
 mod synth;

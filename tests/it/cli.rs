@@ -138,3 +138,45 @@ fn usage_error_exits_2() {
     assert_eq!(code, 2);
     assert!(err.contains("Usage"), "{err}");
 }
+
+/// The golden files redact hashes (`fixtures::redact`): here the real ones are checked, against
+/// SHA-256 computed by the test from the files' bytes.
+#[test]
+fn the_receipt_holds_the_real_hashes() {
+    use sha2::{Digest, Sha256};
+    let sha = |path: &str| {
+        let bytes = std::fs::read(crate::fixtures::root().join(path)).expect(path);
+        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let contract = "fixtures/ok/t1-full-year/contract.yaml";
+    let (code, out, err) = run(&["compute", contract, "--year", "2024", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("compute json");
+    let receipt = &doc["evaluations"][0]["receipt"];
+    assert_eq!(receipt["rules_file"], "rules/aci-cpts.yaml");
+    let rules = sha("rules/aci-cpts.yaml");
+    assert_eq!(receipt["rules_sha256"].as_str(), Some(rules.as_str()), "{receipt}");
+    assert_eq!(receipt["input_sha256"].as_str(), Some(sha(contract).as_str()), "{receipt}");
+    // The text output names the same rules by the hash's first 12 digits.
+    let (code, text, err) = run(&["compute", contract, "--year", "2024"]);
+    assert_eq!(code, 0, "{err}");
+    let short = format!("rules/aci-cpts.yaml (sha256 {})", &rules[..12]);
+    assert!(text.contains(&short), "no `{short}` in:\n{text}");
+}
+
+#[test]
+fn golden_comparisons_redact_hashes_and_nothing_else() {
+    use crate::fixtures::redact;
+    let h = "91f7ebb7f7b4c87b155649452f8ae98bb1ca413335ab8fea68cb974036062a6c";
+    assert_eq!(redact(&format!("\"rules_sha256\": \"{h}\",")), "\"rules_sha256\": \"<sha256>\",");
+    assert_eq!(redact("x.yaml (sha256 91f7ebb7f7b4) ; é"), "x.yaml (sha256 <sha256>) ; é");
+    for kept in [
+        "196721311475409836065574".to_string(), // a long amount is not a hash
+        format!("{h}0"),                        // 65 digits
+        format!("g{h}"),                        // inside a word
+        "sha256 91f7ebb7f7b".to_string(),       // 11 digits
+        "id 91f7ebb7f7b4".to_string(),          // 12 digits not after `sha256 `
+    ] {
+        assert_eq!(redact(&kept), kept);
+    }
+}

@@ -1,5 +1,6 @@
-//! The one integration test binary: golden fixtures (fixtures/ok, fixtures/err), CLI runs of the
-//! real binary, and properties. `UPDATE_EXPECT=1 cargo test` re-blesses the golden files.
+//! The one integration test binary: golden cases (one layout and one runner for every command,
+//! `fixtures.rs`), CLI runs of the real binary, properties, and the layering check.
+//! `UPDATE_EXPECT=1 cargo test` re-blesses the golden files.
 
 mod budget;
 mod choices;
@@ -8,5 +9,7 @@ mod docs;
 mod examples;
 mod fixtures;
 mod frontend;
+mod layering;
 mod portfolio;
 mod properties;
+mod skip;

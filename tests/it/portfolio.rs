@@ -1,13 +1,13 @@
-//! Portfolios and variants: golden runs of the real binary (`fixtures/portfolio/cases/<case>/`:
-//! `args`, `expected.stdout`, `expected.stderr`, `expected.code`), CLI checks, the shipped
-//! synthetic sample, and properties over synthetic portfolios (totals are the sum of rows; an
-//! empty overlay costs nothing; attribution parts add up to the total delta; 1 and N threads
-//! give the same bytes).
+//! Portfolios and variants: CLI checks, the shipped synthetic sample, and properties over
+//! synthetic portfolios (totals are the sum of rows; an empty overlay costs nothing; the diff,
+//! its attribution and the sweep's points equal full evaluations under the variant, its parts
+//! and each swept value; 1 and N threads give the same bytes). Their golden cases are
+//! `fixtures/portfolio/cases/<case>/`, run by the one golden runner (`fixtures.rs`).
 
 #[path = "../../examples/gen_portfolio/synth.rs"]
 mod synth;
 
-use crate::fixtures::{expect, root, run};
+use crate::fixtures::{root, run};
 use cpts_funding::portfolio::{
     self, aggregate, csv_out, json_out, CsvOptions, Portfolio, Selection,
 };
@@ -30,30 +30,6 @@ fn synthetic(seed: u64, cpts: usize, all_years: bool) -> Portfolio {
     };
     let text = synth::csv(&synth::generate(rules(), &opts));
     portfolio::load(&[("synthetic.csv".to_string(), text)], rules())
-}
-
-#[test]
-fn golden_portfolio_cases() {
-    let mut failures = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("fixtures/portfolio/cases"))
-        .expect("cases")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 10, "golden cases missing");
-    for dir in dirs {
-        let case = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let args = std::fs::read_to_string(dir.join("args")).expect("args");
-        let args: Vec<&str> = args.split_whitespace().collect();
-        let (code, out, err) = run(&args);
-        if err.contains("panicked") {
-            failures.push(format!("{case}: the binary panicked\n{err}"));
-        }
-        expect(&case, &dir.join("expected.stdout"), &out, &mut failures);
-        expect(&case, &dir.join("expected.stderr"), &err, &mut failures);
-        expect(&case, &dir.join("expected.code"), &format!("{code}\n"), &mut failures);
-    }
-    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
 }
 
 #[test]
@@ -118,7 +94,11 @@ fn no_progress_bar_on_a_pipe() {
 #[test]
 fn progress_bar_on_a_terminal() {
     if std::process::Command::new("script").arg("--version").output().is_err() {
-        eprintln!("NOTE: `script` (util-linux) is not installed: the terminal progress bar is not checked");
+        crate::skip::skip(
+            "progress_bar_on_a_terminal",
+            "the progress bar on a terminal",
+            "`script` (util-linux, Debian package bsdutils) is not installed",
+        );
         return;
     }
     let out_file = root().join("target/tmp/portfolio/tty-sweep.csv");
@@ -379,6 +359,19 @@ fn negotiation_with_attainment(a: Option<&str>) -> Variant {
     Variant::from_text("negotiation.yaml", &text, rules()).expect("valid")
 }
 
+/// The sum of the rows' totals of the records marked in `only`: the oracle for the fast path.
+fn full_total(run: &portfolio::Run, only: &[bool]) -> cpts_funding::eval::Totals {
+    let mut t = cpts_funding::eval::Totals::default();
+    for r in run.rows().filter(|r| only[r.record]) {
+        t.fonctionnement += r.totals.fonctionnement;
+        t.fixed += r.totals.fixed;
+        t.variable += r.totals.variable;
+        t.crisis += r.totals.crisis;
+        t.total += r.totals.total;
+    }
+    t
+}
+
 fn with_threads<T: Send>(n: usize, f: impl FnOnce() -> T + Send) -> T {
     rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool").install(f)
 }
@@ -431,8 +424,12 @@ proptest! {
         prop_assert!(d.attribution.effects.iter().all(|e| e.sequential.is_zero() && e.alone == Some(Decimal::ZERO)));
     }
 
+    /// The diff's totals and its attribution, checked against full evaluations: the portfolio
+    /// evaluated row by row (`portfolio::evaluate`) under the fully applied variant, under each
+    /// prefix of its changes, and under each change alone (the diff uses the fast path
+    /// `portfolio::total` for the parts).
     #[test]
-    fn attribution_parts_add_up_to_the_total_delta(seed in any::<u64>(), n in 1usize..25, changes in proptest::collection::vec((any::<u8>(), any::<u32>(), any::<u32>()), 1..5)) {
+    fn the_diff_and_its_attribution_match_full_evaluations(seed in any::<u64>(), n in 1usize..25, changes in proptest::collection::vec((any::<u8>(), any::<u32>(), any::<u32>()), 1..5)) {
         let text = variant_text(&changes);
         let v = match Variant::from_text("prop.yaml", &text, rules()) {
             Ok(v) => v,
@@ -440,18 +437,79 @@ proptest! {
         };
         let p = synthetic(seed, n, false);
         let vr = variant::apply_all(rules(), std::slice::from_ref(&v)).expect("applies");
-        let d = diff::diff(rules(), &[v], &vr, &p, Selection::All, &|| {}).expect("diff");
-        let rows: Decimal = d.rows.iter().map(|r| r.delta).sum();
-        prop_assert_eq!(rows, d.total.delta);
-        prop_assert_eq!(d.attribution.total, d.total.delta);
-        let sequential: Decimal = d.attribution.effects.iter().map(|e| e.sequential).sum();
-        prop_assert_eq!(sequential, d.total.delta);
-        let alone: Decimal = d.attribution.effects.iter().filter_map(|e| e.alone).sum();
-        prop_assert_eq!(alone + d.attribution.interaction, d.total.delta);
-        let by_tier: Decimal = d.by_tier.iter().map(|t| t.delta).sum();
+        let d = diff::diff(rules(), std::slice::from_ref(&v), &vr, &p, Selection::All, &|| {}).expect("diff");
+        // The records evaluated under both rule sets, by full evaluations of our own.
+        let base_run = portfolio::evaluate(rules(), &p, Selection::All, &|| {});
+        let variant_run = portfolio::evaluate(&vr, &p, Selection::All, &|| {});
+        let compared: Vec<bool> = base_run.outcomes.iter().zip(&variant_run.outcomes)
+            .map(|(a, b)| matches!((a, b), (portfolio::Outcome::Rows(_), portfolio::Outcome::Rows(_))))
+            .collect();
+        let base_total = full_total(&base_run, &compared).total;
+        let variant_total = full_total(&variant_run, &compared).total;
+        prop_assert_eq!(d.total.base, base_total);
+        prop_assert_eq!(d.total.base + d.total.delta, variant_total, "the variant's total by a full evaluation");
+        prop_assert_eq!(d.rows.len(), base_run.rows().filter(|r| compared[r.record]).count());
+        // Each part, against full evaluations under a variant holding only those changes.
+        let under = |changes: Vec<variant::Change>| {
+            let part = Variant { changes, ..v.clone() };
+            variant::apply_all(rules(), &[part]).ok().map(|r| {
+                full_total(&portfolio::evaluate(&r, &p, Selection::All, &|| {}), &compared).total
+            })
+        };
+        let prefix: Vec<Decimal> = (0..=v.changes.len())
+            .map(|k| under(v.changes[..k].to_vec()).expect("a prefix of a valid variant applies"))
+            .collect();
+        prop_assert_eq!(prefix[0], base_total);
+        prop_assert_eq!(prefix[v.changes.len()], variant_total);
+        prop_assert_eq!(d.attribution.effects.len(), v.changes.len());
+        let mut alone_sum = Decimal::ZERO;
+        for (i, e) in d.attribution.effects.iter().enumerate() {
+            prop_assert_eq!(e.sequential, prefix[i + 1] - prefix[i], "change {} after the ones before it", i);
+            let alone = under(vec![v.changes[i].clone()]).map(|t| t - base_total);
+            prop_assert_eq!(e.alone, alone, "change {} alone", i);
+            alone_sum += alone.unwrap_or_default();
+        }
+        prop_assert_eq!(d.attribution.interaction, variant_total - base_total - alone_sum);
+        // Per mission, from the rows' mission amounts: they add up to the rows' totals.
         let by_mission: Decimal = d.by_mission.iter().map(|m| m.2.delta).sum();
-        prop_assert_eq!(by_tier, d.total.delta);
-        prop_assert_eq!(by_mission, d.total.delta);
+        prop_assert_eq!(by_mission, variant_total - base_total);
+    }
+
+    /// The sweep's fast path (each point applied to the validated rules, totals without rows)
+    /// against a full evaluation under a variant file that sets the point's value.
+    #[test]
+    fn each_sweep_point_costs_what_a_full_evaluation_costs(seed in any::<u64>(), n in 1usize..20, which in 0usize..4, year in 2023i32..2027) {
+        let (path, start, step) = [
+            ("fonctionnement.t2", "50000", "7500"),
+            ("missions.parcours.fixed.t3", "0", "30000"),
+            ("payment.advance_rate", "0.5", "0.25"),
+            ("tiers.t2.min_population", "30000", "24000"),
+        ][which];
+        let (start, step) = (start.parse::<Decimal>().expect("start"), step.parse::<Decimal>().expect("step"));
+        let from = "2022-01-01";
+        let spec = sweep::SweepSpec { path: path.into(), from: cpts_funding::calendar::parse_date(from).expect("date"), start, end: start + step * Decimal::TWO, step };
+        let p = synthetic(seed, n, true);
+        let sel = if year == 2026 { Selection::All } else { Selection::Year(year) };
+        let s = sweep::sweep(rules(), &[], &spec, &p, sel, &|| {}).expect("sweep");
+        let everything = vec![true; p.records.len()];
+        let full = |r: &RuleSet| {
+            let run = portfolio::evaluate(r, &p, sel, &|| {});
+            let by_tier = (0..r.tiers.len()).map(|t| run.rows().filter(|row| row.tier == t).map(|row| row.totals.total).sum()).collect::<Vec<Decimal>>();
+            (full_total(&run, &everything), by_tier, run.summary.rows, run.summary.failed)
+        };
+        let of = |t: &portfolio::Totaled| (t.totals, t.by_tier.clone(), t.rows, t.failed);
+        prop_assert_eq!(of(&s.base), full(rules()));
+        prop_assert_eq!(s.points.len(), 3);
+        for point in &s.points {
+            let text = format!("format_version: 1\nid: point\ntitle: point\nrationale: point\nchanges:\n  - {{path: {path}, from: {from}, set: \"{}\"}}\n", point.value);
+            let applied = Variant::from_text("point.yaml", &text, rules()).ok()
+                .and_then(|v| variant::apply_all(rules(), &[v]).ok());
+            match (&point.result, applied) {
+                (Ok(t), Some(r)) => prop_assert_eq!(of(t), full(&r), "{} = {}", path, point.value),
+                (Err(_), None) => {}
+                (got, applied) => prop_assert!(false, "{} = {}: the sweep gives {:?}, the variant file applies: {}", path, point.value, got, applied.is_some()),
+            }
+        }
     }
 
     /// Guards the reading of `assumed_attainment`: 0 pays what no assumption pays (nothing for

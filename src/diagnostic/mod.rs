@@ -153,35 +153,27 @@ pub fn render_json(diag: &Diagnostic) -> String {
     serde_json::to_string(diag).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
-/// The closest candidate to `word` by edit distance, if close enough to be a likely typo.
+/// The closest candidate to `word` by edit distance (strsim's Levenshtein), if close enough to
+/// be a likely typo. A word much longer than every candidate (an untrusted 100 MB key) is
+/// compared with nothing: no suggestion could be close.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
+    const LONGEST: usize = 128;
+    let n = word.chars().take(LONGEST + 1).count();
+    if n > LONGEST {
+        return None;
+    }
+    let limit = (n / 3).max(2);
     // A word cut short (`partenariat` for `partenariat_cpam`) is also a likely slip.
-    let truncated = |c: &str| word.chars().count() >= 4 && c.starts_with(word);
+    let truncated = |c: &str| n >= 4 && c.starts_with(word);
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::levenshtein(word, c), c))
         .filter(|(d, c)| *d <= limit || truncated(c))
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -293,7 +293,7 @@ impl RuleSet {
 
 /// Lowercase hex SHA-256 of `bytes`, for receipts.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 #[cfg(test)]

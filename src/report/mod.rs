@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod budget_json;
+pub mod cashflow;
 pub mod chart;
 pub mod escape;
 pub mod html;

@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-fn rules() -> &'static RuleSet {
+pub(crate) fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
     RULES.get_or_init(|| RuleSet::embedded().expect("embedded rules are valid").0)
 }
@@ -365,7 +365,7 @@ type IndSpec = (u8, i64, bool, Vec<i64>, Vec<i64>);
 type ExpSpec = (Option<u32>, Vec<(u8, i64)>);
 
 #[derive(Debug, Clone)]
-struct Spec {
+pub(crate) struct Spec {
     population: u64,
     signature_days: i64,
     /// (mission index, start offset in days, indicators).
@@ -395,7 +395,7 @@ fn ind_spec() -> impl Strategy<Value = IndSpec> {
         })
 }
 
-fn spec() -> impl Strategy<Value = Spec> {
+pub(crate) fn spec() -> impl Strategy<Value = Spec> {
     (
         1u64..300_000,
         0i64..2500,
@@ -426,7 +426,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         })
 }
 
-fn yaml(s: &Spec) -> (String, Vec<(String, u8)>) {
+pub(crate) fn yaml(s: &Spec) -> (String, Vec<(String, u8)>) {
     let base = chrono::NaiveDate::from_ymd_opt(2019, 9, 1).unwrap();
     let sig = base + chrono::Duration::days(s.signature_days);
     let mut y = format!(

@@ -3,6 +3,7 @@
 //! `UPDATE_EXPECT=1 cargo test` re-blesses the golden files.
 
 mod budget;
+mod cashflow;
 mod choices;
 mod cli;
 mod docs;

@@ -41,6 +41,10 @@ enum Command {
     /// The total cost of a portfolio as one value of the rules varies, as CSV (and an SVG chart).
     #[command(after_help = cmd::sweep::EXAMPLES)]
     Sweep(cmd::sweep::Args),
+    /// What a portfolio is paid each month, quarter or year (every dated payment in a window of
+    /// months), per tier, mission, department, region or kind, with a running total.
+    #[command(after_help = cmd::cashflow::EXAMPLES)]
+    Cashflow(cmd::cashflow::Args),
     /// Maximum annual funding per tier under the text in force on a date.
     #[command(after_help = cmd::max::EXAMPLES)]
     Max(cmd::max::Args),
@@ -67,6 +71,7 @@ impl Command {
             Command::Compute(a) => a.format == ComputeFormat::Json,
             Command::Diff(a) => a.format == TableFormat::Json,
             Command::Sweep(a) => a.format == SweepFormat::Json,
+            Command::Cashflow(a) => a.format == cmd::cashflow::Format::Json,
             Command::Max(a) => a.format == PlainFormat::Json,
             Command::Budget(a) => a.format == PageFormat::Json,
             Command::Explain(a) => a.format == PageFormat::Json,
@@ -80,6 +85,7 @@ fn run(command: &Command, p: &mut Printer) -> Result<ExitCode, CliError> {
         Command::Compute(a) => cmd::compute::run(a, p)?,
         Command::Diff(a) => cmd::diff::run(a, p)?,
         Command::Sweep(a) => cmd::sweep::run(a, p)?,
+        Command::Cashflow(a) => cmd::cashflow::run(a, p)?,
         Command::Max(a) => cmd::max::run(a, p)?,
         Command::Budget(a) => cmd::budget::run(a, p)?,
         Command::Explain(a) => cmd::explain::run(a, p)?,

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod budget;
+pub mod cashflow;
 pub mod check;
 pub mod compute;
 pub mod diff;

@@ -1,0 +1,196 @@
+//! `cashflow PORTFOLIO --from YYYY-MM --to YYYY-MM`: what the CPAM pays each month, quarter or
+//! year, per group, with a running total and what rests on assumptions and provisional amounts.
+
+use crate::args::{CsvArgs, RulesArg, RunArgs, VariantArgs};
+use crate::cmd::batch;
+use crate::cmd::budget::render_page;
+use crate::error::CliError;
+use crate::inputs;
+use crate::load;
+use crate::output::Printer;
+use clap::ValueEnum;
+use cpts_funding::cashflow::{self, Grouping, Period, Scenario, Spec, YearMonth};
+use cpts_funding::report::cashflow as report;
+use cpts_funding::variant::render::banner;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub const EXAMPLES: &str = "Examples:
+  cpts-funding cashflow fixtures/portfolio/sample-800-synthetic.csv --from 2025-01 --to 2026-12 --by quarter
+  cpts-funding cashflow fixtures/portfolio/sample-800-synthetic.csv --from 2025-01 --to 2025-12 --by month --group kind --format csv --excel-fr > cash-2025.csv
+  cpts-funding cashflow fixtures/budget/t2-expected-in-contract/contract.yaml --from 2024-01 --to 2029-12 --by year
+  cpts-funding cashflow fixtures/portfolio/sample-800-synthetic.csv --from 2025-01 --to 2026-12 --by quarter --format html > cash.html";
+
+/// `cashflow`'s formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    /// Diagnostics and messages go to stderr as JSON lines.
+    Json,
+    /// One row per period (and group), then the total.
+    Csv,
+    /// Markdown: the content of the HTML page.
+    Md,
+    /// One self-contained, printable HTML page with the chart of the months.
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupArg {
+    /// The tier of the contract year paid.
+    Tier,
+    /// The mission paid (or fonctionnement).
+    Mission,
+    Department,
+    Region,
+    /// The kind of payment: at_signature, advance, balance, variable, crisis.
+    Kind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioArg {
+    /// Indicators not yet measured: not reached.
+    Min,
+    /// Indicators not yet measured: at the contract's expectations (`expected`), else not paid.
+    Expected,
+    /// Indicators not yet measured: fully reached.
+    Max,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The portfolio: contract files, folders, portfolio files or CSV files (`-`: stdin).
+    #[arg(required = true, value_name = "PORTFOLIO")]
+    pub portfolio: Vec<PathBuf>,
+    /// First month of the window (YYYY-MM), included.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: String,
+    /// Last month of the window (YYYY-MM), included.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: String,
+    /// Sum by month, quarter or year.
+    #[arg(long, value_enum, default_value = "month")]
+    pub by: ByArg,
+    /// Also split each period by tier, mission, department, region or kind of payment.
+    #[arg(long, value_enum)]
+    pub group: Option<GroupArg>,
+    /// What the years without measures assume.
+    #[arg(long, value_enum, default_value = "expected")]
+    pub scenario: ScenarioArg,
+    #[command(flatten)]
+    pub variant: VariantArgs,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// The most months a window may span (a century): beyond, nothing is paid anyway.
+const MAX_MONTHS: i64 = 1200;
+
+pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
+    let opts = a.csv.options()?;
+    let from = YearMonth::parse(&a.from).map_err(|m| CliError::usage("--from", m))?;
+    let to = YearMonth::parse(&a.to).map_err(|m| CliError::usage("--to", m))?;
+    let months = (i64::from(to.year) - i64::from(from.year)) * 12 + i64::from(to.month)
+        - i64::from(from.month)
+        + 1;
+    if months < 1 {
+        return Err(CliError::usage("--to", format!("--to {to} is before --from {from}")));
+    }
+    if months > MAX_MONTHS {
+        return Err(CliError::usage(
+            "--to",
+            format!("{months} months: a window spans at most {MAX_MONTHS}"),
+        ));
+    }
+    let spec = Spec {
+        from,
+        to,
+        by: match a.by {
+            ByArg::Month => Period::Month,
+            ByArg::Quarter => Period::Quarter,
+            ByArg::Year => Period::Year,
+        },
+        group: a.group.map(|g| match g {
+            GroupArg::Tier => Grouping::Tier,
+            GroupArg::Mission => Grouping::Mission,
+            GroupArg::Department => Grouping::Department,
+            GroupArg::Region => Grouping::Region,
+            GroupArg::Kind => Grouping::Kind,
+        }),
+        scenario: match a.scenario {
+            ScenarioArg::Min => Scenario::Minimum,
+            ScenarioArg::Expected => Scenario::Expected,
+            ScenarioArg::Max => Scenario::Maximum,
+        },
+    };
+    let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
+    let (read, unreadable) = inputs::read_all(&a.portfolio);
+    let (loaded, flow) = batch::with_jobs(a.run.jobs, || {
+        let loaded = batch::load(read, unreadable, &ruled.base);
+        if a.run.strict {
+            loaded.strict_stop(p)?;
+        }
+        let flow = cashflow::cashflow(&ruled.rules, &loaded.portfolio, spec);
+        // A page charts the months, whatever the periods of its table.
+        let page = matches!(a.format, Format::Md | Format::Html);
+        let monthly = page.then(|| {
+            cashflow::cashflow(
+                &ruled.rules,
+                &loaded.portfolio,
+                Spec { by: Period::Month, group: None, ..spec },
+            )
+        });
+        Ok::<_, CliError>((loaded, (flow, monthly)))
+    })??;
+    let (flow, monthly) = flow;
+    let flow = flow.map_err(|e| CliError::eval(&e, &ruled.rules.file))?;
+    let monthly = monthly.transpose().map_err(|e| CliError::eval(&e, &ruled.rules.file))?;
+    for (_, d) in &flow.failures {
+        loaded.print(d, p);
+    }
+    if a.run.strict && !flow.failures.is_empty() {
+        let msg = "stopped (--strict): nothing written";
+        p.line("stopped", msg, msg);
+        return Err(CliError::Reported(1));
+    }
+    match (a.format, &monthly) {
+        (Format::Json, _) => p.out(&report::json(&ruled.rules, &flow))?,
+        (Format::Csv, _) => p.out(&report::csv(&flow, opts))?,
+        (Format::Md | Format::Html, Some(m)) => {
+            let page = crate::cmd::budget::under_variants(
+                report::page(&ruled.rules, &flow, m),
+                &ruled.variants,
+            );
+            p.out(&render_page(&page, a.format == Format::Html))?
+        }
+        (Format::Text | Format::Md | Format::Html, _) => {
+            p.out(&banner(&ruled.variants))?;
+            p.out(&report::text(&flow))?;
+        }
+    }
+    p.message(
+        "summary",
+        &format!(
+            "{} contract(s) projected, {} record(s) failed; {} payment(s) in the window",
+            flow.contracts,
+            flow.failures.len(),
+            flow.total.payments
+        ),
+    );
+    Ok(batch::exit_code(flow.failures.len(), loaded.io_errors))
+}

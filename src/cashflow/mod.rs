@@ -317,6 +317,17 @@ fn place(
 /// The cash flow of `p` under `rules` over `spec`'s window. Each contract is projected once
 /// over all its contract years (a CSV portfolio's rows of one CPTS are one contract).
 pub fn cashflow(rules: &RuleSet, p: &Portfolio, spec: Spec) -> Result<CashFlow, EvalError> {
+    cashflow_of(rules, p, spec, None)
+}
+
+/// [`cashflow`] of the records `only` marks (by record index; the others are left out, not
+/// failed): what a diff compares.
+pub fn cashflow_of(
+    rules: &RuleSet,
+    p: &Portfolio,
+    spec: Spec,
+    only: Option<&[bool]>,
+) -> Result<CashFlow, EvalError> {
     let periods_in = periods_of(&spec);
     let labels: Vec<String> = periods_in.iter().map(|(l, _)| l.clone()).collect();
     // The contracts, each once, with the first record that refers to it.
@@ -324,6 +335,9 @@ pub fn cashflow(rules: &RuleSet, p: &Portfolio, spec: Spec) -> Result<CashFlow, 
     let mut todo: Vec<(usize, usize)> = Vec::new();
     let mut failures = Vec::new();
     for (i, r) in p.records.iter().enumerate() {
+        if only.is_some_and(|o| !o.get(i).copied().unwrap_or(false)) {
+            continue;
+        }
         match &r.state {
             RecordState::Failed(d) => failures.push((i, d.clone())),
             RecordState::Loaded { contract, .. } => {

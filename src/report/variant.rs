@@ -129,6 +129,14 @@ pub fn diff_text(
     for (id, _, d) in &d.by_mission {
         delta_line(&mut o, &format!("  {id}"), d);
     }
+    for (title, list) in [("Par région", &d.by_region), ("Par département", &d.by_department)] {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{title}");
+        delta_header(&mut o, "");
+        for (g, x) in list {
+            delta_line(&mut o, &format!("  {g}"), x);
+        }
+    }
     let _ = writeln!(o);
     delta_header(&mut o, "");
     delta_line(&mut o, "TOTAL", &d.total);
@@ -147,6 +155,7 @@ pub fn diff_text(
             base.tiers[r.variant_tier].id
         );
     }
+    gains_text(&mut o, p, d);
     let a = &d.attribution;
     let _ = writeln!(o);
     let _ = writeln!(o, "Attribution de l'écart total ({})", signed(a.total));
@@ -195,8 +204,62 @@ pub fn diff_text(
     o
 }
 
-/// The `diff --format csv` table: one row per CPTS-year, then the sums by tier, mission and the
-/// total, then the attribution (`level` = `change`, `interaction`).
+/// Who gains and who loses, and the cash by calendar year.
+fn gains_text(o: &mut String, p: &Portfolio, d: &Diff) {
+    let g = &d.gains;
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "Gagnants et perdants (écart de chaque CPTS sur ses années comparées) : {} gagnent, {} perdent, {} inchangées",
+        g.gain, g.lose, g.unchanged
+    );
+    for (title, list) in
+        [("Plus fortes hausses", &g.largest_gains), ("Plus fortes baisses", &g.largest_losses)]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "  {title}");
+        for (c, x) in list {
+            let c = &p.contracts[*c];
+            let _ = writeln!(
+                o,
+                "{}{}",
+                left(&format!("    {} ({})", c.id, c.name), 64),
+                right(&signed(*x), W)
+            );
+        }
+    }
+    if !d.cash.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "Versements par année civile (toutes les années de contrat des CPTS comparées, scénario attendu)"
+        );
+        let _ = writeln!(
+            o,
+            "{}{}{}{}",
+            left("  Année", 34),
+            right("Base", 12 + W),
+            right("Variante", W),
+            right("Écart", W)
+        );
+        for c in &d.cash {
+            let _ = writeln!(
+                o,
+                "{}{}{}{}",
+                left(&format!("  {}", c.year), 34),
+                right(&format_eur(c.delta.base), 12 + W),
+                right(&format_eur(c.delta.variant), W),
+                right(&signed(c.delta.delta), W)
+            );
+        }
+    }
+}
+
+/// The `diff --format csv` table: one row per CPTS-year, then the sums by tier, mission, region,
+/// department and the total, the advances, the cash by calendar year (`cash_year`), then the
+/// attribution (`level` = `change`, `interaction`).
 pub fn diff_csv(base: &RuleSet, p: &Portfolio, d: &Diff, opts: CsvOptions) -> String {
     let mut w = CsvWriter::new(opts);
     for c in [
@@ -260,8 +323,17 @@ pub fn diff_csv(base: &RuleSet, p: &Portfolio, d: &Diff, opts: CsvOptions) -> St
     for (id, _, s) in &d.by_mission {
         sums(&mut w, "mission", id, s);
     }
+    for (g, s) in &d.by_region {
+        sums(&mut w, "region", g, s);
+    }
+    for (g, s) in &d.by_department {
+        sums(&mut w, "department", g, s);
+    }
     sums(&mut w, "total", "", &d.total);
     sums(&mut w, "advances", "", &d.advances);
+    for c in &d.cash {
+        sums(&mut w, "cash_year", &c.year.to_string(), &c.delta);
+    }
     for (i, e) in d.attribution.effects.iter().enumerate() {
         w.field("change");
         w.count(i + 1);
@@ -351,6 +423,30 @@ struct DiffRowDoc {
 }
 
 #[derive(Serialize)]
+struct GainsDoc {
+    gain: usize,
+    lose: usize,
+    unchanged: usize,
+    largest_gains: Vec<CptsDeltaDoc>,
+    largest_losses: Vec<CptsDeltaDoc>,
+}
+
+#[derive(Serialize)]
+struct CptsDeltaDoc {
+    id: String,
+    name: String,
+    delta: String,
+}
+
+#[derive(Serialize)]
+struct CashYearDoc {
+    year: i32,
+    base: String,
+    variant: String,
+    delta: String,
+}
+
+#[derive(Serialize)]
 struct DeltaDoc {
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<String>,
@@ -415,8 +511,12 @@ struct DiffDoc {
     rows: Vec<DiffRowDoc>,
     by_tier: Vec<DeltaDoc>,
     by_mission: Vec<DeltaDoc>,
+    by_region: Vec<DeltaDoc>,
+    by_department: Vec<DeltaDoc>,
     total: DeltaDoc,
     advances: DeltaDoc,
+    gains: GainsDoc,
+    cash_by_year: Vec<CashYearDoc>,
     tier_changes: Vec<TierChangeDoc>,
     attribution: AttributionDoc,
     failures: Vec<FailureDoc>,
@@ -456,8 +556,38 @@ pub fn diff_json(
             .collect(),
         by_tier: base.tiers.iter().zip(&d.by_tier).map(|(t, x)| delta_doc(Some(t.id.clone()), x)).collect(),
         by_mission: d.by_mission.iter().map(|(id, _, x)| delta_doc(Some(id.clone()), x)).collect(),
+        by_region: d.by_region.iter().map(|(g, x)| delta_doc(Some(g.clone()), x)).collect(),
+        by_department: d.by_department.iter().map(|(g, x)| delta_doc(Some(g.clone()), x)).collect(),
         total: delta_doc(None, &d.total),
         advances: delta_doc(None, &d.advances),
+        gains: {
+            let named = |l: &[(usize, Decimal)]| {
+                l.iter()
+                    .map(|(c, x)| CptsDeltaDoc {
+                        id: p.contracts[*c].id.clone(),
+                        name: p.contracts[*c].name.clone(),
+                        delta: amount(*x),
+                    })
+                    .collect()
+            };
+            GainsDoc {
+                gain: d.gains.gain,
+                lose: d.gains.lose,
+                unchanged: d.gains.unchanged,
+                largest_gains: named(&d.gains.largest_gains),
+                largest_losses: named(&d.gains.largest_losses),
+            }
+        },
+        cash_by_year: d
+            .cash
+            .iter()
+            .map(|c| CashYearDoc {
+                year: c.year,
+                base: amount(c.delta.base),
+                variant: amount(c.delta.variant),
+                delta: amount(c.delta.delta),
+            })
+            .collect(),
         tier_changes: d
             .tier_changes
             .iter()

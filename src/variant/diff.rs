@@ -85,6 +85,28 @@ pub struct Attribution {
     pub total: Decimal,
 }
 
+/// Who gains and who loses: each CPTS's delta summed over its compared contract years.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GainLoss {
+    pub gain: usize,
+    pub lose: usize,
+    pub unchanged: usize,
+    /// The largest gains, largest first (at most [`LARGEST`]): (contract index, delta).
+    pub largest_gains: Vec<(usize, Decimal)>,
+    /// The largest losses, largest first (most negative first).
+    pub largest_losses: Vec<(usize, Decimal)>,
+}
+
+/// How many of the largest gains and losses a diff names.
+pub const LARGEST: usize = 10;
+
+/// What is paid in one calendar year, under each rule set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CashYear {
+    pub year: i32,
+    pub delta: Delta,
+}
+
 /// A variant against the base on a portfolio.
 #[derive(Debug, Clone)]
 pub struct Diff {
@@ -98,6 +120,14 @@ pub struct Diff {
     pub total: Delta,
     /// What is paid at signature or as advances (the advance rate changes it, not the total).
     pub advances: Delta,
+    /// By region and by department (`-` when the contract gives none), in name order.
+    pub by_region: Vec<(String, Delta)>,
+    pub by_department: Vec<(String, Delta)>,
+    /// Per CPTS: how many gain, lose or are unchanged, and the largest of each.
+    pub gains: GainLoss,
+    /// The cash paid each calendar year under each rule set: every contract year of every
+    /// contract compared, expected scenario (as `cashflow`), whatever the selection.
+    pub cash: Vec<CashYear>,
     /// Indices into `rows` of the CPTS-years whose tier differs.
     pub tier_changes: Vec<usize>,
     pub attribution: Attribution,
@@ -164,6 +194,18 @@ pub fn diff(
         .map(|(i, _)| i)
         .collect();
     let attribution = attribute(base, variants, p, selection, &compared, total, progress)?;
+    let place = |key: fn(&crate::input::Contract) -> Option<&String>| {
+        let mut m: std::collections::BTreeMap<String, Delta> = std::collections::BTreeMap::new();
+        for r in &rows {
+            let k = key(&p.contracts[r.contract]).cloned().unwrap_or_else(|| "-".into());
+            m.entry(k).or_default().add(r.base.total, r.variant.total)?;
+        }
+        Ok::<_, EvalError>(m.into_iter().collect::<Vec<_>>())
+    };
+    let by_region = place(|c| c.region.as_ref())?;
+    let by_department = place(|c| c.department.as_ref())?;
+    let gains = gains(&rows)?;
+    let cash = cash(base, variant_rules, p, &compared)?;
     Ok(Diff {
         base: base_run,
         variant: variant_run,
@@ -172,10 +214,97 @@ pub fn diff(
         by_mission,
         total,
         advances,
+        by_region,
+        by_department,
+        gains,
+        cash,
         tier_changes,
         attribution,
         failures,
     })
+}
+
+/// Each CPTS's delta over its rows; the counts and the largest gains and losses.
+fn gains(rows: &[DiffRow]) -> Result<GainLoss, EvalError> {
+    let mut per: std::collections::BTreeMap<usize, Decimal> = std::collections::BTreeMap::new();
+    for r in rows {
+        let d = per.entry(r.contract).or_default();
+        *d = add(*d, r.delta)?;
+    }
+    let mut g = GainLoss::default();
+    for d in per.values() {
+        match d.cmp(&Decimal::ZERO) {
+            std::cmp::Ordering::Greater => g.gain += 1,
+            std::cmp::Ordering::Less => g.lose += 1,
+            std::cmp::Ordering::Equal => g.unchanged += 1,
+        }
+    }
+    let mut list: Vec<(usize, Decimal)> = per.into_iter().collect();
+    // Ties by contract order, so the lists do not depend on anything but the input.
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    g.largest_gains =
+        list.iter().filter(|(_, d)| *d > Decimal::ZERO).take(LARGEST).copied().collect();
+    list.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    g.largest_losses =
+        list.iter().filter(|(_, d)| *d < Decimal::ZERO).take(LARGEST).copied().collect();
+    Ok(g)
+}
+
+/// The cash of the compared records' contracts by calendar year, under both rule sets.
+fn cash(
+    base: &RuleSet,
+    variant: &RuleSet,
+    p: &Portfolio,
+    compared: &[bool],
+) -> Result<Vec<CashYear>, EvalError> {
+    use crate::cashflow::{cashflow_of, Period, Scenario, Spec, YearMonth};
+    let contracts: Vec<&crate::input::Contract> = p
+        .records
+        .iter()
+        .zip(compared)
+        .filter_map(|(r, c)| match r.state {
+            portfolio::RecordState::Loaded { contract, .. } if *c => Some(&p.contracts[contract]),
+            _ => None,
+        })
+        .collect();
+    let (Some(first), Some(last)) =
+        (contracts.iter().map(|c| c.signature).min(), contracts.iter().map(|c| c.signature).max())
+    else {
+        return Ok(Vec::new());
+    };
+    use chrono::Datelike;
+    // Every payment of a contract year falls before its next anniversary plus a year (the
+    // variable part is paid after the year): the window covers them all.
+    let span = i32::try_from(base.contract_length_years.max(variant.contract_length_years))
+        .unwrap_or(i32::MAX)
+        .saturating_add(2);
+    let spec = Spec {
+        from: YearMonth { year: first.year(), month: 1 },
+        to: YearMonth { year: last.year().saturating_add(span), month: 12 },
+        by: Period::Year,
+        group: None,
+        scenario: Scenario::Expected,
+    };
+    let only = Some(compared);
+    let (a, b) =
+        rayon::join(|| cashflow_of(base, p, spec, only), || cashflow_of(variant, p, spec, only));
+    let (a, b) = (a?, b?);
+    let mut out = Vec::new();
+    for (x, y) in a.periods.iter().zip(&b.periods) {
+        if x.total.payments == 0 && y.total.payments == 0 {
+            continue;
+        }
+        out.push(CashYear {
+            year: x.first.year,
+            delta: Delta {
+                cpts_years: 0,
+                base: x.total.amount,
+                variant: y.total.amount,
+                delta: sub(y.total.amount, x.total.amount)?,
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// Fonctionnement, then per mission id (base missions, then those the variant adds).

@@ -408,6 +408,33 @@ proptest! {
     }
 
     #[test]
+    fn raising_every_envelope_never_lowers_any_year_or_any_cpts(seed in any::<u64>(), n in 1usize..30) {
+        let p = synthetic(seed, n, true);
+        let up = "format_version: 1\nid: up\ntitle: up\nrationale: up\nchanges:\n  - {path: missions.*.variable, from: 2019-08-25, scale: \"1.1\"}\n  - {path: fonctionnement, from: 2019-08-25, add: \"1000\"}\n";
+        let v = Variant::from_text("up.yaml", up, rules()).expect("valid");
+        let vr = variant::apply_all(rules(), std::slice::from_ref(&v)).expect("applies");
+        let d = diff::diff(rules(), std::slice::from_ref(&v), &vr, &p, Selection::All, &|| {}).expect("diff");
+        for r in &d.rows {
+            prop_assert!(r.delta >= Decimal::ZERO, "{} year {}: {}", p.contracts[r.contract].id, r.contract_year, r.delta);
+        }
+        for c in &d.cash {
+            prop_assert!(c.delta.delta >= Decimal::ZERO, "calendar year {}: {}", c.year, c.delta.delta);
+        }
+        prop_assert_eq!(d.gains.lose, 0);
+        prop_assert_eq!(d.gains.gain + d.gains.unchanged, d.rows.iter().map(|r| r.contract).collect::<std::collections::BTreeSet<_>>().len());
+        // Every payment of every year compared is in some calendar year: the cash adds up to
+        // the totals of every contract year under each rule set.
+        let cash_base: Decimal = d.cash.iter().map(|c| c.delta.base).sum();
+        let cash_var: Decimal = d.cash.iter().map(|c| c.delta.variant).sum();
+        prop_assert_eq!(cash_base, d.total.base);
+        prop_assert_eq!(cash_var, d.total.variant);
+        for groups in [&d.by_region, &d.by_department] {
+            let sum: Decimal = groups.iter().map(|(_, g)| g.delta).sum();
+            prop_assert_eq!(sum, d.total.delta);
+        }
+    }
+
+    #[test]
     fn an_empty_overlay_costs_nothing(seed in any::<u64>(), n in 1usize..30) {
         let p = synthetic(seed, n, false);
         let empty = Variant { id: "empty".into(), title: "empty".into(), rationale: String::new(), file: "empty.yaml".into(), sha256: String::new(), changes: Vec::new() };

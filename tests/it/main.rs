@@ -10,6 +10,7 @@ mod docs;
 mod examples;
 mod fixtures;
 mod frontend;
+mod fuzz;
 mod layering;
 mod portfolio;
 mod properties;

@@ -49,6 +49,7 @@
 pub mod audit;
 pub mod budget;
 pub mod calendar;
+pub mod cases;
 pub mod cashflow;
 pub mod diagnostic;
 pub mod eval;

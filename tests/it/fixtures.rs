@@ -173,3 +173,8 @@ fn golden_err_diagnostics() {
 fn golden_budget_and_explain() {
     golden("budget", 10);
 }
+
+#[test]
+fn golden_test_cases_and_cash_flows() {
+    golden("cases", 4);
+}

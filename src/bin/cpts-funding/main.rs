@@ -62,6 +62,10 @@ enum Command {
     /// formula with the numbers, prorata and rounding, payments.
     #[command(after_help = cmd::explain::EXAMPLES)]
     Explain(cmd::explain::Args),
+    /// Run test cases written in YAML (a contract year or the maxima at a date, and the amounts
+    /// expected): every difference is printed; exit 1 if any case fails.
+    #[command(after_help = cmd::test::EXAMPLES)]
+    Test(cmd::test::Args),
     /// Validate the rules and contract, portfolio or variant files; print every problem found;
     /// exit 0 when clean.
     #[command(after_help = cmd::check::EXAMPLES)]
@@ -81,6 +85,7 @@ impl Command {
             Command::Budget(a) => a.format == PageFormat::Json,
             Command::Explain(a) => a.format == PageFormat::Json,
             Command::Check(a) => a.format == PlainFormat::Json,
+            Command::Test(a) => a.format == PlainFormat::Json,
         }
     }
 }
@@ -95,6 +100,7 @@ fn run(command: &Command, p: &mut Printer) -> Result<ExitCode, CliError> {
         Command::Budget(a) => cmd::budget::run(a, p)?,
         Command::Explain(a) => cmd::explain::run(a, p)?,
         Command::Check(a) => cmd::check::run(a, p)?,
+        Command::Test(a) => cmd::test::run(a, p)?,
     };
     p.flush()?;
     Ok(code)

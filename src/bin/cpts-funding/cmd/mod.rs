@@ -10,3 +10,4 @@ pub mod diff;
 pub mod explain;
 pub mod max;
 pub mod sweep;
+pub mod test;

@@ -12,7 +12,7 @@ mod selection;
 mod warning;
 
 pub use error::EvalError;
-pub use indicator::payout;
+pub use indicator::{payout, payout_scaled};
 pub use max::{max_per_tier, MaxRow, MaxTable};
 pub use schedule::{Payment, PaymentKind};
 pub use selection::Selection;
@@ -70,7 +70,8 @@ pub enum Formula {
     Binary { reached: bool },
     /// Stepped indicator: the best step reached by the observed value, if any.
     Steps { observed: Decimal, reached: Option<usize> },
-    /// Linear indicator: max × clamp((observed - baseline) / (target - baseline), 0, 1).
+    /// Linear indicator: max × (observed - baseline) / (target - baseline), clamped to [0, max]
+    /// (multiplied first, divided once); `ratio` is shown in the audit trail, not used to pay.
     Linear { observed: Decimal, ratio: Decimal },
     /// No observation for the year: pays nothing (choice `missing_observation`).
     Missing,
@@ -401,16 +402,9 @@ fn mission_variable<'a>(
         if obs.is_none() {
             warnings.push(Warning::MissingObservation { mission, indicator: ind });
         }
-        let (mut before, formula) = payout(ind, obs)?;
-        if let Some(factor) = mission
-            .overlay
-            .variable_factor
-            .as_ref()
-            .and_then(|f| f.at(from))
-            .map(|(_, row)| row[tier])
-        {
-            before = before.checked_mul(factor).ok_or(EvalError::Overflow)?;
-        }
+        let factor =
+            mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, r)| r[tier]);
+        let (before, formula) = payout_scaled(ind, obs, factor)?;
         lines.push(Line {
             item: Item::Variable { mission, indicator: ind },
             cell: None,

@@ -163,8 +163,9 @@ pub struct MissionOverlay {
     pub deemed_from: Option<Date>,
     /// The variable envelope was changed: contracts split the envelope into indicator maxima, so
     /// each indicator's payout is multiplied by (variant envelope / base envelope) of the tier,
-    /// as in force on the value date.
-    pub variable_factor: Option<Dated<Vec<Decimal>>>,
+    /// as in force on the value date. Kept as the fraction (variant, base): the evaluation
+    /// multiplies first and divides once (no digit cut before rounding).
+    pub variable_factor: Option<Dated<Vec<(Decimal, Decimal)>>>,
     /// Added by a variant with `assumed_attainment`: a CPTS deemed to engage the mission is also
     /// paid this share (0 to 1) of its tier's variable envelope, not prorated (a hypothesis of
     /// the variant, not a contract result: warning W0508).

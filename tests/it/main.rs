@@ -5,6 +5,7 @@
 mod budget;
 mod choices;
 mod cli;
+mod corrections;
 mod docs;
 mod examples;
 mod fixtures;

@@ -179,9 +179,21 @@ pub struct Payment {
     pub advance_rate: Dated<Cell>,
     pub first_year_fonctionnement: FirstYearFonctionnement,
     pub balance_due: BalanceDue,
-    pub variable_due: (u32, u32),
+    pub variable_due: VariableDue,
     pub crisis_due: BalanceDue,
     pub prorata_choice: Option<String>,
+}
+
+/// When the variable part of a contract year is paid (choice `due_dates`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariableDue {
+    /// `months` after the anniversary that closes the year (0: at that anniversary, with the
+    /// balance); `source` says where the delay comes from.
+    AfterYearEnd { months: u32, source: Option<String> },
+    /// The first `month`/`day` after the year: the older rules format, kept loading. A fixed
+    /// calendar date makes a cliff for anniversary years (a year ending on 29 April waits a year
+    /// more than one ending on 1 May).
+    FirstDateAfter { month: u32, day: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

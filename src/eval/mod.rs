@@ -18,7 +18,7 @@ pub use schedule::{Payment, PaymentKind};
 pub use selection::Selection;
 pub use warning::Warning;
 
-use crate::calendar::{contract_year_period, days_between, Date};
+use crate::calendar::{days_between, Date};
 use crate::input::{Contract, Engagement, Indicator, Observation};
 use crate::rules::{Cell, Mission, RuleSet, Status, Text, Tier};
 use rust_decimal::Decimal;
@@ -139,7 +139,10 @@ pub fn evaluate<'a>(
     if k == 0 || k > rules.contract_length_years {
         return Err(EvalError::YearOutOfContract { year: k, length: rules.contract_length_years });
     }
-    let (from, to) = contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
+    let (from, to) =
+        rules.contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
+    // The previous contract year's first day (none in year 1).
+    let prev_from = rules.contract_year_period(contract.signature, k - 1).map(|(f, _)| f);
     let text = rules
         .text_at(from)
         .ok_or(EvalError::DateOutOfTexts { date: from, first: rules.texts[0].in_force_from })?;
@@ -149,8 +152,7 @@ pub fn evaluate<'a>(
     let tier_index = rules.tier_index_at(population, from);
     let result = contract.results.get(&k);
     let mut warnings = Vec::new();
-    if k > 1 {
-        let prev_from = contract_year_period(contract.signature, k - 1).map_or(from, |(f, _)| f);
+    if let Some(prev_from) = prev_from {
         let prev = rules.tier_index_at(contract.population_for(k - 1), prev_from);
         if prev != tier_index {
             warnings.push(Warning::TierChange {
@@ -168,7 +170,8 @@ pub fn evaluate<'a>(
             continue; // removed by a variant
         }
         if let (None, Some(d)) = (contract.engagement(&mission.id), mission.overlay.deemed_from) {
-            if deemed_fixed_part(mission, contract, d, k, from, to, tier_index, &mut lines)? {
+            if deemed_fixed_part(mission, contract, d, prev_from, from, to, tier_index, &mut lines)?
+            {
                 assumed_variable(mission, from, tier_index, &mut lines, &mut warnings)?;
             }
             continue;
@@ -182,7 +185,7 @@ pub fn evaluate<'a>(
             warnings.push(Warning::MissionNotInText { mission, text });
             continue;
         }
-        lines.push(fixed_part(mission, e, contract.signature, k, from, to, tier_index)?);
+        lines.push(fixed_part(mission, e, prev_from, from, to, tier_index)?);
         mission_variable(
             mission,
             e,
@@ -255,7 +258,7 @@ fn deemed_fixed_part<'a>(
     mission: &'a Mission,
     contract: &Contract,
     since: Date,
-    k: u32,
+    prev_from: Option<Date>,
     from: Date,
     to: Date,
     tier: usize,
@@ -271,7 +274,7 @@ fn deemed_fixed_part<'a>(
         full_deployment: None,
         indicators: Vec::new(),
     };
-    lines.push(fixed_part(mission, &e, contract.signature, k, from, to, tier)?);
+    lines.push(fixed_part(mission, &e, prev_from, from, to, tier)?);
     Ok(true)
 }
 
@@ -325,7 +328,8 @@ fn fonctionnement<'a>(
                     // Once: the first contract year evaluated under the uplift's values.
                     crate::rules::UpliftScope::Once => {
                         k == 1
-                            || contract_year_period(contract.signature, k - 1)
+                            || rules
+                                .contract_year_period(contract.signature, k - 1)
                                 .is_some_and(|(prev, _)| prev < start)
                     }
                 };
@@ -345,8 +349,7 @@ fn fonctionnement<'a>(
 fn fixed_part<'a>(
     mission: &'a Mission,
     e: &Engagement,
-    signature: Date,
-    k: u32,
+    prev_from: Option<Date>,
     from: Date,
     to: Date,
     tier: usize,
@@ -355,10 +358,8 @@ fn fixed_part<'a>(
     // starts, or the first year evaluated under a text where it exists if it started before
     // (choice `crisis_first_year`). The previous year was funded iff the mission had started by
     // then (start < from) and existed on that year's value date.
-    let previous_funded = k > 1
-        && e.start < from
-        && contract_year_period(signature, k - 1)
-            .is_some_and(|(prev_from, _)| prev_from >= mission.exists_from);
+    let previous_funded =
+        e.start < from && prev_from.is_some_and(|prev_from| prev_from >= mission.exists_from);
     let first_year = !previous_funded && mission.fixed_first_year.is_some();
     let table = match (&mission.fixed_first_year, first_year) {
         (Some((_, t)), true) => t,

@@ -3,7 +3,7 @@
 
 use super::raw::*;
 use super::*;
-use crate::calendar::{contract_year_period, parse_date};
+use crate::calendar::parse_date;
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::money::{format_2dp, parse_decimal};
@@ -433,7 +433,7 @@ pub(super) fn validate(
         }
         let mission = rules.mission(&e.mission).expect("checked above");
         for k in 1..=rules.contract_length_years {
-            let Some((from, to)) = contract_year_period(signature, k) else { break };
+            let Some((from, to)) = rules.contract_year_period(signature, k) else { break };
             if e.start >= to {
                 continue;
             }

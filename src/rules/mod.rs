@@ -6,7 +6,7 @@
 pub mod raw;
 mod validate;
 
-use crate::calendar::Date;
+use crate::calendar::{contract_year_period_with, Date, LeapDay};
 use crate::diagnostic::Diagnostic;
 use crate::money::Rounding;
 use rust_decimal::Decimal;
@@ -221,6 +221,9 @@ pub struct RuleSet {
     pub missions: Vec<Mission>,
     pub payment: Payment,
     pub rounding: Rounding,
+    /// The anniversary of a 29 February signature in common years (choice
+    /// `leap_day_anniversary`; 28 February when the file says nothing).
+    pub leap_day: LeapDay,
     /// What negotiation variants changed that the tables cannot say (empty for rules read from a
     /// file); see `crate::variant`.
     pub overlay: RulesOverlay,
@@ -238,6 +241,12 @@ pub struct RulesOverlay {
 pub type Loaded = (RuleSet, Vec<Diagnostic>);
 
 impl RuleSet {
+    /// The period of contract year `k` of a contract signed on `signature`, under the rules'
+    /// reading of a 29 February anniversary (from inclusive, to exclusive).
+    pub fn contract_year_period(&self, signature: Date, k: u32) -> Option<(Date, Date)> {
+        contract_year_period_with(signature, k, self.leap_day)
+    }
+
     /// Parses and validates a rules document. On failure, every problem found is returned.
     pub fn from_text(file: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         let (raw, locator) =

@@ -23,6 +23,18 @@ pub struct RawRules {
     pub missions: Vec<RawMission>,
     pub payment: RawPayment,
     pub rounding: RawRounding,
+    /// Optional (older files have none): the anniversary of a 29 February signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anniversaries: Option<RawAnniversaries>,
+}
+
+/// `anniversaries: {leap_day: february_28 | march_1, choice: leap_day_anniversary}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnniversaries {
+    pub leap_day: crate::calendar::LeapDay,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

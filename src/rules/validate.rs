@@ -515,6 +515,9 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     };
 
     ctx.choice("rounding.choice", &raw.rounding.choice);
+    if let Some(a) = &raw.anniversaries {
+        ctx.choice("anniversaries.choice", &a.choice);
+    }
     if raw.rounding.decimals > 6 {
         ctx.err(
             Code::E0210,
@@ -551,6 +554,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         missions,
         payment,
         rounding,
+        leap_day: raw.anniversaries.as_ref().map(|a| a.leap_day).unwrap_or_default(),
         overlay: RulesOverlay::default(),
     };
     Ok((rules, Vec::new()))

@@ -189,3 +189,33 @@ fn due_dates_variable_part_at_the_closing_anniversary_plus_the_declared_delay() 
     assert_eq!(variable_date(&old, "2024-04-29"), "2025-04-30");
     assert_eq!(variable_date(&old, "2024-04-30"), "2026-04-30");
 }
+
+/// Issue 12, correction 3: a contract signed on 29 February. Declared reading: the anniversary
+/// in a common year is 28 February (year 1 of 365 days); `anniversaries.leap_day: march_1`
+/// selects the other (year 1 of 366 days). acces_soins (t2, 75 000) starting 2024-08-29:
+/// 75 000 × 183 / 365 = 37 602.74 against 75 000 × 184 / 366 = 37 704.92.
+#[test]
+fn leap_day_anniversary_is_28_february_and_1_march_is_selectable() {
+    let yaml = "format_version: 1\nid: l\nname: l\npopulation: 62000\nsignature_date: 2024-02-29\nmissions:\n  - {mission: acces_soins, start: 2024-08-29}\n";
+    let r = rules();
+    let rc = contract(&r, yaml);
+    let b = evaluate(&r, &rc, 1).unwrap();
+    assert_eq!((b.from.to_string(), b.to.to_string()), ("2024-02-29".into(), "2025-02-28".into()));
+    assert_eq!(line(&b, "acces_soins.fixed"), d("37602.74"));
+    let key = "  leap_day: february_28\n";
+    assert!(DEFAULT_RULES_TEXT.contains(key));
+    let text = DEFAULT_RULES_TEXT.replace(key, "  leap_day: march_1\n");
+    let m = RuleSet::from_text("march.yaml", &text).unwrap().0;
+    let c = contract(&m, yaml);
+    let b = evaluate(&m, &c, 1).unwrap();
+    assert_eq!((b.from.to_string(), b.to.to_string()), ("2024-02-29".into(), "2025-03-01".into()));
+    assert_eq!(line(&b, "acces_soins.fixed"), d("37704.92"));
+    // Year 4 ends on the leap anniversary 2028-02-29 under both readings.
+    assert_eq!(evaluate(&m, &c, 4).unwrap().to.to_string(), "2028-02-29");
+    assert_eq!(evaluate(&r, &rc, 4).unwrap().to.to_string(), "2028-02-29");
+    // A rules file without `anniversaries` (the older format) reads 28 February.
+    let start = DEFAULT_RULES_TEXT.find("\nanniversaries:").unwrap();
+    let old = RuleSet::from_text("old.yaml", &DEFAULT_RULES_TEXT[..start + 1]).unwrap().0;
+    let oc = contract(&old, yaml);
+    assert_eq!(evaluate(&old, &oc, 1).unwrap().to.to_string(), "2025-02-28");
+}

@@ -37,6 +37,10 @@ pub enum Item<'a> {
     /// The variable part of a mission a variant adds, paid at the variant's assumed attainment
     /// (contracts have no indicators for it yet): a hypothesis, not a contract result.
     AssumedVariable { mission: &'a Mission },
+    /// What a mission's indicators pay above the variable envelope of the year's tier, taken
+    /// off (a negative amount): a year in a smaller tier than the one the indicator maxima were
+    /// sized for (issue 12; warning W0509).
+    VariableCap { mission: &'a Mission },
 }
 
 /// Totals are split by these categories.
@@ -53,7 +57,9 @@ impl Item<'_> {
         match self {
             Item::Fonctionnement { .. } => Category::Fonctionnement,
             Item::Fixed { .. } => Category::Fixed,
-            Item::Variable { .. } | Item::AssumedVariable { .. } => Category::Variable,
+            Item::Variable { .. } | Item::AssumedVariable { .. } | Item::VariableCap { .. } => {
+                Category::Variable
+            }
             Item::Crisis { .. } => Category::Crisis,
         }
     }
@@ -77,6 +83,9 @@ pub enum Formula {
     Missing,
     /// The tier's variable envelope × the attainment a variant assumes, not prorated.
     Assumed { envelope: Decimal, attainment: Decimal },
+    /// The envelope of the year's tier minus what the mission's indicators pay (each rounded),
+    /// when they pay more: the line is `envelope − indicators` (negative).
+    Cap { envelope: Decimal, indicators: Decimal },
 }
 
 /// One payment item of the year.
@@ -187,6 +196,7 @@ pub fn evaluate<'a>(
         }
         lines.push(fixed_part(mission, e, prev_from, from, to, tier_index)?);
         mission_variable(
+            rules,
             mission,
             e,
             result.map(|r| &r.observations),
@@ -387,7 +397,9 @@ fn fixed_part<'a>(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn mission_variable<'a>(
+    rules: &'a RuleSet,
     mission: &'a Mission,
     e: &'a Engagement,
     observations: Option<&std::collections::BTreeMap<String, Observation>>,
@@ -397,6 +409,8 @@ fn mission_variable<'a>(
     warnings: &mut Vec<Warning<'a>>,
 ) -> Result<(), EvalError> {
     let mut maxima = Decimal::ZERO;
+    // What the indicators pay, each line rounded as it will be: the cap compares this sum.
+    let mut paid = Decimal::ZERO;
     for ind in &e.indicators {
         maxima = add(maxima, ind.max)?;
         let obs = observations.and_then(|o| o.get(&ind.id)).copied();
@@ -406,6 +420,7 @@ fn mission_variable<'a>(
         let factor =
             mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, r)| r[tier]);
         let (before, formula) = payout_scaled(ind, obs, factor)?;
+        paid = add(paid, rules.rounding.apply(before))?;
         lines.push(Line {
             item: Item::Variable { mission, indicator: ind },
             cell: None,
@@ -416,6 +431,24 @@ fn mission_variable<'a>(
     }
     if let Some(table) = &mission.variable {
         let envelope = cell_at(table, from, tier)?;
+        // Indicator maxima are checked (E0304) against the tier of the contract's own
+        // population; a year in a smaller tier pays at most that tier's envelope.
+        if paid > envelope.amount {
+            let cut = envelope.amount.checked_sub(paid).ok_or(EvalError::Overflow)?;
+            lines.push(Line {
+                item: Item::VariableCap { mission },
+                cell: Some(envelope),
+                formula: Formula::Cap { envelope: envelope.amount, indicators: paid },
+                before_rounding: cut,
+                amount: cut,
+            });
+            warnings.push(Warning::VariableCapped {
+                mission,
+                cap: envelope.amount,
+                cut: -cut,
+                tier: &rules.tiers_at(from)[tier],
+            });
+        }
         if maxima < envelope.amount {
             warnings.push(Warning::EnvelopeShortfall {
                 mission,

@@ -94,7 +94,9 @@ pub(super) fn build(
                 };
                 split(&mut out, at, i, line.amount)?;
             }
-            Item::Variable { mission, .. } | Item::AssumedVariable { mission } => {
+            Item::Variable { mission, .. }
+            | Item::AssumedVariable { mission }
+            | Item::VariableCap { mission } => {
                 // One payment per mission, for all its indicators (or its assumed attainment).
                 if variable_mission != Some(mission.id.as_str()) {
                     variable_mission = Some(&mission.id);

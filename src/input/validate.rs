@@ -437,7 +437,10 @@ pub(super) fn validate(
             if e.start >= to {
                 continue;
             }
-            let tier = rules.tier_index(contract.population_for(k));
+            // The tier of the contract's own population (issue 12): the maxima were sized for
+            // it. A year whose population puts it in a smaller tier is not an error: it pays
+            // each mission's variable part capped at that tier's envelope (warning W0509).
+            let tier = rules.tier_index(contract.population);
             let envelope = mission
                 .variable
                 .as_ref()

@@ -127,6 +127,8 @@ pub enum Code {
     W0508,
     /// a mission's variable part capped at the envelope of the year's tier (the indicator maxima exceed it after a change of tier)
     W0509,
+    /// an observation for a mission that has not started that contract year (ignored)
+    W0510,
 }
 
 impl Code {
@@ -190,6 +192,7 @@ impl Code {
         Code::W0507,
         Code::W0508,
         Code::W0509,
+        Code::W0510,
     ];
 
     /// The code as written in diagnostics: `E0103`.
@@ -253,6 +256,7 @@ impl Code {
             Code::W0507 => "W0507",
             Code::W0508 => "W0508",
             Code::W0509 => "W0509",
+            Code::W0510 => "W0510",
         }
     }
 
@@ -317,6 +321,7 @@ impl Code {
             Code::W0507 => "crisis recognised but no crisis mission running",
             Code::W0508 => "a variant's new mission pays its variable part at an assumed attainment (a hypothesis, not a contract result)",
             Code::W0509 => "a mission's variable part capped at the envelope of the year's tier (the indicator maxima exceed it after a change of tier)",
+            Code::W0510 => "an observation for a mission that has not started that contract year (ignored)",
         }
     }
 

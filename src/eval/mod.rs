@@ -188,6 +188,20 @@ pub fn evaluate<'a>(
         warning::deadlines(contract, mission, from, to, &mut warnings);
         let Some(e) = contract.engagement(&mission.id) else { continue };
         if e.start >= to {
+            // Results given for a mission that has not started are not paid: say so.
+            let observed: Vec<&str> = e
+                .indicators
+                .iter()
+                .filter(|i| result.is_some_and(|r| r.observations.contains_key(&i.id)))
+                .map(|i| i.id.as_str())
+                .collect();
+            if !observed.is_empty() {
+                warnings.push(Warning::ObservationBeforeStart {
+                    mission,
+                    start: e.start,
+                    indicators: observed,
+                });
+            }
             continue;
         }
         if mission.exists_from > from {

@@ -47,3 +47,27 @@ fn a_variant_factor_is_applied_by_multiplying_first() {
     );
     assert_eq!(line(&evaluate(&r, &c, 1).unwrap(), "parcours.variable.p"), d("1.01"));
 }
+
+/// Correction 5: an observation for a mission that starts after the contract year is not paid
+/// and no longer dropped silently: W0510 names the mission, its start and the indicator.
+#[test]
+fn an_observation_before_the_mission_starts_is_warned() {
+    let r = rules();
+    let c = contract(
+        &r,
+        "format_version: 1\nid: c\nname: c\npopulation: 60000\nsignature_date: 2024-01-10\nmissions:\n  - {mission: acces_soins, start: 2024-01-10}\n  - mission: parcours\n    start: 2025-03-01\n    indicators: [{id: p, label: p, max: 35000, kind: binary}]\nresults:\n  - {contract_year: 1, observations: {p: true}}\n",
+    );
+    let b = evaluate(&r, &c, 1).unwrap();
+    assert!(b
+        .lines
+        .iter()
+        .all(|l| cpts_funding::report::audit::line_id(l) != "parcours.variable.p"));
+    let w: Vec<String> =
+        b.warnings.iter().filter(|w| w.code().as_str() == "W0510").map(|w| w.message()).collect();
+    assert_eq!(
+        w,
+        ["observed value(s) for `p` ignored: mission `parcours` starts on 2025-03-01, after this contract year"]
+    );
+    // Year 2 (the mission runs): no such warning.
+    assert!(evaluate(&r, &c, 2).unwrap().warnings.iter().all(|w| w.code().as_str() != "W0510"));
+}

@@ -112,6 +112,9 @@ pub struct Totals {
     pub variable: Decimal,
     pub crisis: Decimal,
     pub total: Decimal,
+    /// The part of `total` resting on provisional cells (lines whose tier-table cell is
+    /// provisional): "dont X € sur des montants provisoires".
+    pub provisional: Decimal,
 }
 
 /// The result of evaluating one contract year.
@@ -249,6 +252,9 @@ pub fn evaluate<'a>(
         };
         *slot = add(*slot, line.amount)?;
         totals.total = add(totals.total, line.amount)?;
+        if line.is_provisional() {
+            totals.provisional = add(totals.provisional, line.amount)?;
+        }
     }
     let provisional = lines.iter().filter(|l| l.is_provisional()).count();
     if provisional > 0 {

@@ -511,6 +511,7 @@ pub(crate) fn add_totals(into: &mut Totals, t: &Totals) -> Result<(), EvalError>
     into.variable = add(into.variable, t.variable)?;
     into.crisis = add(into.crisis, t.crisis)?;
     into.total = add(into.total, t.total)?;
+    into.provisional = add(into.provisional, t.provisional)?;
     Ok(())
 }
 

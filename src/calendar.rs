@@ -16,11 +16,42 @@ pub fn add_months(date: Date, months: u32) -> Option<Date> {
     date.checked_add_months(Months::new(months))
 }
 
+/// The anniversary of a 29 February signature in a common year (choice
+/// `leap_day_anniversary`): no source settles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+pub enum LeapDay {
+    /// 28 February: the last day of the same month (what adding 12 months gives).
+    #[default]
+    #[serde(rename = "february_28")]
+    February28,
+    /// 1 March: the day after 28 February, as if 29 February existed.
+    #[serde(rename = "march_1")]
+    March1,
+}
+
+/// The `n`th anniversary of `signature` (n = 0: the signature itself), a 29 February read as
+/// `leap` says in common years.
+pub fn anniversary(signature: Date, n: u32, leap: LeapDay) -> Option<Date> {
+    let same_month = add_months(signature, n.checked_mul(12)?)?;
+    let shifted = signature.month() == 2 && signature.day() == 29 && same_month.day() == 28;
+    match leap {
+        LeapDay::March1 if shifted => same_month.succ_opt(),
+        _ => Some(same_month),
+    }
+}
+
 /// The period of contract year `k` (1-based) of a contract signed on `signature`: from the
-/// (k-1)th anniversary, inclusive, to the kth anniversary, exclusive.
+/// (k-1)th anniversary, inclusive, to the kth anniversary, exclusive; a 29 February signature
+/// has its anniversaries on 28 February in common years (the rules' default reading; see
+/// [`contract_year_period_with`]).
 pub fn contract_year_period(signature: Date, k: u32) -> Option<(Date, Date)> {
-    let from = add_months(signature, 12 * k.checked_sub(1)?)?;
-    let to = add_months(signature, 12 * k)?;
+    contract_year_period_with(signature, k, LeapDay::February28)
+}
+
+/// [`contract_year_period`] under a declared reading of the 29 February anniversary.
+pub fn contract_year_period_with(signature: Date, k: u32, leap: LeapDay) -> Option<(Date, Date)> {
+    let from = anniversary(signature, k.checked_sub(1)?, leap)?;
+    let to = anniversary(signature, k, leap)?;
     Some((from, to))
 }
 
@@ -86,6 +117,19 @@ mod tests {
             Some((d("2023-03-15"), d("2024-03-15")))
         );
         assert_eq!(contract_year_period(d("2023-03-15"), 0), None);
+    }
+
+    #[test]
+    fn a_leap_day_signature_under_each_reading() {
+        let p = |k, leap| contract_year_period_with(d("2024-02-29"), k, leap);
+        assert_eq!(p(1, LeapDay::February28), Some((d("2024-02-29"), d("2025-02-28"))));
+        assert_eq!(p(1, LeapDay::March1), Some((d("2024-02-29"), d("2025-03-01"))));
+        assert_eq!(p(4, LeapDay::March1), Some((d("2027-03-01"), d("2028-02-29"))));
+        // Any other date is the same under both readings.
+        assert_eq!(
+            contract_year_period_with(d("2024-02-28"), 1, LeapDay::March1),
+            Some((d("2024-02-28"), d("2025-02-28")))
+        );
     }
 
     #[test]

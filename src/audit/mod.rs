@@ -115,6 +115,7 @@ fn line_id_cow<'a>(line: &Line<'a>) -> Cow<'a, str> {
         Item::AssumedVariable { mission } => {
             Cow::Owned(concat(&[&mission.id, ".variable.assumed"]))
         }
+        Item::VariableCap { mission } => Cow::Owned(concat(&[&mission.id, ".variable_cap"])),
     }
 }
 
@@ -155,6 +156,10 @@ fn line_label_cow<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> Cow<'a, str> {
         Item::AssumedVariable { mission } => Cow::Owned(concat(&[
             &mission.label,
             ": part variable (atteinte supposée par la variante)",
+        ])),
+        Item::VariableCap { mission } => Cow::Owned(concat(&[
+            &mission.label,
+            ": part variable plafonnée à l'enveloppe de la taille de l'année",
         ])),
     }
 }
@@ -230,6 +235,14 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
             inputs.push(("tier", Value::Text(tier)));
             inputs.push(("value_date", Value::Date(b.value_date)));
             inputs.push(("crisis_recognised", Value::Bool(true)));
+            (Some(mission), &mission.reference)
+        }
+        Item::VariableCap { mission } => {
+            inputs.push(("tier", Value::Text(tier)));
+            inputs.push(("value_date", Value::Date(b.value_date)));
+            if let Formula::Cap { indicators, .. } = line.formula {
+                inputs.push(("indicators_paid", Value::Money(indicators)));
+            }
             (Some(mission), &mission.reference)
         }
         Item::AssumedVariable { mission } => {

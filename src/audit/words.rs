@@ -59,6 +59,8 @@ pub struct Words {
     pub missing: &'static str,
     /// A variant's assumed attainment: `…tier…in force on… (envelope) × attainment… = amount`.
     pub assumed: [&'static str; 5],
+    /// A variable part capped: `…tier…in force on… (envelope) − indicators… = amount`.
+    pub cap: [&'static str; 5],
     /// `inhabitants` in the tier reason.
     pub inhabitants: &'static str,
     /// The sources of the population in the tier reason: the contract year's, the contract's
@@ -106,6 +108,13 @@ pub const FR: Words = Words {
         ") × atteinte supposée par la variante ",
         " (hypothèse, pas un résultat de contrat ; part variable non proratisée) = ",
     ],
+    cap: [
+        "part variable plafonnée à l'enveloppe de la taille ",
+        " en vigueur au ",
+        ": ",
+        " − ce que paient les indicateurs (maxima prévus pour une autre taille) ",
+        " = ",
+    ],
     inhabitants: " habitants, ",
     population_of_year: "population de l'année de contrat ",
     population_of_contract_year: ["population du contrat (chiffre ", ")"],
@@ -148,6 +157,13 @@ pub const EN: Words = Words {
         " (",
         ") × attainment assumed by the variant ",
         " (a hypothesis, not a contract result; the variable part is not prorated) = ",
+    ],
+    cap: [
+        "variable part capped at the envelope of tier ",
+        " in force on ",
+        ": ",
+        " − what the indicators pay (maxima sized for another tier) ",
+        " = ",
     ],
     inhabitants: " inhabitants, ",
     population_of_year: "population of contract year ",
@@ -203,7 +219,8 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
             Item::Fonctionnement { uplift: false }
             | Item::Fixed { .. }
             | Item::Variable { .. }
-            | Item::AssumedVariable { .. } => {
+            | Item::AssumedVariable { .. }
+            | Item::VariableCap { .. } => {
                 tier_in_force(o, &w.tier_amount);
                 o.push_str(w.tier_amount[2]);
                 push_eur(o, before);
@@ -271,6 +288,15 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
             push_eur(o, rounded);
         }
         Formula::Missing => o.push_str(w.missing),
+        Formula::Cap { envelope, indicators } => {
+            tier_in_force(o, &w.cap);
+            o.push_str(w.cap[2]);
+            push_eur(o, *envelope);
+            o.push_str(w.cap[3]);
+            push_eur(o, *indicators);
+            o.push_str(w.cap[4]);
+            push_eur(o, rounded);
+        }
         Formula::Assumed { envelope, attainment } => {
             tier_in_force(o, &w.assumed);
             o.push_str(w.assumed[2]);
@@ -290,7 +316,8 @@ fn variable_payout<'a>(line: &Line<'a>) -> Option<&'a Payout> {
         Item::Fonctionnement { .. }
         | Item::Fixed { .. }
         | Item::Crisis { .. }
-        | Item::AssumedVariable { .. } => None,
+        | Item::AssumedVariable { .. }
+        | Item::VariableCap { .. } => None,
     }
 }
 

@@ -125,6 +125,12 @@ pub enum Code {
     W0507,
     /// a variant's new mission pays its variable part at an assumed attainment (a hypothesis, not a contract result)
     W0508,
+    /// a mission's variable part capped at the envelope of the year's tier (the indicator maxima exceed it after a change of tier)
+    W0509,
+    /// an observation for a mission that has not started that contract year (ignored)
+    W0510,
+    /// budget: contract years without measured results rest on the treasurer's expectations (one line instead of a missing observation per indicator)
+    W0511,
 }
 
 impl Code {
@@ -187,6 +193,9 @@ impl Code {
         Code::W0506,
         Code::W0507,
         Code::W0508,
+        Code::W0509,
+        Code::W0510,
+        Code::W0511,
     ];
 
     /// The code as written in diagnostics: `E0103`.
@@ -249,6 +258,9 @@ impl Code {
             Code::W0506 => "W0506",
             Code::W0507 => "W0507",
             Code::W0508 => "W0508",
+            Code::W0509 => "W0509",
+            Code::W0510 => "W0510",
+            Code::W0511 => "W0511",
         }
     }
 
@@ -312,6 +324,9 @@ impl Code {
             Code::W0506 => "mission does not exist in the text in force that year",
             Code::W0507 => "crisis recognised but no crisis mission running",
             Code::W0508 => "a variant's new mission pays its variable part at an assumed attainment (a hypothesis, not a contract result)",
+            Code::W0509 => "a mission's variable part capped at the envelope of the year's tier (the indicator maxima exceed it after a change of tier)",
+            Code::W0510 => "an observation for a mission that has not started that contract year (ignored)",
+            Code::W0511 => "budget: contract years without measured results rest on the treasurer's expectations (one line instead of a missing observation per indicator)",
         }
     }
 

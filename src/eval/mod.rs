@@ -12,13 +12,13 @@ mod selection;
 mod warning;
 
 pub use error::EvalError;
-pub use indicator::payout;
+pub use indicator::{payout, payout_scaled};
 pub use max::{max_per_tier, MaxRow, MaxTable};
 pub use schedule::{Payment, PaymentKind};
 pub use selection::Selection;
 pub use warning::Warning;
 
-use crate::calendar::{contract_year_period, days_between, Date};
+use crate::calendar::{days_between, Date};
 use crate::input::{Contract, Engagement, Indicator, Observation};
 use crate::rules::{Cell, Mission, RuleSet, Status, Text, Tier};
 use rust_decimal::Decimal;
@@ -37,6 +37,10 @@ pub enum Item<'a> {
     /// The variable part of a mission a variant adds, paid at the variant's assumed attainment
     /// (contracts have no indicators for it yet): a hypothesis, not a contract result.
     AssumedVariable { mission: &'a Mission },
+    /// What a mission's indicators pay above the variable envelope of the year's tier, taken
+    /// off (a negative amount): a year in a smaller tier than the one the indicator maxima were
+    /// sized for (issue 12; warning W0509).
+    VariableCap { mission: &'a Mission },
 }
 
 /// Totals are split by these categories.
@@ -53,7 +57,9 @@ impl Item<'_> {
         match self {
             Item::Fonctionnement { .. } => Category::Fonctionnement,
             Item::Fixed { .. } => Category::Fixed,
-            Item::Variable { .. } | Item::AssumedVariable { .. } => Category::Variable,
+            Item::Variable { .. } | Item::AssumedVariable { .. } | Item::VariableCap { .. } => {
+                Category::Variable
+            }
             Item::Crisis { .. } => Category::Crisis,
         }
     }
@@ -70,12 +76,16 @@ pub enum Formula {
     Binary { reached: bool },
     /// Stepped indicator: the best step reached by the observed value, if any.
     Steps { observed: Decimal, reached: Option<usize> },
-    /// Linear indicator: max × clamp((observed - baseline) / (target - baseline), 0, 1).
+    /// Linear indicator: max × (observed - baseline) / (target - baseline), clamped to [0, max]
+    /// (multiplied first, divided once); `ratio` is shown in the audit trail, not used to pay.
     Linear { observed: Decimal, ratio: Decimal },
     /// No observation for the year: pays nothing (choice `missing_observation`).
     Missing,
     /// The tier's variable envelope × the attainment a variant assumes, not prorated.
     Assumed { envelope: Decimal, attainment: Decimal },
+    /// The envelope of the year's tier minus what the mission's indicators pay (each rounded),
+    /// when they pay more: the line is `envelope − indicators` (negative).
+    Cap { envelope: Decimal, indicators: Decimal },
 }
 
 /// One payment item of the year.
@@ -102,6 +112,9 @@ pub struct Totals {
     pub variable: Decimal,
     pub crisis: Decimal,
     pub total: Decimal,
+    /// The part of `total` resting on provisional cells (lines whose tier-table cell is
+    /// provisional): "dont X € sur des montants provisoires".
+    pub provisional: Decimal,
 }
 
 /// The result of evaluating one contract year.
@@ -138,7 +151,10 @@ pub fn evaluate<'a>(
     if k == 0 || k > rules.contract_length_years {
         return Err(EvalError::YearOutOfContract { year: k, length: rules.contract_length_years });
     }
-    let (from, to) = contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
+    let (from, to) =
+        rules.contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
+    // The previous contract year's first day (none in year 1).
+    let prev_from = rules.contract_year_period(contract.signature, k - 1).map(|(f, _)| f);
     let text = rules
         .text_at(from)
         .ok_or(EvalError::DateOutOfTexts { date: from, first: rules.texts[0].in_force_from })?;
@@ -148,8 +164,7 @@ pub fn evaluate<'a>(
     let tier_index = rules.tier_index_at(population, from);
     let result = contract.results.get(&k);
     let mut warnings = Vec::new();
-    if k > 1 {
-        let prev_from = contract_year_period(contract.signature, k - 1).map_or(from, |(f, _)| f);
+    if let Some(prev_from) = prev_from {
         let prev = rules.tier_index_at(contract.population_for(k - 1), prev_from);
         if prev != tier_index {
             warnings.push(Warning::TierChange {
@@ -167,7 +182,8 @@ pub fn evaluate<'a>(
             continue; // removed by a variant
         }
         if let (None, Some(d)) = (contract.engagement(&mission.id), mission.overlay.deemed_from) {
-            if deemed_fixed_part(mission, contract, d, k, from, to, tier_index, &mut lines)? {
+            if deemed_fixed_part(mission, contract, d, prev_from, from, to, tier_index, &mut lines)?
+            {
                 assumed_variable(mission, from, tier_index, &mut lines, &mut warnings)?;
             }
             continue;
@@ -175,14 +191,29 @@ pub fn evaluate<'a>(
         warning::deadlines(contract, mission, from, to, &mut warnings);
         let Some(e) = contract.engagement(&mission.id) else { continue };
         if e.start >= to {
+            // Results given for a mission that has not started are not paid: say so.
+            let observed: Vec<&str> = e
+                .indicators
+                .iter()
+                .filter(|i| result.is_some_and(|r| r.observations.contains_key(&i.id)))
+                .map(|i| i.id.as_str())
+                .collect();
+            if !observed.is_empty() {
+                warnings.push(Warning::ObservationBeforeStart {
+                    mission,
+                    start: e.start,
+                    indicators: observed,
+                });
+            }
             continue;
         }
         if mission.exists_from > from {
             warnings.push(Warning::MissionNotInText { mission, text });
             continue;
         }
-        lines.push(fixed_part(mission, e, contract.signature, k, from, to, tier_index)?);
+        lines.push(fixed_part(mission, e, prev_from, from, to, tier_index)?);
         mission_variable(
+            rules,
             mission,
             e,
             result.map(|r| &r.observations),
@@ -221,6 +252,9 @@ pub fn evaluate<'a>(
         };
         *slot = add(*slot, line.amount)?;
         totals.total = add(totals.total, line.amount)?;
+        if line.is_provisional() {
+            totals.provisional = add(totals.provisional, line.amount)?;
+        }
     }
     let provisional = lines.iter().filter(|l| l.is_provisional()).count();
     if provisional > 0 {
@@ -254,7 +288,7 @@ fn deemed_fixed_part<'a>(
     mission: &'a Mission,
     contract: &Contract,
     since: Date,
-    k: u32,
+    prev_from: Option<Date>,
     from: Date,
     to: Date,
     tier: usize,
@@ -270,7 +304,7 @@ fn deemed_fixed_part<'a>(
         full_deployment: None,
         indicators: Vec::new(),
     };
-    lines.push(fixed_part(mission, &e, contract.signature, k, from, to, tier)?);
+    lines.push(fixed_part(mission, &e, prev_from, from, to, tier)?);
     Ok(true)
 }
 
@@ -324,7 +358,8 @@ fn fonctionnement<'a>(
                     // Once: the first contract year evaluated under the uplift's values.
                     crate::rules::UpliftScope::Once => {
                         k == 1
-                            || contract_year_period(contract.signature, k - 1)
+                            || rules
+                                .contract_year_period(contract.signature, k - 1)
                                 .is_some_and(|(prev, _)| prev < start)
                     }
                 };
@@ -344,8 +379,7 @@ fn fonctionnement<'a>(
 fn fixed_part<'a>(
     mission: &'a Mission,
     e: &Engagement,
-    signature: Date,
-    k: u32,
+    prev_from: Option<Date>,
     from: Date,
     to: Date,
     tier: usize,
@@ -354,10 +388,8 @@ fn fixed_part<'a>(
     // starts, or the first year evaluated under a text where it exists if it started before
     // (choice `crisis_first_year`). The previous year was funded iff the mission had started by
     // then (start < from) and existed on that year's value date.
-    let previous_funded = k > 1
-        && e.start < from
-        && contract_year_period(signature, k - 1)
-            .is_some_and(|(prev_from, _)| prev_from >= mission.exists_from);
+    let previous_funded =
+        e.start < from && prev_from.is_some_and(|prev_from| prev_from >= mission.exists_from);
     let first_year = !previous_funded && mission.fixed_first_year.is_some();
     let table = match (&mission.fixed_first_year, first_year) {
         (Some((_, t)), true) => t,
@@ -385,7 +417,9 @@ fn fixed_part<'a>(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn mission_variable<'a>(
+    rules: &'a RuleSet,
     mission: &'a Mission,
     e: &'a Engagement,
     observations: Option<&std::collections::BTreeMap<String, Observation>>,
@@ -395,22 +429,18 @@ fn mission_variable<'a>(
     warnings: &mut Vec<Warning<'a>>,
 ) -> Result<(), EvalError> {
     let mut maxima = Decimal::ZERO;
+    // What the indicators pay, each line rounded as it will be: the cap compares this sum.
+    let mut paid = Decimal::ZERO;
     for ind in &e.indicators {
         maxima = add(maxima, ind.max)?;
         let obs = observations.and_then(|o| o.get(&ind.id)).copied();
         if obs.is_none() {
             warnings.push(Warning::MissingObservation { mission, indicator: ind });
         }
-        let (mut before, formula) = payout(ind, obs)?;
-        if let Some(factor) = mission
-            .overlay
-            .variable_factor
-            .as_ref()
-            .and_then(|f| f.at(from))
-            .map(|(_, row)| row[tier])
-        {
-            before = before.checked_mul(factor).ok_or(EvalError::Overflow)?;
-        }
+        let factor =
+            mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, r)| r[tier]);
+        let (before, formula) = payout_scaled(ind, obs, factor)?;
+        paid = add(paid, rules.rounding.apply(before))?;
         lines.push(Line {
             item: Item::Variable { mission, indicator: ind },
             cell: None,
@@ -421,6 +451,24 @@ fn mission_variable<'a>(
     }
     if let Some(table) = &mission.variable {
         let envelope = cell_at(table, from, tier)?;
+        // Indicator maxima are checked (E0304) against the tier of the contract's own
+        // population; a year in a smaller tier pays at most that tier's envelope.
+        if paid > envelope.amount {
+            let cut = envelope.amount.checked_sub(paid).ok_or(EvalError::Overflow)?;
+            lines.push(Line {
+                item: Item::VariableCap { mission },
+                cell: Some(envelope),
+                formula: Formula::Cap { envelope: envelope.amount, indicators: paid },
+                before_rounding: cut,
+                amount: cut,
+            });
+            warnings.push(Warning::VariableCapped {
+                mission,
+                cap: envelope.amount,
+                cut: -cut,
+                tier: &rules.tiers_at(from)[tier],
+            });
+        }
         if maxima < envelope.amount {
             warnings.push(Warning::EnvelopeShortfall {
                 mission,

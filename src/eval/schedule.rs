@@ -1,14 +1,15 @@
 //! The dated payments of a contract year under the rules' payment policy (ACI 2019 art. 9.1;
 //! Sénat 2025 for the fixed part; choice `due_dates`): the fonctionnement of year 1 in full at
 //! signature; otherwise a 75 % advance at the start of the year (or at the mission's start) and
-//! the balance at the anniversary; the variable part on the first 30 April after the year. The
+//! the balance at the anniversary; the variable part at the anniversary that closes the year plus
+//! the rules' declared delay in months (0 by default: no fixed calendar date, no cliff). The
 //! advance is rounded by the declared rule and the balance is the remainder, so the payments of
 //! a year add up exactly to its total.
 
 use super::{EvalError, Formula, Item, Line};
-use crate::calendar::{next_month_day, Date};
+use crate::calendar::{add_months, next_month_day, Date};
 use crate::input::Contract;
-use crate::rules::{BalanceDue, FirstYearFonctionnement, RuleSet};
+use crate::rules::{BalanceDue, FirstYearFonctionnement, RuleSet, VariableDue};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,8 +46,11 @@ pub(super) fn build(
         .at(from)
         .map(|(_, c)| c.amount)
         .ok_or(EvalError::NoValue { date: from })?;
-    let (month, day) = policy.variable_due;
-    let variable_date = next_month_day(to, month, day).ok_or(EvalError::NoValue { date: to })?;
+    let variable_date = match policy.variable_due {
+        VariableDue::AfterYearEnd { months, .. } => add_months(to, months),
+        VariableDue::FirstDateAfter { month, day } => next_month_day(to, month, day),
+    }
+    .ok_or(EvalError::NoValue { date: to })?;
     let due = |b: BalanceDue| match b {
         BalanceDue::YearEnd => to,
         BalanceDue::WithVariable => variable_date,
@@ -90,7 +94,9 @@ pub(super) fn build(
                 };
                 split(&mut out, at, i, line.amount)?;
             }
-            Item::Variable { mission, .. } | Item::AssumedVariable { mission } => {
+            Item::Variable { mission, .. }
+            | Item::AssumedVariable { mission }
+            | Item::VariableCap { mission } => {
                 // One payment per mission, for all its indicators (or its assumed attainment).
                 if variable_mission != Some(mission.id.as_str()) {
                     variable_mission = Some(&mission.id);

@@ -53,6 +53,20 @@ pub enum Warning<'a> {
         mission: &'a Mission,
         attainment: Decimal,
     },
+    /// Observations given for a mission that starts after the contract year: ignored.
+    ObservationBeforeStart {
+        mission: &'a Mission,
+        start: Date,
+        indicators: Vec<&'a str>,
+    },
+    /// The mission's indicators paid more than the variable envelope of the year's tier: `cut`
+    /// (positive) was taken off so that the variable part is `cap`.
+    VariableCapped {
+        mission: &'a Mission,
+        cap: Decimal,
+        cut: Decimal,
+        tier: &'a Tier,
+    },
 }
 
 impl Warning<'_> {
@@ -68,6 +82,8 @@ impl Warning<'_> {
             Warning::MissionNotInText { .. } => Code::W0506,
             Warning::CrisisWithoutMission => Code::W0507,
             Warning::AssumedAttainment { .. } => Code::W0508,
+            Warning::VariableCapped { .. } => Code::W0509,
+            Warning::ObservationBeforeStart { .. } => Code::W0510,
         }
     }
 
@@ -83,6 +99,8 @@ impl Warning<'_> {
             Warning::MissionNotInText { mission, text } => format!("mission `{}` does not exist in the text in force ({}): nothing paid for it this year", mission.id, text.id),
             Warning::CrisisWithoutMission => "a sanitary crisis was recognised but no crisis mission runs this year: no crisis envelope is paid".to_string(),
             Warning::AssumedAttainment { mission, attainment } => format!("variable part of new mission `{}` assumed at {} % attainment (variant assumption, not a contract result)", mission.id, percent(*attainment)),
+            Warning::ObservationBeforeStart { mission, start, indicators } => format!("observed value(s) for {} ignored: mission `{}` starts on {start}, after this contract year", ticks(indicators), mission.id),
+            Warning::VariableCapped { mission, cap, cut, tier } => format!("variable part of mission `{}` capped at the {} envelope of {} €: {} € cut (indicator maxima sized for another tier)", mission.id, tier.id, format_2dp(*cap), format_2dp(*cut)),
         }
     }
 
@@ -100,8 +118,22 @@ impl Warning<'_> {
             Warning::MissionNotInText { mission, text } => format!("la mission `{}` n'existe pas dans le texte en vigueur ({}) : rien n'est versé pour elle cette année", mission.id, text.id),
             Warning::CrisisWithoutMission => "une crise sanitaire a été reconnue mais aucune mission crise ne court cette année : aucune enveloppe crise n'est versée".to_string(),
             Warning::AssumedAttainment { mission, attainment } => format!("part variable de la nouvelle mission `{}` supposée atteinte à {} % (hypothèse de la variante, pas un résultat de contrat)", mission.id, percent(*attainment).replace('.', ",")),
+            Warning::ObservationBeforeStart { mission, start, indicators } => format!("valeur(s) observée(s) pour {} ignorée(s) : la mission `{}` démarre le {start}, après cette année de contrat", ticks(indicators), mission.id),
+            Warning::VariableCapped { mission, cap, cut, tier } => format!("part variable de la mission `{}` plafonnée à l'enveloppe de la taille {} ({}) : {} retirés (maxima des indicateurs prévus pour une autre taille)", mission.id, tier.id, eur(*cap), eur(*cut)),
         }
     }
+}
+
+/// `` `a`, `b` ``.
+fn ticks(ids: &[&str]) -> String {
+    ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// `3 500,00 €`, the French way (the treasurer's reports).
+fn eur(d: Decimal) -> String {
+    let mut s = String::new();
+    crate::money::push_eur(&mut s, d);
+    s
 }
 
 /// `0.8` -> `80`, `0.755` -> `75.5`.

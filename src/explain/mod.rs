@@ -54,7 +54,8 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
                     Item::Fonctionnement { .. } => false,
                     Item::Fixed { mission, .. }
                     | Item::Crisis { mission }
-                    | Item::AssumedVariable { mission } => mission.id == sel,
+                    | Item::AssumedVariable { mission }
+                    | Item::VariableCap { mission } => mission.id == sel,
                     Item::Variable { mission, indicator } => {
                         mission.id == sel || indicator.id == sel
                     }
@@ -73,7 +74,8 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
             match l.item {
                 Item::Fixed { mission, .. }
                 | Item::Crisis { mission }
-                | Item::AssumedVariable { mission } => names.push(&mission.id),
+                | Item::AssumedVariable { mission }
+                | Item::VariableCap { mission } => names.push(&mission.id),
                 Item::Variable { mission, indicator } => {
                     names.extend([mission.id.as_str(), indicator.id.as_str()])
                 }
@@ -230,7 +232,7 @@ fn explain_line(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> LineExp
 /// When the line is paid. The variable part of a mission is paid at once for all its
 /// indicators: an indicator line says so.
 fn payments(b: &Breakdown, index: usize, line: &Line, lang: Lang) -> Option<String> {
-    if let Item::Variable { mission, .. } = line.item {
+    if let Item::Variable { mission, .. } | Item::VariableCap { mission } = line.item {
         let p = b.schedule.iter().find(|p| p.kind == PaymentKind::Variable && matches!(b.lines[p.line].item, Item::Variable { mission: m, .. } if m.id == mission.id))?;
         return Some(match lang {
             Lang::Fr => format!(

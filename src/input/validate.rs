@@ -3,7 +3,7 @@
 
 use super::raw::*;
 use super::*;
-use crate::calendar::{contract_year_period, parse_date};
+use crate::calendar::parse_date;
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::money::{format_2dp, parse_decimal};
@@ -433,11 +433,14 @@ pub(super) fn validate(
         }
         let mission = rules.mission(&e.mission).expect("checked above");
         for k in 1..=rules.contract_length_years {
-            let Some((from, to)) = contract_year_period(signature, k) else { break };
+            let Some((from, to)) = rules.contract_year_period(signature, k) else { break };
             if e.start >= to {
                 continue;
             }
-            let tier = rules.tier_index(contract.population_for(k));
+            // The tier of the contract's own population (issue 12): the maxima were sized for
+            // it. A year whose population puts it in a smaller tier is not an error: it pays
+            // each mission's variable part capped at that tier's envelope (warning W0509).
+            let tier = rules.tier_index(contract.population);
             let envelope = mission
                 .variable
                 .as_ref()

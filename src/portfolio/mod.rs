@@ -364,7 +364,8 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
             Item::Fixed { mission, .. }
             | Item::Variable { mission, .. }
             | Item::Crisis { mission }
-            | Item::AssumedVariable { mission } => mission,
+            | Item::AssumedVariable { mission }
+            | Item::VariableCap { mission } => mission,
             Item::Fonctionnement { .. } => continue,
         };
         let Some(i) = rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else {
@@ -510,6 +511,7 @@ pub(crate) fn add_totals(into: &mut Totals, t: &Totals) -> Result<(), EvalError>
     into.variable = add(into.variable, t.variable)?;
     into.crisis = add(into.crisis, t.crisis)?;
     into.total = add(into.total, t.total)?;
+    into.provisional = add(into.provisional, t.provisional)?;
     Ok(())
 }
 

@@ -107,16 +107,33 @@ pub fn next_words(l: &Lever) -> String {
 }
 
 /// The warnings of the expected scenario, identical ones grouped: (years, code, message).
+/// A year without measured results rests on expectations: instead of a "no observed value"
+/// (W0502) per indicator, one line (W0511) names those years (issue 12).
 pub fn grouped_warnings(budget: &Budget) -> Vec<(Vec<u32>, Code, String)> {
     let mut out: Vec<(Vec<u32>, Code, String)> = Vec::new();
+    let mut projected: Vec<u32> = Vec::new();
     for y in &budget.years {
+        let measured = budget.scenarios.contract.results.contains_key(&y.contract_year);
+        if !measured && y.indicators > 0 {
+            projected.push(y.contract_year);
+        }
         for w in &y.expected.warnings {
+            if !measured && w.code() == Code::W0502 {
+                continue;
+            }
             let msg = w.message_fr();
             match out.iter_mut().find(|(_, c, m)| *c == w.code() && *m == msg) {
                 Some((years, _, _)) => years.push(y.contract_year),
                 None => out.push((vec![y.contract_year], w.code(), msg)),
             }
         }
+    }
+    if !projected.is_empty() {
+        out.push((
+            projected,
+            Code::W0511,
+            "pas encore de résultats mesurés : ces années reposent sur les hypothèses du trésorier (valeurs et atteintes attendues) ; un indicateur sans hypothèse ne rapporte rien".into(),
+        ));
     }
     out
 }

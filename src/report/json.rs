@@ -29,6 +29,8 @@ pub struct EvaluationDoc {
     pub fixed: String,
     pub variable: String,
     pub crisis: String,
+    /// The part of `total` resting on provisional cells.
+    pub provisional_amount: String,
     pub lines: Vec<LineDoc>,
     pub schedule: Vec<PaymentDoc>,
     pub warnings: Vec<WarningDoc>,
@@ -158,6 +160,7 @@ pub fn evaluation_doc(b: &Breakdown) -> EvaluationDoc {
         fixed: amount(b.totals.fixed),
         variable: amount(b.totals.variable),
         crisis: amount(b.totals.crisis),
+        provisional_amount: amount(b.totals.provisional),
         lines: b
             .lines
             .iter()

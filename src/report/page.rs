@@ -144,6 +144,13 @@ fn totals_rows(b: &Breakdown) -> Vec<Row> {
     .map(|(l, v)| Row::new(vec![l.to_string(), String::new(), eur(*v)]))
     .collect();
     rows.push(Row { cells: vec!["TOTAL".into(), String::new(), eur(t.total)], strong: true });
+    if !t.provisional.is_zero() {
+        rows.push(Row::new(vec![
+            super::text::provisional_words(t.provisional),
+            String::new(),
+            String::new(),
+        ]));
+    }
     rows
 }
 

@@ -52,6 +52,9 @@ pub fn breakdown(b: &Breakdown) -> String {
     ] {
         let _ = writeln!(o, "{}  {label}", right(&format_eur(v), W));
     }
+    if !t.provisional.is_zero() {
+        let _ = writeln!(o, "{}  {}", " ".repeat(W), provisional_words(t.provisional));
+    }
     let _ = writeln!(o);
     let _ = writeln!(o, "Calendrier des versements");
     for p in &b.schedule {
@@ -148,4 +151,10 @@ pub fn summary_line(b: &Breakdown) -> String {
         b.tier.id,
         format_eur(b.totals.total)
     )
+}
+
+/// `dont 37 191,78 € sur des montants provisoires`: the part of a total resting on provisional
+/// cells, as every French report writes it.
+pub fn provisional_words(amount: rust_decimal::Decimal) -> String {
+    format!("dont {} sur des montants provisoires", format_eur(amount))
 }

@@ -6,7 +6,7 @@
 pub mod raw;
 mod validate;
 
-use crate::calendar::Date;
+use crate::calendar::{contract_year_period_with, Date, LeapDay};
 use crate::diagnostic::Diagnostic;
 use crate::money::Rounding;
 use rust_decimal::Decimal;
@@ -163,8 +163,9 @@ pub struct MissionOverlay {
     pub deemed_from: Option<Date>,
     /// The variable envelope was changed: contracts split the envelope into indicator maxima, so
     /// each indicator's payout is multiplied by (variant envelope / base envelope) of the tier,
-    /// as in force on the value date.
-    pub variable_factor: Option<Dated<Vec<Decimal>>>,
+    /// as in force on the value date. Kept as the fraction (variant, base): the evaluation
+    /// multiplies first and divides once (no digit cut before rounding).
+    pub variable_factor: Option<Dated<Vec<(Decimal, Decimal)>>>,
     /// Added by a variant with `assumed_attainment`: a CPTS deemed to engage the mission is also
     /// paid this share (0 to 1) of its tier's variable envelope, not prorated (a hypothesis of
     /// the variant, not a contract result: warning W0508).
@@ -178,9 +179,21 @@ pub struct Payment {
     pub advance_rate: Dated<Cell>,
     pub first_year_fonctionnement: FirstYearFonctionnement,
     pub balance_due: BalanceDue,
-    pub variable_due: (u32, u32),
+    pub variable_due: VariableDue,
     pub crisis_due: BalanceDue,
     pub prorata_choice: Option<String>,
+}
+
+/// When the variable part of a contract year is paid (choice `due_dates`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariableDue {
+    /// `months` after the anniversary that closes the year (0: at that anniversary, with the
+    /// balance); `source` says where the delay comes from.
+    AfterYearEnd { months: u32, source: Option<String> },
+    /// The first `month`/`day` after the year: the older rules format, kept loading. A fixed
+    /// calendar date makes a cliff for anniversary years (a year ending on 29 April waits a year
+    /// more than one ending on 1 May).
+    FirstDateAfter { month: u32, day: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +221,9 @@ pub struct RuleSet {
     pub missions: Vec<Mission>,
     pub payment: Payment,
     pub rounding: Rounding,
+    /// The anniversary of a 29 February signature in common years (choice
+    /// `leap_day_anniversary`; 28 February when the file says nothing).
+    pub leap_day: LeapDay,
     /// What negotiation variants changed that the tables cannot say (empty for rules read from a
     /// file); see `crate::variant`.
     pub overlay: RulesOverlay,
@@ -225,6 +241,12 @@ pub struct RulesOverlay {
 pub type Loaded = (RuleSet, Vec<Diagnostic>);
 
 impl RuleSet {
+    /// The period of contract year `k` of a contract signed on `signature`, under the rules'
+    /// reading of a 29 February anniversary (from inclusive, to exclusive).
+    pub fn contract_year_period(&self, signature: Date, k: u32) -> Option<(Date, Date)> {
+        contract_year_period_with(signature, k, self.leap_day)
+    }
+
     /// Parses and validates a rules document. On failure, every problem found is returned.
     pub fn from_text(file: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         let (raw, locator) =

@@ -23,6 +23,18 @@ pub struct RawRules {
     pub missions: Vec<RawMission>,
     pub payment: RawPayment,
     pub rounding: RawRounding,
+    /// Optional (older files have none): the anniversary of a 29 February signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anniversaries: Option<RawAnniversaries>,
+}
+
+/// `anniversaries: {leap_day: february_28 | march_1, choice: leap_day_anniversary}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnniversaries {
+    pub leap_day: crate::calendar::LeapDay,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -180,11 +192,21 @@ pub enum BalanceDue {
     WithVariable,
 }
 
+/// When the variable part is paid: `months_after_year_end` months after the anniversary that
+/// closes the contract year (0: at that anniversary, with the balance), with the `source` of
+/// that delay. The older form `{month, day}` (the first such calendar date after the year) still
+/// loads, for rules files written before; it makes a cliff for anniversary years (issue 12).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMonthDay {
-    pub month: u32,
-    pub day: u32,
+pub struct RawVariableDue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub months_after_year_end: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -210,7 +232,7 @@ pub struct RawPayment {
     pub advance_rate: RawDatedValue,
     pub first_year_fonctionnement: FirstYearFonctionnement,
     pub balance_due: BalanceDue,
-    pub variable_due: RawMonthDay,
+    pub variable_due: RawVariableDue,
     pub crisis_due: BalanceDue,
     pub prorata: RawProrata,
 }

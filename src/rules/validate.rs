@@ -305,6 +305,57 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
     out.into_iter().map(|(_, t)| t).collect()
 }
 
+/// The variable part's due date: a delay in months after the year (at most 24), or the older
+/// `{month, day}` form; not both, not neither.
+fn variable_due(ctx: &mut Ctx, v: &RawVariableDue) -> VariableDue {
+    const PATH: &str = "payment.variable_due";
+    let fallback = VariableDue::AfterYearEnd { months: 0, source: None };
+    if let Some(source) = &v.source {
+        if !ctx.source_ids.contains(source) {
+            let d = ctx.err(
+                Code::E0211,
+                &format!("{PATH}.source"),
+                format!("unknown source `{source}`: not listed under `sources`"),
+            );
+            d.help = Some("add it to `sources` with its citation".into());
+        }
+    }
+    match (v.months_after_year_end, v.month, v.day) {
+        (Some(months), None, None) => {
+            if months > 24 {
+                ctx.err(
+                    Code::E0210,
+                    &format!("{PATH}.months_after_year_end"),
+                    format!("a delay of {months} months after the year is above 24"),
+                );
+            }
+            VariableDue::AfterYearEnd { months, source: v.source.clone() }
+        }
+        (None, Some(month), Some(day)) => {
+            if chrono::NaiveDate::from_ymd_opt(2000, month, day).is_none() {
+                ctx.err(Code::E0205, PATH, format!("{day}/{month} is not a day of the year"));
+            }
+            VariableDue::FirstDateAfter { month, day }
+        }
+        (None, _, _) => {
+            let d = ctx.err(Code::E0104, PATH, "missing key `months_after_year_end`");
+            d.help = Some(
+                "write `months_after_year_end: 0` (paid at the anniversary that closes the year)"
+                    .into(),
+            );
+            fallback
+        }
+        (Some(_), _, _) => {
+            ctx.err(
+                Code::E0102,
+                PATH,
+                "`months_after_year_end` and `month`/`day` are two ways to say the same date: keep one",
+            );
+            fallback
+        }
+    }
+}
+
 pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diagnostic>> {
     let mut ctx = Ctx {
         loc,
@@ -451,25 +502,22 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     if p.advance_rate.values.is_empty() {
         ctx.err(Code::E0204, "payment.advance_rate.values", "no dated advance rate");
     }
-    if chrono::NaiveDate::from_ymd_opt(2000, p.variable_due.month, p.variable_due.day).is_none() {
-        ctx.err(
-            Code::E0205,
-            "payment.variable_due",
-            format!("{}/{} is not a day of the year", p.variable_due.day, p.variable_due.month),
-        );
-    }
+    let variable_due = variable_due(&mut ctx, &p.variable_due);
     let payment = Payment {
         reference: p.reference.clone(),
         choice: p.choice.clone(),
         advance_rate: Dated::new(rates),
         first_year_fonctionnement: p.first_year_fonctionnement,
         balance_due: p.balance_due,
-        variable_due: (p.variable_due.month, p.variable_due.day),
+        variable_due,
         crisis_due: p.crisis_due,
         prorata_choice: p.prorata.choice.clone(),
     };
 
     ctx.choice("rounding.choice", &raw.rounding.choice);
+    if let Some(a) = &raw.anniversaries {
+        ctx.choice("anniversaries.choice", &a.choice);
+    }
     if raw.rounding.decimals > 6 {
         ctx.err(
             Code::E0210,
@@ -506,6 +554,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         missions,
         payment,
         rounding,
+        leap_day: raw.anniversaries.as_ref().map(|a| a.leap_day).unwrap_or_default(),
         overlay: RulesOverlay::default(),
     };
     Ok((rules, Vec::new()))

@@ -693,16 +693,17 @@ pub fn apply(base: &RuleSet, changes: &[&Change]) -> Result<RuleSet, (usize, App
     Ok(rules)
 }
 
-/// Per date of `new`, per tier: new amount / old amount in force then (1 where the old is 0).
-fn factors(new: &TierTable, old: &TierTable) -> Dated<Vec<Decimal>> {
+/// Per date of `new`, per tier: the fraction (new amount, old amount in force then), (1, 1)
+/// where the old is 0. Kept as a fraction so that the evaluation divides once, last.
+fn factors(new: &TierTable, old: &TierTable) -> Dated<Vec<(Decimal, Decimal)>> {
     let entries = new
         .entries()
         .iter()
         .map(|(d, row)| {
             let base = old.at(*d).map(|(_, r)| r);
             let f = row.iter().enumerate().map(|(t, c)| match base.map(|r| r[t].amount) {
-                Some(o) if !o.is_zero() => c.amount.checked_div(o).unwrap_or(Decimal::ONE),
-                _ => Decimal::ONE,
+                Some(o) if !o.is_zero() => (c.amount, o),
+                _ => (Decimal::ONE, Decimal::ONE),
             });
             (*d, f.collect())
         })

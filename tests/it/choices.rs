@@ -122,7 +122,7 @@ fn due_dates_advance_balance_and_variable() {
     );
     assert_eq!(
         at(PaymentKind::Variable, "parcours.variable.x"),
-        Some(("2026-04-30".into(), d("1000")))
+        Some(("2025-05-10".into(), d("1000")))
     );
     // Year 1: the fonctionnement is paid in full at signature.
     let y1 = evaluate(&r, &c, 1).unwrap();
@@ -156,4 +156,66 @@ fn tier_bounds_at_the_thresholds() {
         .map(|p| r.tiers[r.tier_index(*p)].id.as_str())
         .collect();
     assert_eq!(ids, ["t1", "t2", "t3", "t3", "t4"]);
+}
+
+/// Issue 12, correction 2: the variable part is paid at the anniversary that closes the year
+/// plus the declared delay (0 months), never on a fixed calendar date. Before, "the first
+/// 30 April after the year" paid a year closing on 2025-04-28 on 2025-04-30 (2 days) and one
+/// closing on 2025-04-29 (anniversary 2025-04-30: the year ends on its eve) a year later.
+#[test]
+fn due_dates_variable_part_at_the_closing_anniversary_plus_the_declared_delay() {
+    let yaml = |sig: &str| {
+        format!("format_version: 1\nid: s\nname: s\npopulation: 30000\nsignature_date: {sig}\nmissions:\n  - mission: parcours\n    start: {sig}\n    indicators: [{{id: x, label: x, max: 1000, kind: binary}}]\nresults:\n  - {{contract_year: 1, observations: {{x: true}}}}\n")
+    };
+    let variable_date = |r: &RuleSet, sig: &str| {
+        let c = contract(r, &yaml(sig));
+        let b = evaluate(r, &c, 1).unwrap();
+        b.schedule.iter().find(|p| p.kind == PaymentKind::Variable).unwrap().date.to_string()
+    };
+    let r = rules();
+    // Years 2024-04-29 → 2025-04-28 and 2024-04-30 → 2025-04-29: paid one day apart.
+    assert_eq!(variable_date(&r, "2024-04-29"), "2025-04-29");
+    assert_eq!(variable_date(&r, "2024-04-30"), "2025-04-30");
+    // A CPAM's practice is one data change: 3 months after the year.
+    let key = "  variable_due: {months_after_year_end: 0, source: declared_choice}\n";
+    assert!(DEFAULT_RULES_TEXT.contains(key));
+    let late = DEFAULT_RULES_TEXT
+        .replace(key, "  variable_due: {months_after_year_end: 3, source: declared_choice}\n");
+    let late = RuleSet::from_text("late.yaml", &late).unwrap().0;
+    assert_eq!(variable_date(&late, "2024-04-30"), "2025-07-30");
+    // Rules files in the older `{month, day}` form still load and keep their meaning (the cliff).
+    let old = DEFAULT_RULES_TEXT.replace(key, "  variable_due: {month: 4, day: 30}\n");
+    let old = RuleSet::from_text("old.yaml", &old).unwrap().0;
+    assert_eq!(variable_date(&old, "2024-04-29"), "2025-04-30");
+    assert_eq!(variable_date(&old, "2024-04-30"), "2026-04-30");
+}
+
+/// Issue 12, correction 3: a contract signed on 29 February. Declared reading: the anniversary
+/// in a common year is 28 February (year 1 of 365 days); `anniversaries.leap_day: march_1`
+/// selects the other (year 1 of 366 days). acces_soins (t2, 75 000) starting 2024-08-29:
+/// 75 000 × 183 / 365 = 37 602.74 against 75 000 × 184 / 366 = 37 704.92.
+#[test]
+fn leap_day_anniversary_is_28_february_and_1_march_is_selectable() {
+    let yaml = "format_version: 1\nid: l\nname: l\npopulation: 62000\nsignature_date: 2024-02-29\nmissions:\n  - {mission: acces_soins, start: 2024-08-29}\n";
+    let r = rules();
+    let rc = contract(&r, yaml);
+    let b = evaluate(&r, &rc, 1).unwrap();
+    assert_eq!((b.from.to_string(), b.to.to_string()), ("2024-02-29".into(), "2025-02-28".into()));
+    assert_eq!(line(&b, "acces_soins.fixed"), d("37602.74"));
+    let key = "  leap_day: february_28\n";
+    assert!(DEFAULT_RULES_TEXT.contains(key));
+    let text = DEFAULT_RULES_TEXT.replace(key, "  leap_day: march_1\n");
+    let m = RuleSet::from_text("march.yaml", &text).unwrap().0;
+    let c = contract(&m, yaml);
+    let b = evaluate(&m, &c, 1).unwrap();
+    assert_eq!((b.from.to_string(), b.to.to_string()), ("2024-02-29".into(), "2025-03-01".into()));
+    assert_eq!(line(&b, "acces_soins.fixed"), d("37704.92"));
+    // Year 4 ends on the leap anniversary 2028-02-29 under both readings.
+    assert_eq!(evaluate(&m, &c, 4).unwrap().to.to_string(), "2028-02-29");
+    assert_eq!(evaluate(&r, &rc, 4).unwrap().to.to_string(), "2028-02-29");
+    // A rules file without `anniversaries` (the older format) reads 28 February.
+    let start = DEFAULT_RULES_TEXT.find("\nanniversaries:").unwrap();
+    let old = RuleSet::from_text("old.yaml", &DEFAULT_RULES_TEXT[..start + 1]).unwrap().0;
+    let oc = contract(&old, yaml);
+    assert_eq!(evaluate(&old, &oc, 1).unwrap().to.to_string(), "2025-02-28");
 }

@@ -71,8 +71,8 @@ fn check_reads_every_kind_of_input_as_compute_does() {
         "{err}"
     );
     assert_eq!(err.matches("error[").count(), 1, "only the bad entry is reported: {err}");
-    // 20 contracts in fixtures/ok, 2791 CSV rows, 2 JSON entries.
-    assert!(err.contains("portfolio records: 2813 read = 2812 valid + 1 invalid"), "{err}");
+    // 23 contracts in fixtures/ok, 2791 CSV rows, 2 JSON entries.
+    assert!(err.contains("portfolio records: 2816 read = 2815 valid + 1 invalid"), "{err}");
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod budget;
 mod cashflow;
 mod choices;
 mod cli;
+mod corrections;
 mod docs;
 mod examples;
 mod fixtures;

@@ -368,6 +368,7 @@ fn full_total(run: &portfolio::Run, only: &[bool]) -> cpts_funding::eval::Totals
         t.variable += r.totals.variable;
         t.crisis += r.totals.crisis;
         t.total += r.totals.total;
+        t.provisional += r.totals.provisional;
     }
     t
 }

@@ -190,6 +190,89 @@ proptest! {
     }
 }
 
+/// Integer oracle for a rounded linear payout, in cents: `max × done / span` clamped to
+/// [0, max], rounded half away from zero, by i128 arithmetic only (no ratio, no `Decimal`).
+/// All values are in hundredths; the result is in cents.
+fn linear_oracle_cents(max_c: i128, baseline: i128, target: i128, observed: i128) -> i128 {
+    let (span, done) = (target - baseline, observed - baseline);
+    let (num, den) = if span < 0 { (-(max_c * done), -span) } else { (max_c * done, span) };
+    if num <= 0 {
+        return 0;
+    }
+    if num >= max_c * den {
+        return max_c;
+    }
+    // Round num / den half away from zero (num > 0): floor((2 num + den) / (2 den)).
+    (2 * num + den) / (2 * den)
+}
+
+proptest! {
+    /// Issue 12, correction 1 (a regression guard): a linear payout that is exactly half a cent
+    /// rounds half away from zero. Before, the ratio was computed first and cut to 28 digits
+    /// (1/3, 1/12, 5/24 …), and such amounts rounded down. The engine's rounded payout must
+    /// equal an integer computation of the exact rational amount.
+    #[test]
+    fn linear_payout_rounds_like_the_exact_rational_amount(
+        baseline in -10_000i64..10_000, span in 1i64..5_000, lower in any::<bool>(),
+        max_cents in 0i64..5_000_000, observed in -20_000i64..20_000,
+    ) {
+        let target = if lower { baseline - span } else { baseline + span };
+        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) } };
+        let engine = rules().rounding.apply(payout(&ind, Some(Observation::Value(cents(observed)))).unwrap().0);
+        let oracle = linear_oracle_cents(max_cents.into(), baseline.into(), target.into(), observed.into());
+        prop_assert_eq!(engine, Decimal::from_i128_with_scale(oracle, 2));
+    }
+}
+
+proptest! {
+    /// The same oracle on amounts built to be exactly half a cent: span = 2·d·a hundredths,
+    /// done = d hundredths, max = h·a cents with h odd, so max × done / span = h / 2 cents; the
+    /// ratio 1 / (2a) has no finite decimal form whenever a has a prime factor other than 2, 5.
+    #[test]
+    fn linear_payout_on_exact_half_cents_rounds_away_from_zero(
+        a in 1i64..2_000, d in 1i64..50, h in 0i64..100_000, baseline in -5_000i64..5_000,
+        lower in any::<bool>(),
+    ) {
+        let (h, span) = (2 * h + 1, 2 * d * a);
+        let max_cents = h * a;
+        let (target, observed) =
+            if lower { (baseline - span, baseline - d) } else { (baseline + span, baseline + d) };
+        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) } };
+        let engine = rules().rounding.apply(payout(&ind, Some(Observation::Value(cents(observed)))).unwrap().0);
+        let oracle = linear_oracle_cents(max_cents.into(), baseline.into(), target.into(), observed.into());
+        prop_assert_eq!(oracle, i128::from(h / 2 + 1));
+        prop_assert_eq!(engine, Decimal::from_i128_with_scale(oracle, 2));
+    }
+}
+
+/// Issue 12, correction 1: the cases the issue names, each exactly half a cent (before: the
+/// ratio 1/3, 1/12 or 5/24 was cut first and the amount rounded down by one cent).
+#[test]
+fn linear_half_cents_round_up() {
+    // (max, baseline, target, observed, expected)
+    let cases = [
+        ("4995", "40", "70", "40.01", "1.67"), // 4 995 × 0.01 / 30 = 1.665
+        ("100.05", "0", "3", "1", "33.35"),    // 100.05 / 3 = 33.35 exactly, ratio 1/3
+        ("1000.02", "0", "12", "1", "83.34"),  // 1 000.02 / 12 = 83.335, ratio 1/12
+        ("0.12", "0", "24", "5", "0.03"),      // 0.12 × 5 / 24 = 0.025, ratio 5/24
+    ];
+    for (max, baseline, target, observed, expected) in cases {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let ind = Indicator {
+            id: "x".into(),
+            label: "x".into(),
+            max: d(max),
+            payout: Payout::Linear { baseline: d(baseline), target: d(target) },
+        };
+        let paid = payout(&ind, Some(Observation::Value(d(observed)))).unwrap().0;
+        assert_eq!(
+            rules().rounding.apply(paid),
+            d(expected),
+            "{max} × ({observed} − {baseline}) / ({target} − {baseline})"
+        );
+    }
+}
+
 #[test]
 fn binary_payout_is_all_or_nothing() {
     let ind = Indicator {

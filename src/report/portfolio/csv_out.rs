@@ -132,6 +132,7 @@ pub fn columns(rules: &RuleSet) -> Vec<String> {
         "crisis",
         "total",
         "advances",
+        "provisional",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -163,6 +164,7 @@ fn row(w: &mut CsvWriter, rules: &RuleSet, p: &Portfolio, r: &Row) {
         r.totals.crisis,
         r.totals.total,
         r.advances,
+        r.totals.provisional,
     ] {
         w.amount(v);
     }
@@ -190,6 +192,7 @@ fn sums(w: &mut CsvWriter, level: &str, group: &str, tier: &str, s: &Sums) {
         s.totals.crisis,
         s.totals.total,
         s.advances,
+        s.totals.provisional,
     ] {
         w.amount(v);
     }
@@ -212,6 +215,7 @@ fn mission(w: &mut CsvWriter, id: &str, index: usize, count: usize, m: &MissionS
     for v in [m.fixed, m.variable, m.crisis, m.total] {
         w.amount(v);
     }
+    w.empty();
     w.empty();
     for j in 0..count {
         if j == index {

@@ -77,6 +77,8 @@ struct RowDoc {
     crisis: String,
     total: String,
     advances: String,
+    /// The part of `total` resting on provisional cells.
+    provisional: String,
     missions: BTreeMap<String, String>,
     warnings: Vec<crate::diagnostic::Code>,
     source: SourceDoc,
@@ -95,6 +97,7 @@ struct SumsDoc {
     crisis: String,
     total: String,
     advances: String,
+    provisional: String,
 }
 
 #[derive(Serialize)]
@@ -161,6 +164,7 @@ fn row_doc(rules: &RuleSet, p: &Portfolio, r: &Row) -> RowDoc {
         crisis: amount(r.totals.crisis),
         total: amount(r.totals.total),
         advances: amount(r.advances),
+        provisional: amount(r.totals.provisional),
         missions: rules
             .missions
             .iter()
@@ -184,6 +188,7 @@ fn sums_doc(tier: Option<String>, group: Option<String>, s: &Sums) -> SumsDoc {
         crisis: amount(s.totals.crisis),
         total: amount(s.totals.total),
         advances: amount(s.advances),
+        provisional: amount(s.totals.provisional),
     }
 }
 

@@ -91,6 +91,14 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
     let _ = writeln!(o);
     sums_header(&mut o, "", 24);
     sums_line(&mut o, "TOTAL", 24, &a.total);
+    if !a.total.totals.provisional.is_zero() {
+        let _ = writeln!(
+            o,
+            "{}{}",
+            " ".repeat(24 + 12),
+            crate::report::text::provisional_words(a.total.totals.provisional)
+        );
+    }
     o
 }
 

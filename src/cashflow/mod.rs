@@ -235,9 +235,10 @@ fn assumed(measured: &Contract, b: &Breakdown, p: &Payment) -> Decimal {
         Item::AssumedVariable { .. } => return p.amount,
         Item::Crisis { .. } if observed.is_none() => return p.amount,
         Item::Variable { mission, .. } => mission,
-        Item::Fonctionnement { .. } | Item::Fixed { .. } | Item::Crisis { .. } => {
-            return Decimal::ZERO
-        }
+        Item::Fonctionnement { .. }
+        | Item::Fixed { .. }
+        | Item::Crisis { .. }
+        | Item::VariableCap { .. } => return Decimal::ZERO,
     };
     let measured_here = |id: &str| observed.is_some_and(|r| r.observations.contains_key(id));
     let part: Decimal = b
@@ -265,7 +266,8 @@ fn group_of(g: Option<Grouping>, b: &Breakdown, p: &Payment) -> String {
                 Item::Fixed { mission, .. }
                 | Item::Variable { mission, .. }
                 | Item::Crisis { mission }
-                | Item::AssumedVariable { mission },
+                | Item::AssumedVariable { mission }
+                | Item::VariableCap { mission },
             ) => mission.id.clone(),
             Some(Item::Fonctionnement { .. }) | None => "fonctionnement".into(),
         },

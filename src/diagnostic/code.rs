@@ -109,6 +109,8 @@ pub enum Code {
     E0705,
     /// CSV: a row not evaluated because its CPTS's contract is invalid
     E0706,
+    /// portfolio: the inputs hold no record (an empty folder, a CSV with only its header)
+    E0707,
     /// a provisional amount was used
     W0501,
     /// missing observation (pays 0)
@@ -185,6 +187,7 @@ impl Code {
         Code::E0704,
         Code::E0705,
         Code::E0706,
+        Code::E0707,
         Code::W0501,
         Code::W0502,
         Code::W0503,
@@ -250,6 +253,7 @@ impl Code {
             Code::E0704 => "E0704",
             Code::E0705 => "E0705",
             Code::E0706 => "E0706",
+            Code::E0707 => "E0707",
             Code::W0501 => "W0501",
             Code::W0502 => "W0502",
             Code::W0503 => "W0503",
@@ -316,6 +320,7 @@ impl Code {
             Code::E0704 => "CSV: an indicator's `.scale` cannot be read",
             Code::E0705 => "portfolio: the same CPTS id in two records",
             Code::E0706 => "CSV: a row not evaluated because its CPTS's contract is invalid",
+            Code::E0707 => "portfolio: the inputs hold no record (an empty folder, a CSV with only its header)",
             Code::W0501 => "a provisional amount was used",
             Code::W0502 => "missing observation (pays 0)",
             Code::W0503 => "mission deadline missed (start or full deployment)",

@@ -175,3 +175,65 @@ fn a_file_that_is_not_utf8_is_an_invalid_input_located_at_its_first_bad_byte() {
         "{err}"
     );
 }
+
+/// One batch semantics: the same CPTS in two contract files passed `check` and text `compute`
+/// but failed `--format csv` (E0705); now every command and format says E0705, exit 1.
+#[test]
+fn a_cpts_in_two_files_is_e0705_for_every_command_and_format() {
+    let dir = std::env::temp_dir().join(format!("cpts-funding-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("fixtures/ok/t2-full-year/contract.yaml")).unwrap();
+    let (a, b) = (dir.join("a.yaml"), dir.join("b.yaml"));
+    std::fs::write(&a, &text).unwrap();
+    std::fs::write(&b, &text).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    for args in [
+        vec!["check", a, b],
+        vec!["compute", a, b, "--year", "2024"],
+        vec!["compute", a, b, "--year", "2024", "--format", "json"],
+        vec!["compute", a, b, "--year", "2024", "--format", "csv"],
+        vec!["compute", dir.to_str().unwrap(), "--year", "2024"],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("E0705") && err.contains("b.yaml"), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An empty folder or a header-only CSV exited 0 with an empty report: it is said, exit 1.
+#[test]
+fn an_input_without_any_cpts_is_said_exit_1() {
+    let dir = std::env::temp_dir().join(format!("cpts-funding-empty-{}", std::process::id()));
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let header = std::fs::read_to_string(root().join("fixtures/portfolio/example.csv")).unwrap();
+    let csv = dir.join("header-only.csv");
+    std::fs::write(&csv, header.lines().next().unwrap()).unwrap();
+    for input in [empty.to_str().unwrap(), csv.to_str().unwrap()] {
+        for args in [
+            vec!["compute", input, "--year", "2025"],
+            vec!["check", input],
+            vec!["diff", "--variant", "rules/variants/advance-rate-90.yaml", input],
+            vec!["cashflow", input, "--from", "2025-01", "--to", "2025-12"],
+            vec![
+                "sweep",
+                "--param",
+                "payment.advance_rate",
+                "--from",
+                "0.7",
+                "--to",
+                "0.8",
+                "--step",
+                "0.1",
+                input,
+            ],
+        ] {
+            let (code, _, err) = run(&args);
+            assert_eq!(code, 1, "{args:?}: {err}");
+            assert!(err.contains("error[E0707]: no CPTS in"), "{args:?}: {err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -61,6 +61,26 @@ fn failed(r: &Record) -> Option<&[Diagnostic]> {
     }
 }
 
+impl Loaded {
+    /// No record at all is an error, said (an empty folder or a header-only CSV is not an
+    /// empty result: something is missing).
+    pub fn require_records(&self, what: &[std::path::PathBuf]) -> Result<(), CliError> {
+        if !self.portfolio.records.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = what.iter().map(|p| crate::inputs::name_of(p)).collect();
+        Err(CliError::Invalid(
+            vec![Diagnostic::error(
+                Code::E0707,
+                format!("no CPTS in {}: nothing to compute", names.join(", ")),
+                cpts_funding::diagnostic::Location::file(names.first().cloned().unwrap_or_default()),
+            )
+            .with_help("a folder is read for its .yaml files; a CSV needs a row per CPTS-year under its header")],
+            None,
+        ))
+    }
+}
+
 /// Loads `inputs` (already read) as one portfolio; `unreadable` are the inputs that could not be.
 pub fn load(inputs: Vec<Input>, unreadable: Vec<Record>, rules: &RuleSet) -> Loaded {
     let io_errors = unreadable
@@ -117,6 +137,7 @@ pub fn compute(
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
     let (loaded, run) = with_jobs(a.run.jobs, || {
         let loaded = load(inputs, unreadable, base);
+        loaded.require_records(&a.inputs)?;
         if a.run.strict {
             loaded.strict_stop(p)?;
         }

@@ -82,6 +82,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     // Each input is read once; folders and portfolio inputs are checked as one portfolio.
     let (mut contracts, mut variants) = (Count::default(), Count::default());
     let (mut portfolio, mut from_portfolio, mut io) = (Vec::new(), false, false);
+    let mut seen = std::collections::HashMap::new();
     for path in &a.inputs {
         let (read, unreadable) = inputs::read_all(std::slice::from_ref(path));
         for r in &unreadable {
@@ -109,9 +110,15 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
             match input_kind(&i.name, &i.text) {
                 InputKind::Variant => variants.add(check_variant(&i.name, &i.text, &rules, p)),
                 _ => match Contract::from_text(&i.name, &i.text, &rules) {
-                    Ok((_, warnings)) => {
+                    Ok((c, warnings)) => {
                         p.diagnostics(&warnings, Some(&i.text));
-                        contracts.add(true);
+                        match duplicate(&mut seen, &c) {
+                            Some(d) => {
+                                p.diagnostics(&[d], None);
+                                contracts.add(false);
+                            }
+                            None => contracts.add(true),
+                        }
                     }
                     Err(errors) => {
                         p.diagnostics(&errors, Some(&i.text));
@@ -122,8 +129,13 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         }
     }
     let mut records = Count::default();
+    let mut empty = false;
     if from_portfolio {
         let loaded = batch::load(portfolio, Vec::new(), &rules);
+        if let Err(CliError::Invalid(d, _)) = loaded.require_records(&a.inputs) {
+            p.diagnostics(&d, None);
+            empty = true;
+        }
         let failed = loaded.print_failed(p);
         let n = loaded.portfolio.records.len();
         records = Count { read: n, valid: n - failed, invalid: failed };
@@ -134,7 +146,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
             );
         }
     }
-    let invalid = contracts.invalid + variants.invalid + records.invalid;
+    let invalid = contracts.invalid + variants.invalid + records.invalid + usize::from(empty);
     let worst: u8 = if io {
         2
     } else if invalid > 0 {
@@ -169,6 +181,33 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         p.out(&format!("ok: {} {verb} valid\n", parts.join(", ")))?;
     }
     Ok(ExitCode::from(worst))
+}
+
+/// The same CPTS id in a second contract file is the error a portfolio gives (E0705): its
+/// amounts would be counted twice.
+pub fn duplicate(
+    seen: &mut std::collections::HashMap<String, String>,
+    c: &Contract,
+) -> Option<cpts_funding::diagnostic::Diagnostic> {
+    match seen.get(&c.id) {
+        Some(first) => Some(
+            cpts_funding::diagnostic::Diagnostic::error(
+                Code::E0705,
+                format!("CPTS `{}` is already in the portfolio ({first}): its amounts would be counted twice", c.id),
+                cpts_funding::diagnostic::Location {
+                    file: c.file.clone(),
+                    path: Some("id".into()),
+                    line: None,
+                    column: None,
+                },
+            )
+            .with_help("give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)"),
+        ),
+        None => {
+            seen.insert(c.id.clone(), c.file.clone());
+            None
+        }
+    }
 }
 
 /// A variant file: read and validated against `rules`, then applied to them.

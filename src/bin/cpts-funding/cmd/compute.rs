@@ -77,11 +77,18 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         }
     }
     let mut loaded = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for i in &read {
         match cpts_funding::input::Contract::from_text(&i.name, &i.text, rules) {
             Ok((c, warnings)) => {
                 p.diagnostics(&warnings, Some(&i.text));
-                loaded.push(c);
+                match crate::cmd::check::duplicate(&mut seen, &c) {
+                    Some(d) => {
+                        p.diagnostics(&[d], None);
+                        worst = worst.max(1);
+                    }
+                    None => loaded.push(c),
+                }
             }
             Err(errors) => {
                 p.diagnostics(&errors, Some(&i.text));

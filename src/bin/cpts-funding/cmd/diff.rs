@@ -49,6 +49,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let (read, unreadable) = inputs::read_all(&a.portfolio);
     let (loaded, d) = batch::with_jobs(a.run.jobs, || {
         let loaded = batch::load(read, unreadable, base);
+        loaded.require_records(&a.portfolio)?;
         if a.run.strict {
             loaded.strict_stop(p)?;
         }

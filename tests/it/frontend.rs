@@ -237,3 +237,18 @@ fn an_input_without_any_cpts_is_said_exit_1() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `budget` given a CSV reported a YAML type error: a portfolio or a variant where one contract
+/// is expected is said as such (exit 2, a usage error).
+#[test]
+fn budget_and_explain_say_when_they_are_given_a_portfolio_or_a_variant() {
+    for (args, what) in [
+        (vec!["budget", "fixtures/portfolio/example.csv"], "is a CSV portfolio"),
+        (vec!["budget", "fixtures/portfolio/example.json"], "is a portfolio file"),
+        (vec!["explain", "rules/variants/advance-rate-90.yaml"], "is a variant"),
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("error[E0002]") && err.contains(what), "{args:?}: {err}");
+    }
+}

@@ -57,9 +57,23 @@ pub fn rules_with_variants(
     Ok(Ruled { base, variants, rules: current })
 }
 
-/// One contract file, validated against `rules`.
+/// One contract file, validated against `rules`. A portfolio or a variant given where one
+/// contract is expected is said as such (not as the YAML type error it would give).
 pub fn contract(path: &Path, rules: &RuleSet, p: &Printer) -> Result<Contract, CliError> {
     let i = inputs::read(path)?;
+    use cpts_funding::portfolio::{input_kind, InputKind};
+    let other = match input_kind(&i.name, &i.text) {
+        InputKind::Contract => None,
+        InputKind::Csv => Some("a CSV portfolio"),
+        InputKind::PortfolioFile => Some("a portfolio file (`cpts:`)"),
+        InputKind::Variant => Some("a variant (`changes:`; pass it with --variant)"),
+    };
+    if let Some(what) = other {
+        return Err(CliError::usage(
+            &i.name,
+            format!("{} is {what}: this command takes one contract file (for a portfolio: compute, diff, cashflow)", i.name),
+        ));
+    }
     match Contract::from_text(&i.name, &i.text, rules) {
         Ok((c, warnings)) => {
             p.diagnostics(&warnings, Some(&i.text));

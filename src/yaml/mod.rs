@@ -6,6 +6,7 @@
 
 mod entries;
 mod errors;
+mod guard;
 mod locate;
 
 pub use entries::parse_entries;
@@ -13,6 +14,8 @@ pub use locate::Locator;
 
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::limits::MAX_FILE_BYTES;
+use crate::source::check_size;
 use errors::convert_error;
 use locate::locate;
 use serde::de::DeserializeOwned;
@@ -20,8 +23,19 @@ use yaml_rust2::parser::{Event, Parser};
 
 /// Parses `text` (read from `file`) into `T`, returning the locator for later diagnostics.
 /// Every failure is a located diagnostic: syntax (E0101), wrong type or value (E0102), unknown
-/// key with a "did you mean" (E0103), missing key (E0104).
+/// key with a "did you mean" (E0103), missing key (E0104), a text over the limits of
+/// [`crate::limits`] (E0105: size, nesting depth, aliases).
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator), Diagnostic> {
+    check_size(file, text, MAX_FILE_BYTES, "the file")?;
+    parse_unbounded(file, text)
+}
+
+/// [`parse`] without the size limit: the rest of a portfolio file once its list is blanked
+/// (the caller checks the size of what is left).
+fn parse_unbounded<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<(T, Locator), Diagnostic> {
     let locator = locate(file, text)?;
     if text.trim().is_empty() || locator.values.is_empty() {
         return Err(Diagnostic::error(
@@ -39,6 +53,9 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator)
 /// Whether the top-level key `key` comes before any of `others` in the document (`cpts` before
 /// a contract's `id`: a portfolio file). Reads events only as far as one of them.
 pub fn root_key_comes_first(text: &str, key: &str, others: &[&str]) -> bool {
+    if guard::too_deep_flow(text).is_some() {
+        return false;
+    }
     let mut parser = Parser::new_from_str(text);
     let mut depth = 0usize;
     let mut expect_key = false;
@@ -47,6 +64,10 @@ pub fn root_key_comes_first(text: &str, key: &str, others: &[&str]) -> bool {
         match ev {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 depth += 1;
+                // Deeper than any real file: not a portfolio; its parse reports the depth.
+                if depth > crate::limits::MAX_DEPTH {
+                    return false;
+                }
                 if depth == 1 {
                     expect_key = matches!(ev, Event::MappingStart(..));
                 }
@@ -80,6 +101,10 @@ pub fn root_key_comes_first(text: &str, key: &str, others: &[&str]) -> bool {
 /// problem, which [`parse`] then reports with its location. For batches, where most files are
 /// valid and positions are only needed to point at an error.
 pub fn parse_fast<T: DeserializeOwned>(text: &str) -> Option<T> {
+    // serde_yaml expands aliases: a text that may have some is checked by [`parse`] first.
+    if text.contains('*') || text.len() > MAX_FILE_BYTES || guard::too_deep_flow(text).is_some() {
+        return None;
+    }
     serde_yaml::from_str(text).ok()
 }
 

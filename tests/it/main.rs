@@ -6,5 +6,6 @@ mod choices;
 mod cli;
 mod docs;
 mod fixtures;
+mod hostile;
 mod portfolio;
 mod properties;

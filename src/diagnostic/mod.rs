@@ -154,7 +154,13 @@ fn render_with_line(diag: &Diagnostic, source_line: Option<&str>) -> String {
         if let Some(path) = &loc.path {
             out.push_str(&format!("{pad} = in `{path}`\n"));
         }
-        let (text, col) = snippet_window(text, col);
+        let (mut text, col) = snippet_window(text, col);
+        // A control character (a NUL) is shown as `�`, one char for one: the caret stays put.
+        if text.chars().any(|c| c.is_control() && c != '\t') {
+            let shown =
+                text.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c });
+            text = Cow::Owned(shown.collect());
+        }
         out.push_str(&format!("{pad} |\n{line} | {text}\n"));
         let rest: String = text.chars().skip(col - 1).collect();
         let token = token_width(&rest);

@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::limits::{MAX_ENTRY_BYTES, MAX_FILE_BYTES};
 use crate::source::{over_limit, Cursor};
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
 
 /// A document parsed entry by entry (see [`parse_entries`]).
@@ -71,7 +72,7 @@ pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(
             Location::file(file),
         ));
     }
-    let (list, spans) = entry_spans(file, text, list_key)?;
+    let (list, spans, crossing) = entry_spans(file, text, list_key)?;
     // The document without the list: its chars blanked, lines kept.
     let head = match list {
         Some((a, b)) => {
@@ -129,7 +130,27 @@ pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(
                 (part, Shift { lines, cols: 0 })
             };
             let prefix = format!("{list_key}[{i}]");
-            let value = if b - a > MAX_ENTRY_BYTES {
+            let crossed = crossing.binary_search_by_key(&i, |c| c.0).ok().map(|k| crossing[k]);
+            let value = if let Some((_, offset, line, column)) = crossed {
+                let name: String = text[offset..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+                    .take(60)
+                    .collect();
+                let location = Location {
+                    file: file.to_string(),
+                    path: Some(prefix.clone()),
+                    line: Some(line),
+                    column: Some(column),
+                };
+                Err(Diagnostic::error(
+                    Code::E0101,
+                    format!("alias `{name}` refers to an anchor outside this entry: each entry of `{list_key}` is read on its own, so anchors cannot cross entries"),
+                    location,
+                )
+                .with_label("anchor not in this entry")
+                .with_help("repeat the value in this entry, or define the anchor (`&name`) inside it"))
+            } else if b - a > MAX_ENTRY_BYTES {
                 let location = Location {
                     file: file.to_string(),
                     path: Some(prefix.clone()),
@@ -174,7 +195,7 @@ fn parse_part<T: DeserializeOwned>(
                 d
             })?;
             locator.prefix = prefix.to_string();
-            let mut d = convert_error_at(file, &e, &locator, shift);
+            let mut d = convert_error_at(file, text, &e, &locator, shift);
             if d.location.line.is_none() {
                 let here = locator.at("");
                 d.location.line = here.line;
@@ -224,7 +245,9 @@ impl Bytes<'_> {
 /// `[start, end)`: a block node ends where the next token starts, a flow one after its closing
 /// bracket. A syntax error is an `E0101` diagnostic.
 /// Each entry: its start and end, and the line it starts on.
-type Spans = (Option<(usize, usize)>, Vec<(usize, usize, usize)>);
+/// Last, the aliases that refer to an anchor outside their entry: (entry, byte offset, line, column).
+type Spans =
+    (Option<(usize, usize)>, Vec<(usize, usize, usize)>, Vec<(usize, usize, usize, usize)>);
 
 fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnostic> {
     check_flow_depth(file, text, Shift::default())?;
@@ -240,6 +263,9 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
     let mut bytes = Bytes { text, ascii: text.is_ascii(), at: (0, 0) };
     let first_char = |b: usize| text[b.min(text.len())..].chars().next();
     let mut list_flow = false;
+    // Which entry (None: outside the list) defined each anchor id.
+    let mut anchors: HashMap<usize, Option<usize>> = HashMap::new();
+    let mut crossing = Vec::new();
     loop {
         let (ev, mark) =
             parser.next_token().map_err(|e| syntax_error(file, &e, Shift::default()))?;
@@ -255,8 +281,23 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
             }
             fix_start = false;
         }
+        // The event's anchor or alias, and the depth at which it is inside an entry (a
+        // collection counts its own level, a scalar or alias its parent's).
+        let (anchor, alias, entry_depth) = match &ev {
+            Event::Scalar(_, _, a, _) => (*a, None, 2),
+            Event::MappingStart(a, _) | Event::SequenceStart(a, _) => (*a, None, 3),
+            Event::Alias(a) => (0, Some(*a), 2),
+            _ => (0, None, usize::MAX),
+        };
         match ev {
             Event::StreamEnd => break,
+            Event::Alias(_) if in_list && depth == 2 => {
+                // The entry is an alias (`- *a`): its anchor is outside it.
+                let len = text[at..]
+                    .find([' ', '\t', '\n', '\r', ',', ']', '}'])
+                    .unwrap_or(text.len() - at);
+                spans.push((at, at + len, mark.line()));
+            }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 depth += 1;
                 if in_list && depth == 2 {
@@ -314,6 +355,19 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
             }
             _ => {}
         }
+        if entry_depth != usize::MAX {
+            let entry = (in_list && depth >= entry_depth).then(|| spans.len().saturating_sub(1));
+            if anchor != 0 {
+                anchors.insert(anchor, entry);
+            }
+            if let (Some(a), Some(e)) = (alias, entry) {
+                if anchors.get(&a) != Some(&Some(e))
+                    && crossing.last().is_none_or(|c: &(usize, usize, usize, usize)| c.0 != e)
+                {
+                    crossing.push((e, at, mark.line(), mark.col() + 1));
+                }
+            }
+        }
     }
-    Ok((list, spans))
+    Ok((list, spans, crossing))
 }

@@ -7,19 +7,39 @@ use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 
 /// Turns a serde_yaml error into a diagnostic. serde_yaml writes `path: message at line L column
 /// C`; the path and the position are split off and the message classified.
-pub(super) fn convert_error(file: &str, e: &serde_yaml::Error, locator: &Locator) -> Diagnostic {
-    convert_error_at(file, e, locator, Shift::default())
+pub(super) fn convert_error(
+    file: &str,
+    text: &str,
+    e: &serde_yaml::Error,
+    locator: &Locator,
+) -> Diagnostic {
+    convert_error_at(file, text, e, locator, Shift::default())
 }
 
 /// [`convert_error`] for a part of a file at `shift` (serde_yaml's positions are the part's; the
 /// locator's are the file's).
 pub(super) fn convert_error_at(
     file: &str,
+    text: &str,
     e: &serde_yaml::Error,
     locator: &Locator,
     shift: Shift,
 ) -> Diagnostic {
     let full = e.to_string();
+    // A reader error (a control character such as NUL) gives a byte offset, not a line.
+    if let Some((msg, offset)) = full.rsplit_once(" at position ") {
+        if let Ok(offset) = offset.parse::<usize>() {
+            let (line, column) = crate::source::position(text, offset);
+            let (line, column) = shift.pos(line, column);
+            let location = Location {
+                file: file.to_string(),
+                path: None,
+                line: Some(line),
+                column: Some(column),
+            };
+            return Diagnostic::error(Code::E0101, format!("YAML syntax error: {msg}"), location);
+        }
+    }
     let mut msg = full.as_str();
     if let Some(i) = msg.rfind(" at line ") {
         msg = &msg[..i];

@@ -46,7 +46,7 @@ fn parse_unbounded<T: DeserializeOwned>(
     }
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Ok((v, locator)),
-        Err(e) => Err(convert_error(file, &e, &locator)),
+        Err(e) => Err(convert_error(file, text, &e, &locator)),
     }
 }
 

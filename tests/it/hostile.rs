@@ -6,7 +6,7 @@ use cpts_funding::diagnostic::{render_text, render_text_in, Code, Diagnostic};
 use cpts_funding::input::Contract;
 use cpts_funding::portfolio::{self, RecordState};
 use cpts_funding::rules::RuleSet;
-use cpts_funding::source::Source;
+use cpts_funding::source::{self, Source};
 use cpts_funding::variant::Variant;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -140,7 +140,8 @@ fn files_over_the_size_limit_are_refused_before_parsing() {
         let d =
             quick("big variant", 2, || Variant::from_text("v.yaml", text, rules())).err().unwrap();
         assert_eq!(d[0].code, Code::E0105, "{}", d[0]);
-        let ds = quick("big contract in a portfolio", 2, || {
+        // Loading also hashes the text and reads its first keys (linear, slow in debug).
+        let ds = quick("big contract in a portfolio", 10, || {
             portfolio_diagnostics("c.yaml", text.clone())
         });
         assert_eq!(ds[0].code, Code::E0105, "{}", ds[0]);
@@ -253,24 +254,82 @@ fn csv_garbage_and_huge_rows_are_bounded() {
     let mut lines = sample.lines();
     let header = lines.next().unwrap();
     let good = lines.next().unwrap();
-    let huge = format!("{header}\n{}\n{good}\n", ",".repeat(3 << 20));
-    let ds = quick("huge csv row", 5, || portfolio_diagnostics("p.csv", huge));
+    let huge = format!("{header}\n{}\n{good}\n", ",".repeat((1 << 20) + 10));
+    let ds = quick("huge csv row", 20, || portfolio_diagnostics("p.csv", huge));
     assert_eq!(ds.len(), 1, "{ds:?}");
     assert_eq!(at(&ds[0]), (Code::E0105, Some(2), Some(1)), "{}", ds[0]);
     // Pseudo-random printable garbage, quotes included (a quoted cell may run over many lines).
     let mut garbage = format!("{header}\n");
     let mut x: u32 = 1;
-    while garbage.len() < 8 << 20 {
+    while garbage.len() < 4 << 20 {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
         let c = b" ,;\"\nabcdefghij0123456789"[(x >> 16) as usize % 25];
         garbage.push(char::from(c));
     }
     let source = Source::new(&garbage);
-    let ds = quick("csv garbage", 30, || {
+    let ds = quick("csv garbage", 60, || {
         let ds = portfolio_diagnostics("g.csv", garbage.clone());
         ds.iter().for_each(|d| drop(render_text_in(d, Some(&source))));
         ds
     });
     assert!(!ds.is_empty());
     assert!(ds.iter().all(|d| d.location.line.is_some()));
+}
+
+// Regression: a NUL byte was reported at 1:1, a second document had no line, and a file with
+// lone-CR line breaks showed the wrong line in its snippet.
+#[test]
+fn nul_bytes_second_documents_and_lone_cr_lines_are_located() {
+    let nul = "format_version: 1\nid: a\x00b\nname: x\n";
+    let d = Contract::from_text("c.yaml", nul, rules()).unwrap_err();
+    assert_eq!(at(&d[0]), (Code::E0101, Some(2), Some(6)), "{}", d[0]);
+    assert!(d[0].message.contains("control characters"), "{}", d[0]);
+    let out = render_text(&d[0], Some(nul));
+    assert!(out.contains("2 | id: a\u{fffd}b\n"), "a NUL is not printed raw: {out:?}");
+
+    let two = "format_version: 1\nid: a\n---\nid: b\n";
+    let d = Contract::from_text("c.yaml", two, rules()).unwrap_err();
+    assert_eq!(at(&d[0]), (Code::E0101, Some(3), Some(1)), "{}", d[0]);
+    let d = RuleSet::from_text("r.yaml", two).err().unwrap();
+    assert_eq!(at(&d[0]), (Code::E0101, Some(3), Some(1)), "{}", d[0]);
+
+    let cr = "format_version: 1\rid: a\rnmae: x\r";
+    let d = Contract::from_text("c.yaml", cr, rules()).unwrap_err();
+    assert_eq!(at(&d[0]), (Code::E0103, Some(3), Some(1)), "{}", d[0]);
+    assert!(render_text(&d[0], Some(cr)).contains("3 | nmae: x\n"));
+    assert!(render_text_in(&d[0], Some(&Source::new(cr))).contains("3 | nmae: x\n"));
+}
+
+// A non-UTF-8 input is invalid (exit 1 in the CLI), located at its first bad byte.
+#[test]
+fn non_utf8_bytes_are_located() {
+    let bytes = b"id;name\ncpts-a;Caf\xe9\n";
+    let d = source::decode("p.csv", bytes).unwrap_err();
+    assert_eq!(at(&d), (Code::E0106, Some(2), Some(11)), "{d}");
+    assert!(d.message.contains("byte 0xE9 at offset 18"), "{d}");
+    assert_eq!(source::decode("p.csv", "é\n".as_bytes()).unwrap(), "é\n");
+}
+
+// Regression: an anchor defined in one portfolio entry and used in a later one was "unknown
+// anchor". Entries are read on their own (that is what keeps one bad entry from hiding the
+// others), so the alias gets a diagnostic that says why; anchors inside one entry still work.
+#[test]
+fn anchors_cannot_cross_portfolio_entries() {
+    let text = format!(
+        "format_version: 1\ncpts:\n{}  - *a\n  - {{id: y, name: *a}}\n{}",
+        entry(1).replacen("name: \"CPTS 1\"", "name: &a \"CPTS 1\"", 1),
+        entry(3).replacen("name: \"CPTS 3\"", "name: &n \"CPTS 3\"", 1).replacen(
+            "label: \"Partenariat CPAM\"",
+            "label: *n",
+            1
+        ),
+    );
+    let p = portfolio::load(&[("p.yaml".into(), text)], rules());
+    assert_eq!(p.records.len(), 4);
+    assert_eq!(p.contracts.len(), 2, "{:?}", p.records);
+    for (r, line, column) in [(1, 16, 5), (2, 17, 19)] {
+        let RecordState::Failed(ds) = &p.records[r].state else { panic!("{:?}", p.records[r]) };
+        assert_eq!(at(&ds[0]), (Code::E0101, Some(line), Some(column)), "{}", ds[0]);
+        assert!(ds[0].message.contains("anchors cannot cross entries"), "{}", ds[0]);
+    }
 }

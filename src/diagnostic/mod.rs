@@ -183,7 +183,13 @@ fn snippet_window(text: &str, col: usize) -> (Cow<'_, str>, usize) {
         return (Cow::Borrowed(text), col);
     }
     let skip = col.saturating_sub(1 + max / 3);
-    let mut chars = text.chars().skip(skip);
+    // The window's first byte: the same as its char when the text before it is ASCII (checked
+    // in bulk, fast on a long minified line), else counted char by char.
+    let start = match text.as_bytes().get(..skip) {
+        Some(before) if before.is_ascii() => skip,
+        _ => text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i),
+    };
+    let mut chars = text[start..].chars();
     let mut shown: String = if skip > 0 { "…".to_string() } else { String::new() };
     shown.extend(chars.by_ref().take(max));
     if chars.next().is_some() {

@@ -99,7 +99,7 @@ pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(
             ),
         ));
     }
-    let (doc, locator) = parse_unbounded::<D>(file, &head)?;
+    let (doc, locator) = parse_unbounded::<D>(file, &head, true)?;
     // Each entry's column, in one pass (entries are in file order).
     let mut cursor = Cursor::default();
     let columns: Vec<usize> = spans

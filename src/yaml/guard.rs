@@ -88,6 +88,18 @@ impl Guard {
     }
 }
 
+/// The bytes [`too_deep_flow`] looks at; any other byte is inside a value.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let bytes = b"\n\r \t#\"'[]{},:-?";
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// What a document too deep has.
 pub(super) fn too_deep() -> String {
     format!("nesting deeper than {MAX_DEPTH} levels (lists and mappings inside each other)")
@@ -107,9 +119,21 @@ pub(super) fn too_deep_flow(text: &str) -> Option<usize> {
     let (mut may_start, mut blank) = (true, true);
     while i < b.len() {
         let c = b[i];
+        if !SPECIAL[usize::from(c)] {
+            // A run of ordinary bytes (letters, digits, most punctuation): inside a value.
+            let run = b[i..].iter().position(|c| SPECIAL[usize::from(*c)]).unwrap_or(b.len() - i);
+            (may_start, blank) = (false, false);
+            i += run;
+            continue;
+        }
         match c {
             b'\n' | b'\r' => may_start = true,
-            b' ' | b'\t' => {}
+            b' ' | b'\t' => {
+                // Indentation: a run of blanks at once.
+                i += b[i..].iter().position(|c| !matches!(c, b' ' | b'\t')).unwrap_or(b.len() - i);
+                blank = true;
+                continue;
+            }
             b'#' if blank => {
                 while i < b.len() && !matches!(b[i], b'\n' | b'\r') {
                     i += 1;
@@ -150,4 +174,20 @@ pub(super) fn too_deep_flow(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_deep_flow;
+
+    #[test]
+    fn flow_depth_scan_counts_only_collections() {
+        let deep = "[".repeat(65);
+        assert_eq!(too_deep_flow(&format!("a: {deep}")), Some(3 + 64));
+        assert_eq!(too_deep_flow(&format!("a: {}", "[".repeat(64))), None);
+        let quoted = format!("a: \"{deep}\"\nb: '{deep}'\n# {deep}\nc: x{deep}\n");
+        assert_eq!(too_deep_flow(&quoted), None, "quotes, comments and plain text are skipped");
+        let json = format!("{{\"a\": {}", "[ ".repeat(70));
+        assert_eq!(too_deep_flow(&json), Some(6 + 2 * 63));
+    }
 }

@@ -193,13 +193,19 @@ pub(super) fn locate(file: &str, text: &str) -> Result<Locator, Diagnostic> {
 
 /// [`locate`] for a part of a file that starts at `shift`.
 pub(super) fn locate_part(file: &str, text: &str, shift: Shift) -> Result<Locator, Diagnostic> {
+    check_flow_depth(file, text, shift)?;
+    locate_scanned(file, text, shift)
+}
+
+/// [`locate_part`] for a text whose flow depth is known to be within bounds (the rest of a
+/// portfolio file, already scanned whole by the entries' pass).
+pub(super) fn locate_scanned(file: &str, text: &str, shift: Shift) -> Result<Locator, Diagnostic> {
     let mut b = Builder {
         stack: Vec::new(),
         loc: Locator { file: file.to_string(), ..Locator::default() },
         done: false,
         shift,
     };
-    check_flow_depth(file, text, shift)?;
     let mut parser = Parser::new_from_str(text);
     let mut guard = Guard::default();
     loop {

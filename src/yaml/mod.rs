@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::limits::MAX_FILE_BYTES;
 use crate::source::check_size;
 use errors::convert_error;
-use locate::locate;
+use locate::{locate, locate_scanned, Shift};
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
@@ -27,16 +27,19 @@ use yaml_rust2::parser::{Event, Parser};
 /// [`crate::limits`] (E0105: size, nesting depth, aliases).
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator), Diagnostic> {
     check_size(file, text, MAX_FILE_BYTES, "the file")?;
-    parse_unbounded(file, text)
+    parse_unbounded(file, text, false)
 }
 
-/// [`parse`] without the size limit: the rest of a portfolio file once its list is blanked
-/// (the caller checks the size of what is left).
+/// [`parse`] without the size limit and, when `scanned`, without the scan for deep flow
+/// collections: the rest of a portfolio file once its list is blanked (the caller checked
+/// its size and scanned the whole file).
 fn parse_unbounded<T: DeserializeOwned>(
     file: &str,
     text: &str,
+    scanned: bool,
 ) -> Result<(T, Locator), Diagnostic> {
-    let locator = locate(file, text)?;
+    let locator =
+        if scanned { locate_scanned(file, text, Shift::default())? } else { locate(file, text)? };
     if text.trim().is_empty() || locator.values.is_empty() {
         return Err(Diagnostic::error(
             Code::E0101,

@@ -52,6 +52,8 @@ pub(super) fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut rows = Vec::new();
+    // Cells of the previous record: the next one most likely has as many (no regrowth, and a
+    // stray short line does not keep a full row's capacity).
     let mut width = 8;
     let mut i = 0;
     let mut line = 1;
@@ -140,11 +142,7 @@ pub(super) fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
             rows.push(CsvRow { line: row_line, cells, oversize: Some(i - row_start) });
             continue;
         }
-        width = width.max(cells.len());
-        // A short record (a stray line) does not keep the capacity of a full one.
-        if cells.len() * 2 < cells.capacity() {
-            cells.shrink_to_fit();
-        }
+        width = cells.len().max(1);
         if cells.iter().any(|c| !c.text.trim().is_empty()) {
             rows.push(CsvRow { line: row_line, cells, oversize: None });
         }

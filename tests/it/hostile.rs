@@ -333,3 +333,21 @@ fn anchors_cannot_cross_portfolio_entries() {
         assert!(ds[0].message.contains("anchors cannot cross entries"), "{}", ds[0]);
     }
 }
+
+// Scenario files go through the same parse: deep, aliased or oversized ones are refused too.
+#[test]
+fn scenario_files_are_bounded() {
+    let contract = include_str!("../../fixtures/portfolio/contract-t2.yaml");
+    let (c, _) = Contract::from_text("c.yaml", contract, rules()).expect("a valid contract");
+    let deep = format!("format_version: 1\ncontract: {}", "[".repeat(100_000));
+    let big = format!("format_version: 1\ncontract: {}\n", "x".repeat(9 << 20));
+    for text in [deep, big] {
+        let d = quick("scenario", 5, || {
+            cpts_funding::budget::load_scenario("s.yaml", &text, &c, rules())
+        })
+        .err()
+        .unwrap();
+        assert_eq!(d[0].code, Code::E0105, "{}", d[0]);
+        assert!(d[0].location.line.is_some(), "{}", d[0]);
+    }
+}

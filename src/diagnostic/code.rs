@@ -25,6 +25,10 @@ pub enum Code {
     E0103,
     /// missing key
     E0104,
+    /// input over a declared limit (size, nesting depth, aliases; README "Limits")
+    E0105,
+    /// input is not UTF-8 text
+    E0106,
     /// tiers overlap
     E0201,
     /// tiers leave a gap, or the last tier is bounded
@@ -145,6 +149,8 @@ impl Code {
         Code::E0102,
         Code::E0103,
         Code::E0104,
+        Code::E0105,
+        Code::E0106,
         Code::E0201,
         Code::E0202,
         Code::E0203,
@@ -211,6 +217,8 @@ impl Code {
             Code::E0102 => "E0102",
             Code::E0103 => "E0103",
             Code::E0104 => "E0104",
+            Code::E0105 => "E0105",
+            Code::E0106 => "E0106",
             Code::E0201 => "E0201",
             Code::E0202 => "E0202",
             Code::E0203 => "E0203",
@@ -278,6 +286,8 @@ impl Code {
             Code::E0102 => "wrong type or unknown value",
             Code::E0103 => "unknown key (with \"did you mean\")",
             Code::E0104 => "missing key",
+            Code::E0105 => "input over a declared limit (size, nesting depth, aliases; README \"Limits\")",
+            Code::E0106 => "input is not UTF-8 text",
             Code::E0201 => "tiers overlap",
             Code::E0202 => "tiers leave a gap, or the last tier is bounded",
             Code::E0203 => "unknown tier in a table",

@@ -4,8 +4,11 @@
 
 mod code;
 
+use crate::limits::MAX_SNIPPET_CHARS;
+pub use crate::source::Source;
 pub use code::Code;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// How bad a diagnostic is. Errors stop an evaluation; warnings travel with the result.
@@ -99,25 +102,70 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Renders a diagnostic as text: the first line, then a snippet of `source` (when given and the
-/// line is known), then the help.
+/// line is known), then the help. Finding the line reads `source` up to it: to render many
+/// diagnostics of one input, build its [`Source`] once and call [`render_text_in`].
 pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
+    let line = match (source, diag.location.line) {
+        (Some(src), Some(n)) => nth_line(src, n),
+        _ => None,
+    };
+    render_with_line(diag, line)
+}
+
+/// [`render_text`] with the source's lines indexed: each diagnostic costs the size of its own
+/// line, not of the text before it.
+pub fn render_text_in(diag: &Diagnostic, source: Option<&Source>) -> String {
+    let line = match (source, diag.location.line) {
+        (Some(src), Some(n)) => src.line(n),
+        _ => None,
+    };
+    render_with_line(diag, line)
+}
+
+/// Line `n` (1-based) of `src`, lines broken at `\r\n`, `\n` or a lone `\r` (as YAML counts).
+fn nth_line(src: &str, n: usize) -> Option<&str> {
+    let bytes = src.as_bytes();
+    let (mut line, mut start, mut i) = (1, 0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' || b == b'\r' {
+            if line == n {
+                return Some(&src[start..i]);
+            }
+            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            line += 1;
+            start = i + 1;
+        }
+        i += 1;
+    }
+    (line == n && start < src.len()).then(|| &src[start..])
+}
+
+fn render_with_line(diag: &Diagnostic, source_line: Option<&str>) -> String {
     let mut out = format!("{diag}\n");
     let loc = &diag.location;
-    if let (Some(src), Some(line)) = (source, loc.line) {
-        if let Some(text) = src.lines().nth(line.saturating_sub(1)) {
-            let col = loc.column.unwrap_or(1).max(1);
-            let width = line.to_string().len();
-            let pad = " ".repeat(width);
-            out.push_str(&format!("{pad}--> {}:{line}:{col}\n", loc.file));
-            if let Some(path) = &loc.path {
-                out.push_str(&format!("{pad} = in `{path}`\n"));
-            }
-            out.push_str(&format!("{pad} |\n{line} | {text}\n"));
-            let rest: String = text.chars().skip(col - 1).collect();
-            let token = token_width(&rest);
-            let label = diag.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
-            out.push_str(&format!("{pad} | {}{}{label}\n", " ".repeat(col - 1), "^".repeat(token)));
+    if let (Some(text), Some(line)) = (source_line, loc.line) {
+        let col = loc.column.unwrap_or(1).max(1);
+        let width = line.to_string().len();
+        let pad = " ".repeat(width);
+        out.push_str(&format!("{pad}--> {}:{line}:{col}\n", loc.file));
+        if let Some(path) = &loc.path {
+            out.push_str(&format!("{pad} = in `{path}`\n"));
         }
+        let (mut text, col) = snippet_window(text, col);
+        // A control character (a NUL) is shown as `�`, one char for one: the caret stays put.
+        if text.chars().any(|c| c.is_control() && c != '\t') {
+            let shown =
+                text.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c });
+            text = Cow::Owned(shown.collect());
+        }
+        out.push_str(&format!("{pad} |\n{line} | {text}\n"));
+        let rest: String = text.chars().skip(col - 1).collect();
+        let token = token_width(&rest);
+        let label = diag.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+        out.push_str(&format!("{pad} | {}{}{label}\n", " ".repeat(col - 1), "^".repeat(token)));
     } else if let Some(path) = &loc.path {
         out.push_str(&format!("  = in `{path}`\n"));
     }
@@ -125,6 +173,30 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
         out.push_str(&format!("  = help: {help}\n"));
     }
     out
+}
+
+/// A line longer than [`MAX_SNIPPET_CHARS`] cut to a window around `col` (1-based, in chars),
+/// `…` marking each cut, and the column in the window.
+fn snippet_window(text: &str, col: usize) -> (Cow<'_, str>, usize) {
+    let max = MAX_SNIPPET_CHARS;
+    if text.char_indices().nth(max).is_none() {
+        return (Cow::Borrowed(text), col);
+    }
+    let skip = col.saturating_sub(1 + max / 3);
+    // The window's first byte: the same as its char when the text before it is ASCII (checked
+    // in bulk, fast on a long minified line), else counted char by char.
+    let start = match text.as_bytes().get(..skip) {
+        Some(before) if before.is_ascii() => skip,
+        _ => text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i),
+    };
+    let mut chars = text[start..].chars();
+    let mut shown: String = if skip > 0 { "…".to_string() } else { String::new() };
+    shown.extend(chars.by_ref().take(max));
+    if chars.next().is_some() {
+        shown.push('…');
+    }
+    let col = col - skip + usize::from(skip > 0);
+    (Cow::Owned(shown), col)
 }
 
 /// Width of the token a caret should underline: up to the end of a scalar (a `:`, `,`, `}` or
@@ -198,6 +270,28 @@ mod tests {
             None,
             "too short to be read as a cut word"
         );
+    }
+
+    #[test]
+    fn snippets_of_lone_cr_files_and_huge_lines() {
+        let at = |line, column| Location {
+            file: "f".into(),
+            path: None,
+            line: Some(line),
+            column: Some(column),
+        };
+        let d = Diagnostic::error(Code::E0101, "x", at(2, 1));
+        assert!(render_text(&d, Some("a: 1\rb: 2\r")).contains("2 | b: 2\n"));
+        let long = format!("{}key{}", "x".repeat(10_000), "y".repeat(10_000));
+        let d = Diagnostic::error(Code::E0101, "x", at(1, 10_001));
+        let out = render_text(&d, Some(&long));
+        assert!(out.len() < 1_000, "{out}");
+        assert!(out.contains("…xxx") && out.contains("xxkeyyy") && out.contains("yy…\n"), "{out}");
+        let caret = out.lines().find(|l| l.contains('^')).unwrap();
+        let shown = out.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        let at_caret: String = shown.chars().skip(caret.find('^').unwrap()).take(3).collect();
+        assert_eq!(at_caret, "key");
+        assert_eq!(render_text_in(&d, Some(&Source::new(&long))), out);
     }
 
     #[test]

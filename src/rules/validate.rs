@@ -6,6 +6,7 @@ use super::*;
 use crate::calendar::parse_date;
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::limits::MAX_CONTRACT_YEARS;
 use crate::money::{parse_decimal, Rounding};
 use crate::yaml::Locator;
 use std::collections::{BTreeMap, HashSet};
@@ -377,6 +378,17 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     }
     if raw.contract_length_years == 0 {
         ctx.err(Code::E0210, "contract_length_years", "contract_length_years must be at least 1");
+    }
+    // Every year of a contract is evaluated and scheduled: a bound keeps that work sane.
+    if raw.contract_length_years > MAX_CONTRACT_YEARS {
+        ctx.err(
+            Code::E0210,
+            "contract_length_years",
+            format!(
+                "contract_length_years {} is above {MAX_CONTRACT_YEARS} (the agreement signs for 5 years)",
+                raw.contract_length_years
+            ),
+        );
     }
     for (what, ids) in [("source", &ctx.source_ids.clone()), ("choice", &ctx.choice_ids.clone())] {
         let mut seen = HashSet::new();

@@ -2,11 +2,15 @@
 //! that one bad entry does not hide the others, with positions kept.
 
 use super::errors::convert_error_at;
-use super::locate::{locate_part, Locator};
-use super::parse;
+use super::guard::Guard;
+use super::locate::{breach_error, check_flow_depth, locate_part, syntax_error, Locator, Shift};
+use super::parse_unbounded;
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::limits::{MAX_ENTRY_BYTES, MAX_FILE_BYTES};
+use crate::source::{over_limit, Cursor};
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
 
 /// A document parsed entry by entry (see [`parse_entries`]).
@@ -28,7 +32,7 @@ pub struct Entry<T> {
     pub value: Result<T, Diagnostic>,
     file: String,
     part: String,
-    line_offset: usize,
+    shift: Shift,
     prefix: String,
 }
 
@@ -36,7 +40,7 @@ impl<T> Entry<T> {
     /// Where each path of the entry is written, its paths shown after `cpts[i]`. Built on
     /// demand: only an entry that fails validation needs it.
     pub fn locator(&self) -> Locator {
-        let mut l = locate_part(&self.file, &self.part, self.line_offset)
+        let mut l = locate_part(&self.file, &self.part, self.shift)
             .unwrap_or_else(|_| Locator::new(&self.file));
         l.prefix = self.prefix.clone();
         l
@@ -68,7 +72,7 @@ pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(
             Location::file(file),
         ));
     }
-    let (list, spans) = entry_spans(file, text, list_key)?;
+    let (list, spans, crossing) = entry_spans(file, text, list_key)?;
     // The document without the list: its chars blanked, lines kept.
     let head = match list {
         Some((a, b)) => {
@@ -77,38 +81,104 @@ pub fn parse_entries<D: DeserializeOwned, T: DeserializeOwned + Send>(
             // The list's line breaks, then spaces for what is left of its last line: every
             // position after it stays where it was.
             let span = &text[a..b];
-            h.extend(std::iter::repeat_n('\n', span.matches('\n').count()));
-            let tail = span.rfind('\n').map_or(span, |n| &span[n + 1..]);
+            h.extend(span.chars().filter(|c| matches!(c, '\n' | '\r')));
+            let tail = span.rfind(['\n', '\r']).map_or(span, |n| &span[n + 1..]);
             h.extend(std::iter::repeat_n(' ', tail.chars().count()));
             h.push_str(&text[b..]);
             h
         }
         None => text.to_string(),
     };
-    let (doc, locator) = parse::<D>(file, &head)?;
+    // The rest of the document is bounded as a file is.
+    let outside = list.map_or(text.len(), |(a, b)| text.len() - (b - a));
+    if outside > MAX_FILE_BYTES {
+        return Err(over_limit(
+            Location::file(file),
+            format!(
+                "the file outside its `{list_key}` list is {outside} bytes, over the limit of {MAX_FILE_BYTES} bytes"
+            ),
+        ));
+    }
+    let (doc, locator) = parse_unbounded::<D>(file, &head, true)?;
+    // Each entry's column, in one pass (entries are in file order).
+    let mut cursor = Cursor::default();
+    let columns: Vec<usize> = spans
+        .iter()
+        .map(|&(a, _, _)| {
+            cursor.advance(text, a);
+            cursor.column
+        })
+        .collect();
     let entries = spans
         .par_iter()
+        .zip(columns)
         .enumerate()
-        .map(|(i, &(a, b, line))| {
-            let line_start = text[..a].rfind('\n').map_or(0, |n| n + 1);
-            let line_offset = line.saturating_sub(1);
-            let mut part = String::with_capacity(b - line_start);
-            part.extend(text[line_start..a].chars().map(|c| if c == '\t' { '\t' } else { ' ' }));
-            part.push_str(&text[a..b]);
+        .map(|(i, (&(a, b, line), column))| {
+            let lines = line.saturating_sub(1);
+            // A flow entry (`{...}`, inline) is parsed alone, its columns shifted; a block one
+            // keeps its indentation: what precedes it on its line (`  - `) is blanked.
+            let flow = matches!(text.as_bytes().get(a), Some(b'{' | b'['));
+            let (part, shift) = if flow {
+                (text[a..b].to_string(), Shift { lines, cols: column - 1 })
+            } else {
+                let line_start = text[..a].rfind(['\n', '\r']).map_or(0, |n| n + 1);
+                let mut part = String::with_capacity(b - line_start);
+                part.extend(
+                    text[line_start..a].chars().map(|c| if c == '\t' { '\t' } else { ' ' }),
+                );
+                part.push_str(&text[a..b]);
+                (part, Shift { lines, cols: 0 })
+            };
             let prefix = format!("{list_key}[{i}]");
-            let value = parse_part::<T>(file, &part, line_offset, &prefix);
-            Entry { line, value, file: file.to_string(), part, line_offset, prefix }
+            let crossed = crossing.binary_search_by_key(&i, |c| c.0).ok().map(|k| crossing[k]);
+            let value = if let Some((_, offset, line, column)) = crossed {
+                let name: String = text[offset..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+                    .take(60)
+                    .collect();
+                let location = Location {
+                    file: file.to_string(),
+                    path: Some(prefix.clone()),
+                    line: Some(line),
+                    column: Some(column),
+                };
+                Err(Diagnostic::error(
+                    Code::E0101,
+                    format!("alias `{name}` refers to an anchor outside this entry: each entry of `{list_key}` is read on its own, so anchors cannot cross entries"),
+                    location,
+                )
+                .with_label("anchor not in this entry")
+                .with_help("repeat the value in this entry, or define the anchor (`&name`) inside it"))
+            } else if b - a > MAX_ENTRY_BYTES {
+                let location = Location {
+                    file: file.to_string(),
+                    path: Some(prefix.clone()),
+                    line: Some(line),
+                    column: Some(column),
+                };
+                Err(over_limit(
+                    location,
+                    format!(
+                        "the entry is {} bytes, over the limit of {MAX_ENTRY_BYTES} bytes",
+                        b - a
+                    ),
+                ))
+            } else {
+                parse_part::<T>(file, &part, shift, &prefix)
+            };
+            Entry { line, value, file: file.to_string(), part, shift, prefix }
         })
         .collect();
     Ok(Entries { doc, locator, entries })
 }
 
-/// Parses a part of a file (after `line_offset` lines) as a document of its own; its paths are
-/// shown after `prefix`.
+/// Parses a part of a file (at `shift`) as a document of its own; its paths are shown after
+/// `prefix`.
 fn parse_part<T: DeserializeOwned>(
     file: &str,
     text: &str,
-    line_offset: usize,
+    shift: Shift,
     prefix: &str,
 ) -> Result<T, Diagnostic> {
     let show = |path: Option<String>| match path {
@@ -120,12 +190,12 @@ fn parse_part<T: DeserializeOwned>(
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Ok(v),
         Err(e) => {
-            let mut locator = locate_part(file, text, line_offset).map_err(|mut d| {
+            let mut locator = locate_part(file, text, shift).map_err(|mut d| {
                 d.location.path = show(None);
                 d
             })?;
             locator.prefix = prefix.to_string();
-            let mut d = convert_error_at(file, &e, &locator, line_offset);
+            let mut d = convert_error_at(file, text, &e, &locator, shift);
             if d.location.line.is_none() {
                 let here = locator.at("");
                 d.location.line = here.line;
@@ -141,14 +211,16 @@ fn parse_part<T: DeserializeOwned>(
 }
 
 /// Byte offsets of char indices (the parser's marks), read forward with small steps back.
+/// Whether the text is ASCII is asked once (char and byte indices are then the same).
 struct Bytes<'a> {
     text: &'a str,
+    ascii: bool,
     at: (usize, usize),
 }
 
 impl Bytes<'_> {
     fn of(&mut self, char_index: usize) -> usize {
-        if self.text.is_ascii() {
+        if self.ascii {
             return char_index.min(self.text.len());
         }
         let (mut c, mut b) = self.at;
@@ -173,10 +245,14 @@ impl Bytes<'_> {
 /// `[start, end)`: a block node ends where the next token starts, a flow one after its closing
 /// bracket. A syntax error is an `E0101` diagnostic.
 /// Each entry: its start and end, and the line it starts on.
-type Spans = (Option<(usize, usize)>, Vec<(usize, usize, usize)>);
+/// Last, the aliases that refer to an anchor outside their entry: (entry, byte offset, line, column).
+type Spans =
+    (Option<(usize, usize)>, Vec<(usize, usize, usize)>, Vec<(usize, usize, usize, usize)>);
 
 fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnostic> {
+    check_flow_depth(file, text, Shift::default())?;
     let mut parser = Parser::new_from_str(text);
+    let mut guard = Guard::default();
     let mut spans = Vec::new();
     let mut list: Option<(usize, usize)> = None;
     let mut depth = 0usize;
@@ -184,23 +260,16 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
     let mut in_list = false;
     let mut open_flow: Option<bool> = None;
     let mut fix_start = false;
-    let mut bytes = Bytes { text, at: (0, 0) };
+    let mut bytes = Bytes { text, ascii: text.is_ascii(), at: (0, 0) };
     let first_char = |b: usize| text[b.min(text.len())..].chars().next();
     let mut list_flow = false;
+    // Which entry (None: outside the list) defined each anchor id.
+    let mut anchors: HashMap<usize, Option<usize>> = HashMap::new();
+    let mut crossing = Vec::new();
     loop {
-        let (ev, mark) = parser.next_token().map_err(|e| {
-            let m = e.marker();
-            Diagnostic::error(
-                Code::E0101,
-                format!("YAML syntax error: {}", e.info()),
-                Location {
-                    file: file.to_string(),
-                    path: None,
-                    line: Some(m.line()),
-                    column: Some(m.col() + 1),
-                },
-            )
-        })?;
+        let (ev, mark) =
+            parser.next_token().map_err(|e| syntax_error(file, &e, Shift::default()))?;
+        guard.check(&ev).map_err(|breach| breach_error(file, breach, mark, Shift::default()))?;
         let at = bytes.of(mark.index());
         if fix_start {
             // A block mapping's start mark lies after its first key: take the key's position.
@@ -212,8 +281,23 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
             }
             fix_start = false;
         }
+        // The event's anchor or alias, and the depth at which it is inside an entry (a
+        // collection counts its own level, a scalar or alias its parent's).
+        let (anchor, alias, entry_depth) = match &ev {
+            Event::Scalar(_, _, a, _) => (*a, None, 2),
+            Event::MappingStart(a, _) | Event::SequenceStart(a, _) => (*a, None, 3),
+            Event::Alias(a) => (0, Some(*a), 2),
+            _ => (0, None, usize::MAX),
+        };
         match ev {
             Event::StreamEnd => break,
+            Event::Alias(_) if in_list && depth == 2 => {
+                // The entry is an alias (`- *a`): its anchor is outside it.
+                let len = text[at..]
+                    .find([' ', '\t', '\n', '\r', ',', ']', '}'])
+                    .unwrap_or(text.len() - at);
+                spans.push((at, at + len, mark.line()));
+            }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 depth += 1;
                 if in_list && depth == 2 {
@@ -271,6 +355,19 @@ fn entry_spans(file: &str, text: &str, list_key: &str) -> Result<Spans, Diagnost
             }
             _ => {}
         }
+        if entry_depth != usize::MAX {
+            let entry = (in_list && depth >= entry_depth).then(|| spans.len().saturating_sub(1));
+            if anchor != 0 {
+                anchors.insert(anchor, entry);
+            }
+            if let (Some(a), Some(e)) = (alias, entry) {
+                if anchors.get(&a) != Some(&Some(e))
+                    && crossing.last().is_none_or(|c: &(usize, usize, usize, usize)| c.0 != e)
+                {
+                    crossing.push((e, at, mark.line(), mark.col() + 1));
+                }
+            }
+        }
     }
-    Ok((list, spans))
+    Ok((list, spans, crossing))
 }

@@ -1,37 +1,55 @@
 //! serde_yaml's errors turned into located diagnostics: E0102 (type), E0103 (unknown key, with
 //! "did you mean"), E0104 (missing key).
 
-use super::locate::Locator;
+use super::locate::{Locator, Shift};
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 
 /// Turns a serde_yaml error into a diagnostic. serde_yaml writes `path: message at line L column
 /// C`; the path and the position are split off and the message classified.
-pub(super) fn convert_error(file: &str, e: &serde_yaml::Error, locator: &Locator) -> Diagnostic {
-    convert_error_at(file, e, locator, 0)
-}
-
-/// [`convert_error`] for a part of a file after `line_offset` lines (serde_yaml's positions are
-/// the part's; the locator's are the file's).
-pub(super) fn convert_error_at(
+pub(super) fn convert_error(
     file: &str,
+    text: &str,
     e: &serde_yaml::Error,
     locator: &Locator,
-    line_offset: usize,
+) -> Diagnostic {
+    convert_error_at(file, text, e, locator, Shift::default())
+}
+
+/// [`convert_error`] for a part of a file at `shift` (serde_yaml's positions are the part's; the
+/// locator's are the file's).
+pub(super) fn convert_error_at(
+    file: &str,
+    text: &str,
+    e: &serde_yaml::Error,
+    locator: &Locator,
+    shift: Shift,
 ) -> Diagnostic {
     let full = e.to_string();
+    // A reader error (a control character such as NUL) gives a byte offset, not a line.
+    if let Some((msg, offset)) = full.rsplit_once(" at position ") {
+        if let Ok(offset) = offset.parse::<usize>() {
+            let (line, column) = crate::source::position(text, offset);
+            let (line, column) = shift.pos(line, column);
+            let location = Location {
+                file: file.to_string(),
+                path: None,
+                line: Some(line),
+                column: Some(column),
+            };
+            return Diagnostic::error(Code::E0101, format!("YAML syntax error: {msg}"), location);
+        }
+    }
     let mut msg = full.as_str();
     if let Some(i) = msg.rfind(" at line ") {
         msg = &msg[..i];
     }
     let (path, msg) = split_path(msg);
     let mut location = match e.location() {
-        Some(l) => Location {
-            file: file.to_string(),
-            path: None,
-            line: Some(l.line() + line_offset),
-            column: Some(l.column()),
-        },
+        Some(l) => {
+            let (line, column) = shift.pos(l.line(), l.column());
+            Location { file: file.to_string(), path: None, line: Some(line), column: Some(column) }
+        }
         None => Location::file(file),
     };
     location.path = path.map(str::to_string);

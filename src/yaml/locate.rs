@@ -1,10 +1,12 @@
 //! The document read as events (yaml-rust2) into a [`Locator`]: document path -> line/column.
 
+use super::guard::{too_deep, too_deep_flow, Breach, Guard};
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::source::over_limit;
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, ScanError};
 
 /// Maps a document path (`missions[2].fixed.values.2019-08-25.t1`, the same syntax serde_yaml
 /// uses in its messages) to where its key and its value start.
@@ -78,6 +80,21 @@ impl Locator {
     }
 }
 
+/// Where a part of a file starts: after `lines` lines, and on its first line after `cols` chars
+/// (an entry written inline, `[{...}, {...}]`, is parsed alone with its columns kept).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Shift {
+    pub(super) lines: usize,
+    pub(super) cols: usize,
+}
+
+impl Shift {
+    /// The file's line and column of the part's `line`:`col` (1-based).
+    pub(super) fn pos(self, line: usize, col: usize) -> (usize, usize) {
+        (line + self.lines, if line <= 1 { col + self.cols } else { col })
+    }
+}
+
 pub(super) enum Frame {
     Map { key: Option<String> },
     Seq { index: usize },
@@ -87,8 +104,8 @@ pub(super) struct Builder {
     stack: Vec<(String, Frame)>,
     loc: Locator,
     done: bool,
-    /// Added to every line: the document is a part of a longer file starting after that many lines.
-    line_offset: usize,
+    /// Where the document starts when it is a part of a longer file.
+    shift: Shift,
 }
 
 impl Builder {
@@ -118,7 +135,7 @@ impl MarkedEventReceiver for Builder {
         if self.done {
             return;
         }
-        let pos = (mark.line() + self.line_offset, mark.col() + 1);
+        let pos = self.shift.pos(mark.line(), mark.col() + 1);
         match ev {
             Event::Scalar(text, ..) => match self.child_path() {
                 None => {
@@ -171,34 +188,70 @@ impl MarkedEventReceiver for Builder {
 
 /// Reads the document's structure; a YAML syntax error becomes an `E0101` diagnostic.
 pub(super) fn locate(file: &str, text: &str) -> Result<Locator, Diagnostic> {
-    locate_part(file, text, 0)
+    locate_part(file, text, Shift::default())
 }
 
-/// [`locate`] for a part of a file that starts after `line_offset` lines.
-pub(super) fn locate_part(
-    file: &str,
-    text: &str,
-    line_offset: usize,
-) -> Result<Locator, Diagnostic> {
+/// [`locate`] for a part of a file that starts at `shift`.
+pub(super) fn locate_part(file: &str, text: &str, shift: Shift) -> Result<Locator, Diagnostic> {
+    check_flow_depth(file, text, shift)?;
+    locate_scanned(file, text, shift)
+}
+
+/// [`locate_part`] for a text whose flow depth is known to be within bounds (the rest of a
+/// portfolio file, already scanned whole by the entries' pass).
+pub(super) fn locate_scanned(file: &str, text: &str, shift: Shift) -> Result<Locator, Diagnostic> {
     let mut b = Builder {
         stack: Vec::new(),
         loc: Locator { file: file.to_string(), ..Locator::default() },
         done: false,
-        line_offset,
+        shift,
     };
     let mut parser = Parser::new_from_str(text);
-    parser.load(&mut b, false).map_err(|e| {
-        let m = e.marker();
-        Diagnostic::error(
-            Code::E0101,
-            format!("YAML syntax error: {}", e.info()),
-            Location {
-                file: file.to_string(),
-                path: None,
-                line: Some(m.line() + line_offset),
-                column: Some(m.col() + 1),
-            },
-        )
-    })?;
+    let mut guard = Guard::default();
+    loop {
+        let (ev, mark) = parser.next_token().map_err(|e| syntax_error(file, &e, shift))?;
+        if matches!(ev, Event::StreamEnd) {
+            break;
+        }
+        guard.check(&ev).map_err(|breach| breach_error(file, breach, mark, shift))?;
+        b.on_event(ev, mark);
+    }
     Ok(b.loc)
+}
+
+/// Error `E0105` at the bracket that opens a flow collection too deep (see [`too_deep_flow`]).
+pub(super) fn check_flow_depth(file: &str, text: &str, shift: Shift) -> Result<(), Diagnostic> {
+    let Some(at) = too_deep_flow(text) else { return Ok(()) };
+    let (line, column) = crate::source::position(text, at);
+    let (line, column) = shift.pos(line, column);
+    let location =
+        Location { file: file.to_string(), path: None, line: Some(line), column: Some(column) };
+    Err(over_limit(location, format!("the document has {}", too_deep())))
+}
+
+/// A yaml-rust2 syntax error as `E0101`, at its line and column (in a part at `shift`).
+pub(super) fn syntax_error(file: &str, e: &ScanError, shift: Shift) -> Diagnostic {
+    let m = e.marker();
+    let (line, column) = shift.pos(m.line(), m.col() + 1);
+    Diagnostic::error(
+        Code::E0101,
+        format!("YAML syntax error: {}", e.info()),
+        Location { file: file.to_string(), path: None, line: Some(line), column: Some(column) },
+    )
+}
+
+/// A bound broken at `mark`: `E0105`, or `E0101` for a second document.
+pub(super) fn breach_error(file: &str, breach: Breach, mark: Marker, shift: Shift) -> Diagnostic {
+    let (line, column) = shift.pos(mark.line(), mark.col() + 1);
+    let location =
+        Location { file: file.to_string(), path: None, line: Some(line), column: Some(column) };
+    match breach {
+        Breach::Limit(what) => over_limit(location, format!("the document has {what}")),
+        Breach::SecondDocument => Diagnostic::error(
+            Code::E0101,
+            "YAML syntax error: a second document (`---`): a file holds one document",
+            location,
+        )
+        .with_help("remove the `---` line, or split the file in two"),
+    }
 }

@@ -6,6 +6,7 @@
 
 mod entries;
 mod errors;
+mod guard;
 mod locate;
 
 pub use entries::parse_entries;
@@ -13,16 +14,32 @@ pub use locate::Locator;
 
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::limits::MAX_FILE_BYTES;
+use crate::source::check_size;
 use errors::convert_error;
-use locate::locate;
+use locate::{locate, locate_scanned, Shift};
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
 /// Parses `text` (read from `file`) into `T`, returning the locator for later diagnostics.
 /// Every failure is a located diagnostic: syntax (E0101), wrong type or value (E0102), unknown
-/// key with a "did you mean" (E0103), missing key (E0104).
+/// key with a "did you mean" (E0103), missing key (E0104), a text over the limits of
+/// [`crate::limits`] (E0105: size, nesting depth, aliases).
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator), Diagnostic> {
-    let locator = locate(file, text)?;
+    check_size(file, text, MAX_FILE_BYTES, "the file")?;
+    parse_unbounded(file, text, false)
+}
+
+/// [`parse`] without the size limit and, when `scanned`, without the scan for deep flow
+/// collections: the rest of a portfolio file once its list is blanked (the caller checked
+/// its size and scanned the whole file).
+fn parse_unbounded<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    scanned: bool,
+) -> Result<(T, Locator), Diagnostic> {
+    let locator =
+        if scanned { locate_scanned(file, text, Shift::default())? } else { locate(file, text)? };
     if text.trim().is_empty() || locator.values.is_empty() {
         return Err(Diagnostic::error(
             Code::E0101,
@@ -32,13 +49,16 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<(T, Locator)
     }
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Ok((v, locator)),
-        Err(e) => Err(convert_error(file, &e, &locator)),
+        Err(e) => Err(convert_error(file, text, &e, &locator)),
     }
 }
 
 /// Whether the top-level key `key` comes before any of `others` in the document (`cpts` before
 /// a contract's `id`: a portfolio file). Reads events only as far as one of them.
 pub fn root_key_comes_first(text: &str, key: &str, others: &[&str]) -> bool {
+    if guard::too_deep_flow(text).is_some() {
+        return false;
+    }
     let mut parser = Parser::new_from_str(text);
     let mut depth = 0usize;
     let mut expect_key = false;
@@ -47,6 +67,10 @@ pub fn root_key_comes_first(text: &str, key: &str, others: &[&str]) -> bool {
         match ev {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 depth += 1;
+                // Deeper than any real file: not a portfolio; its parse reports the depth.
+                if depth > crate::limits::MAX_DEPTH {
+                    return false;
+                }
                 if depth == 1 {
                     expect_key = matches!(ev, Event::MappingStart(..));
                 }
@@ -80,6 +104,10 @@ pub fn root_key_comes_first(text: &str, key: &str, others: &[&str]) -> bool {
 /// problem, which [`parse`] then reports with its location. For batches, where most files are
 /// valid and positions are only needed to point at an error.
 pub fn parse_fast<T: DeserializeOwned>(text: &str) -> Option<T> {
+    // serde_yaml expands aliases: a text that may have some is checked by [`parse`] first.
+    if text.contains('*') || text.len() > MAX_FILE_BYTES || guard::too_deep_flow(text).is_some() {
+        return None;
+    }
     serde_yaml::from_str(text).ok()
 }
 

@@ -12,6 +12,7 @@ mod examples;
 mod fixtures;
 mod frontend;
 mod fuzz;
+mod hostile;
 mod layering;
 mod portfolio;
 mod properties;

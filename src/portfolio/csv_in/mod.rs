@@ -14,7 +14,9 @@ use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::input::raw::{RawContract, RawEngagement, RawIndicator, RawYearResult};
 use crate::input::{Contract, IndicatorKind};
+use crate::limits::MAX_ENTRY_BYTES;
 use crate::rules::RuleSet;
+use crate::source::over_limit;
 use crate::yaml::Locator;
 use rayon::prelude::*;
 mod cells;
@@ -415,7 +417,25 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
         });
         return piece;
     };
-    let cols = match header(file, head, rules) {
+    let oversize = |row: &CsvRow| {
+        row.oversize.map(|size| {
+            let loc = Location {
+                file: file.to_string(),
+                path: None,
+                line: Some(row.line),
+                column: Some(1),
+            };
+            over_limit(
+                loc,
+                format!("the row is {size} bytes, over the limit of {MAX_ENTRY_BYTES} bytes"),
+            )
+        })
+    };
+    let header_cols = match oversize(head) {
+        Some(d) => Err(vec![d]),
+        None => header(file, head, rules),
+    };
+    let cols = match header_cols {
         Ok(c) => c,
         Err(ds) => {
             piece.records.push(Record {
@@ -436,6 +456,10 @@ pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut states: Vec<Option<RecordState>> = vec![None; data.len()];
     for (r, row) in data.iter().enumerate() {
+        if let Some(d) = oversize(row) {
+            states[r] = Some(RecordState::Failed(vec![d]));
+            continue;
+        }
         let id = cell(row, id_col);
         if id.is_empty() {
             let loc = Location {

@@ -1,5 +1,6 @@
 //! The CSV text cut into rows and cells, with their positions (quotes, separators, BOM).
 
+use crate::limits::MAX_ENTRY_BYTES;
 use std::borrow::Cow;
 
 /// One cell: its text (quotes removed; borrowed from the file unless it had doubled quotes)
@@ -14,6 +15,8 @@ pub(super) struct Cell<'a> {
 pub(super) struct CsvRow<'a> {
     pub(super) line: usize,
     pub(super) cells: Vec<Cell<'a>>,
+    /// The record's size in bytes when over [`MAX_ENTRY_BYTES`] (its cells are then dropped).
+    pub(super) oversize: Option<usize>,
 }
 
 /// The separator the header uses most, outside quotes (`,` when none).
@@ -41,13 +44,16 @@ fn detect_separator(text: &str) -> u8 {
 }
 
 /// Reads RFC 4180 records (quotes, doubled quotes, line breaks inside quotes), with the line of
-/// each record and the column of each cell. Lines with no cell text at all are skipped.
+/// each record and the column of each cell. Lines with no cell text at all are skipped. A record
+/// over [`MAX_ENTRY_BYTES`] keeps no cells (`oversize`): its size is bounded, not its text.
 pub(super) fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let sep = detect_separator(text);
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut rows = Vec::new();
+    // Cells of the previous record: the next one most likely has as many (no regrowth, and a
+    // stray short line does not keep a full row's capacity).
     let mut width = 8;
     let mut i = 0;
     let mut line = 1;
@@ -55,6 +61,8 @@ pub(super) fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
     let mut counted = (0usize, 1usize);
     while i < n {
         let row_line = line;
+        let row_start = i;
+        let mut oversize = false;
         let mut cells: Vec<Cell> = Vec::with_capacity(width);
         loop {
             let start = i;
@@ -108,7 +116,13 @@ pub(super) fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
                 text_of_cell = Cow::Borrowed(&text[i..i + k]);
                 i += k;
             }
-            cells.push(Cell { text: text_of_cell, col });
+            if !oversize {
+                cells.push(Cell { text: text_of_cell, col });
+                if i - row_start > MAX_ENTRY_BYTES {
+                    oversize = true;
+                    cells = Vec::new();
+                }
+            }
             if i < n && bytes[i] == sep {
                 i += 1;
                 continue;
@@ -124,9 +138,13 @@ pub(super) fn parse_csv(text: &str) -> Vec<CsvRow<'_>> {
             counted = (i, 1);
             break;
         }
-        width = width.max(cells.len());
+        if oversize {
+            rows.push(CsvRow { line: row_line, cells, oversize: Some(i - row_start) });
+            continue;
+        }
+        width = cells.len().max(1);
         if cells.iter().any(|c| !c.text.trim().is_empty()) {
-            rows.push(CsvRow { line: row_line, cells });
+            rows.push(CsvRow { line: row_line, cells, oversize: None });
         }
     }
     rows

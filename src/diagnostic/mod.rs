@@ -143,7 +143,8 @@ fn nth_line(src: &str, n: usize) -> Option<&str> {
     (line == n && start < src.len()).then(|| &src[start..])
 }
 
-fn render_with_line(diag: &Diagnostic, source_line: Option<&str>) -> String {
+/// [`render_text`] with the snippet's line already found (`None`: no snippet).
+pub fn render_with_line(diag: &Diagnostic, source_line: Option<&str>) -> String {
     let mut out = format!("{diag}\n");
     let loc = &diag.location;
     if let (Some(text), Some(line)) = (source_line, loc.line) {

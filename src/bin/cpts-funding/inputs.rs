@@ -6,6 +6,7 @@
 use crate::error::CliError;
 use cpts_funding::diagnostic::{Code, Diagnostic, Location};
 use cpts_funding::portfolio::{self, Record};
+use cpts_funding::{limits, source};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -30,40 +31,41 @@ pub fn name_of(path: &Path) -> String {
     }
 }
 
-/// Reads `path` (or standard input for `-`) once. A file that cannot be read is an I/O error
-/// (exit 2); bytes that are not UTF-8 are an invalid input (exit 1), located.
+/// Reads `path` (or standard input for `-`) once, whole: a portfolio input (a CSV or a
+/// portfolio file), whose size the library bounds record by record.
 pub fn read(path: &Path) -> Result<Input, CliError> {
-    let name = name_of(path);
-    let mut bytes = Vec::new();
-    let r = if is_stdin(path) {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
-    };
-    r.map_err(|e| CliError::unreadable(&name, &e))?;
-    let text = utf8(&name, bytes).map_err(|d| CliError::Invalid(vec![d], None))?;
-    Ok(Input { name, text })
+    read_limited(path, None)
 }
 
-/// `bytes` as text, or where the first byte that is not UTF-8 is.
-fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..at];
-        let line = 1 + before.iter().filter(|b| **b == b'\n').count();
-        let start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        // Columns count characters, as everywhere else; the valid prefix is UTF-8.
-        let column = 1 + String::from_utf8_lossy(&before[start..]).chars().count();
-        Diagnostic::error(
-            Code::E0101,
-            format!(
-                "the file is not UTF-8 text: byte {at} (0x{:02x}) is not valid",
-                e.as_bytes()[at]
-            ),
-            Location { file: name.to_string(), path: None, line: Some(line), column: Some(column) },
+/// Reads a single-document input (rules, contract, variant, scenario or case file): more than
+/// [`limits::MAX_FILE_BYTES`] is refused (E0105) after reading at most one byte past the limit.
+pub fn read_document(path: &Path) -> Result<Input, CliError> {
+    read_limited(path, Some(limits::MAX_FILE_BYTES))
+}
+
+fn read_limited(path: &Path, limit: Option<usize>) -> Result<Input, CliError> {
+    let name = name_of(path);
+    let mut bytes = Vec::new();
+    let reader: Box<dyn Read> = if is_stdin(path) {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| CliError::unreadable(&name, &e))?)
+    };
+    let cap = limit.map_or(u64::MAX, |l| l as u64 + 1);
+    reader.take(cap).read_to_end(&mut bytes).map_err(|e| CliError::unreadable(&name, &e))?;
+    if let Some(l) = limit.filter(|l| bytes.len() > *l) {
+        let d = Diagnostic::error(
+            Code::E0105,
+            format!("the file is over the limit of {l} bytes (read stopped there)"),
+            Location::file(&name),
         )
-        .with_help("save the file as UTF-8 (in a spreadsheet: CSV UTF-8)")
-    })
+        .with_help("the limits on inputs are listed in README.md, section \"Limits\"");
+        return Err(CliError::Invalid(vec![d], None));
+    }
+    // Bytes that are not UTF-8 are an invalid input (exit 1), located at the first bad byte.
+    source::decode(&name, &bytes).map_err(|d| CliError::Invalid(vec![d], None))?;
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    Ok(Input { name, text })
 }
 
 /// The files a portfolio argument stands for: a folder's YAML files (recursively, sorted by

@@ -14,7 +14,7 @@ use std::path::Path;
 pub fn rules(arg: &RulesArg, p: &Printer) -> Result<RuleSet, CliError> {
     let (name, text) = match &arg.rules {
         Some(path) => {
-            let i = inputs::read(path)?;
+            let i = inputs::read_document(path)?;
             (i.name, i.text)
         }
         None => (DEFAULT_RULES_NAME.to_string(), DEFAULT_RULES_TEXT.to_string()),
@@ -45,7 +45,7 @@ pub fn rules_with_variants(
     let mut variants = Vec::new();
     let mut current = base.clone();
     for path in &v.variants {
-        let i = inputs::read(path)?;
+        let i = inputs::read_document(path)?;
         match Variant::from_text(&i.name, &i.text, &current) {
             Ok(var) => variants.push(var),
             Err(errors) => return Err(CliError::Invalid(errors, Some(i.text))),
@@ -60,7 +60,7 @@ pub fn rules_with_variants(
 /// One contract file, validated against `rules`. A portfolio or a variant given where one
 /// contract is expected is said as such (not as the YAML type error it would give).
 pub fn contract(path: &Path, rules: &RuleSet, p: &Printer) -> Result<Contract, CliError> {
-    let i = inputs::read(path)?;
+    let i = inputs::read_document(path)?;
     use cpts_funding::portfolio::{input_kind, InputKind};
     let other = match input_kind(&i.name, &i.text) {
         InputKind::Contract => None,

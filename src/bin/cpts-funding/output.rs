@@ -3,7 +3,9 @@
 //! JSON line, so a program reading stderr never meets free text.
 
 use crate::error::CliError;
-use cpts_funding::diagnostic::{render_json, render_text, Code, Diagnostic, Location};
+use cpts_funding::diagnostic::{
+    render_json, render_text, render_with_line, Code, Diagnostic, Location,
+};
 use serde::Serialize;
 use std::io::{self, BufWriter, Stdout, Write};
 
@@ -58,6 +60,23 @@ impl Printer {
                 writeln!(err, "{}", render_json(d))
             } else {
                 write!(err, "{}", render_text(d, source(&d.location.file)))
+            };
+        }
+    }
+
+    /// Diagnostics, each with the snippet line `line` finds for it (an index built once per
+    /// input, so that thousands of diagnostics of one file cost their own lines only).
+    pub fn diagnostics_by_line<'a>(
+        &self,
+        diags: &[Diagnostic],
+        line: impl Fn(&Diagnostic) -> Option<&'a str>,
+    ) {
+        let mut err = io::stderr().lock();
+        for d in diags {
+            let _ = if self.json {
+                writeln!(err, "{}", render_json(d))
+            } else {
+                write!(err, "{}", render_with_line(d, line(d)))
             };
         }
     }

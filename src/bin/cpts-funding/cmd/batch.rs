@@ -14,6 +14,7 @@ use cpts_funding::portfolio::{
     self, aggregate, csv_out, json_out, text_out, Portfolio, Record, RecordState,
 };
 use cpts_funding::rules::RuleSet;
+use cpts_funding::source::LineIndex;
 use std::collections::HashMap;
 use std::process::ExitCode;
 
@@ -21,6 +22,9 @@ use std::process::ExitCode;
 pub struct Loaded {
     pub portfolio: Portfolio,
     pub texts: HashMap<String, String>,
+    /// Where each line of an input starts, built the first time one of its diagnostics is
+    /// printed (a text is read once for all its diagnostics, not once for each).
+    lines: std::cell::RefCell<HashMap<String, LineIndex>>,
     /// Some input could not be read at all (exit 2).
     pub io_errors: bool,
 }
@@ -28,7 +32,14 @@ pub struct Loaded {
 impl Loaded {
     /// Prints diagnostics, each with a snippet of its own file.
     pub fn print(&self, diags: &[Diagnostic], p: &Printer) {
-        p.diagnostics_in(diags, |f| self.texts.get(f).map(String::as_str));
+        p.diagnostics_by_line(diags, |d| {
+            let text = self.texts.get(&d.location.file)?;
+            let n = d.location.line?;
+            let mut lines = self.lines.borrow_mut();
+            let index =
+                lines.entry(d.location.file.clone()).or_insert_with(|| LineIndex::new(text));
+            index.line(text, n)
+        });
     }
 
     /// With `--strict`, the first failed record (in input order) stops the run.
@@ -89,7 +100,7 @@ pub fn load(inputs: Vec<Input>, unreadable: Vec<Record>, rules: &RuleSet) -> Loa
     let pairs: Vec<(String, String)> = inputs.into_iter().map(|i| (i.name, i.text)).collect();
     let mut portfolio = portfolio::load(&pairs, rules);
     portfolio.records.extend(unreadable);
-    Loaded { portfolio, texts: pairs.into_iter().collect(), io_errors }
+    Loaded { portfolio, texts: pairs.into_iter().collect(), lines: Default::default(), io_errors }
 }
 
 /// Runs `f` on a pool of `jobs` threads (the global pool when not given).

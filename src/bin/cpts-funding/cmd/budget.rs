@@ -58,7 +58,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let scenario = match &a.scenario {
         None => None,
         Some(path) => {
-            let i = inputs::read(path)?;
+            let i = inputs::read_document(path)?;
             let s = load_scenario(&i.name, &i.text, &contract, rules)
                 .map_err(|errors| CliError::Invalid(errors, Some(i.text.clone())))?;
             Some(s)

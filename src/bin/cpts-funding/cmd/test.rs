@@ -81,7 +81,7 @@ fn rules_of(case: &Case, dir: &Path, rules: &mut Rules) -> Result<RuleSet, CliEr
     let base = rules.get(case.rules.as_deref().map(|p| under(dir, p)))?.clone();
     let mut variants: Vec<Variant> = Vec::new();
     for v in &case.variants {
-        let i = inputs::read(&under(dir, v))?;
+        let i = inputs::read_document(&under(dir, v))?;
         let current = variant::apply_all(&base, &variants).map_err(|(_, e)| {
             CliError::Invalid(vec![variant::apply_diagnostic(&e, &i.name)], None)
         })?;
@@ -99,7 +99,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let mut text = String::new();
     let mut rules = Rules { printer: p, default: a.rules.clone(), loaded: HashMap::new() };
     for path in &a.files {
-        let input = inputs::read(path)?;
+        let input = inputs::read_document(path)?;
         let file = cases::parse(&input.name, &input.text)
             .map_err(|e| CliError::Invalid(e, Some(input.text.clone())))?;
         let dir = path.parent().unwrap_or(Path::new("."));
@@ -119,7 +119,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
                     let contract = match &case.subject {
                         Subject::Max(_) => Ok(None),
                         Subject::ContractFile(f) => {
-                            let i = inputs::read(&under(dir, f))?;
+                            let i = inputs::read_document(&under(dir, f))?;
                             cases::contract_of(case, &file.file, &r, Some((&i.name, &i.text)))
                                 .map(Some)
                                 .inspect_err(|ds| rules.printer.diagnostics(ds, Some(&i.text)))

@@ -56,6 +56,7 @@ pub mod explain;
 pub mod input;
 pub mod money;
 pub mod portfolio;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod variant;

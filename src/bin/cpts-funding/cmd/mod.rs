@@ -9,4 +9,5 @@ pub mod compute;
 pub mod diff;
 pub mod explain;
 pub mod max;
+pub mod project;
 pub mod sweep;

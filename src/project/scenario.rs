@@ -237,11 +237,16 @@ impl Check<'_> {
             .help = Some("write whole months: \"6\" or \"3..12\"".into());
             return None;
         };
-        if a > b || b > most {
+        if a > b {
+            self.err(Code::E0802, path, format!("range `{text}` is reversed: {a} > {b}")).help =
+                Some("write the smaller bound first, e.g. \"3..12\"".into());
+            return None;
+        }
+        if b > most {
             self.err(
                 Code::E0802,
                 path,
-                format!("range `{text}` is reversed or beyond the contract ({most} months)"),
+                format!("{b} months is beyond the contract ({most} months)"),
             );
             return None;
         }
@@ -346,6 +351,7 @@ impl Check<'_> {
     /// (`population`); their shares must add up to 1.
     fn bands(&mut self, raw: &RawScenario, rules: &RuleSet) -> Vec<Band> {
         let mut bands = Vec::new();
+        let errors_before = self.errors.len();
         let what = match (&raw.tiers, &raw.population) {
             (Some(_), Some(_)) | (None, None) => {
                 self.err(
@@ -415,8 +421,9 @@ impl Check<'_> {
                 "population"
             }
         };
+        // The sum is only meaningful when every band was read.
         let sum: Decimal = bands.iter().map(|b| b.share).sum();
-        if !bands.is_empty() && sum != Decimal::ONE {
+        if self.errors.len() == errors_before && !bands.is_empty() && sum != Decimal::ONE {
             self.err(Code::E0801, what, format!("the shares add up to {sum}, not 1"));
         }
         bands
@@ -425,6 +432,7 @@ impl Check<'_> {
     fn missions(&mut self, raw: &RawScenario, rules: &RuleSet) -> Vec<MissionPlan> {
         let most = rules.contract_length_years.saturating_mul(12);
         let mut out: Vec<MissionPlan> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         for (i, m) in raw.missions.iter().enumerate() {
             let path = format!("missions[{i}]");
             let Some(mission) = rules.mission(&m.mission) else {
@@ -437,7 +445,7 @@ impl Check<'_> {
                 .help = Some(format!("the rules' missions are: {}", known.join(", ")));
                 continue;
             };
-            if out.iter().any(|p| p.mission == m.mission) {
+            if !seen.insert(m.mission.as_str()) {
                 self.err(
                     Code::E0308,
                     &format!("{path}.mission"),

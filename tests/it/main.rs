@@ -12,5 +12,6 @@ mod fixtures;
 mod frontend;
 mod layering;
 mod portfolio;
+mod project;
 mod properties;
 mod skip;

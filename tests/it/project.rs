@@ -338,3 +338,18 @@ fn a_bad_scenario_file_exits_1_with_its_location() {
     assert!(err.contains("fixtures/project/bad-shares.yaml:"), "{err}");
     assert!(err.contains("error[E0801]"), "{err}");
 }
+
+#[test]
+fn population_bands_draw_within_their_bounds_in_their_shares() {
+    let text = "format_version: 1\nid: bands\ntitle: \"b\"\nseed: 3\nsignatures: {2024: 400}\n\
+population:\n  - {min: 12000, max: 20000, share: \"0.25\"}\n  - {min: 150000, max: 250000, share: \"0.75\"}\n\
+missions:\n  - {mission: acces_soins, start_after_months: \"6\", variable_share: \"0.5\"}\n";
+    let s = load(text).unwrap();
+    let p = project::generate(&s, rules());
+    assert_eq!(p.contracts.len(), 400);
+    let small = p.contracts.iter().filter(|c| (12000..=20000).contains(&c.population)).count();
+    let large = p.contracts.iter().filter(|c| (150000..=250000).contains(&c.population)).count();
+    assert_eq!(small + large, 400, "every population within a band");
+    // 100 expected in the first band; 400 draws stay well within ±40 of it.
+    assert!((60..=140).contains(&small), "{small} in the 25 % band");
+}

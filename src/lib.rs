@@ -58,6 +58,7 @@ pub mod input;
 pub mod limits;
 pub mod money;
 pub mod portfolio;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod source;

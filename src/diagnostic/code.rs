@@ -8,7 +8,7 @@ use std::fmt;
 
 /// A stable diagnostic code: `E` errors, `W` warnings; the first two digits name the phase
 /// (00 files and arguments, 01 YAML, 02 rules, 03 contracts, 04 evaluation, 05 warnings,
-/// 06 variants, 07 portfolios).
+/// 06 variants, 07 portfolios, 08 roll-out scenarios).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     /// file cannot be read (exit 2)
@@ -115,6 +115,12 @@ pub enum Code {
     E0706,
     /// portfolio: the inputs hold no record (an empty folder, a CSV with only its header)
     E0707,
+    /// roll-out scenario: a share outside 0–1, shares that do not add up to 1, or both or neither of `tiers` and `population`
+    E0801,
+    /// roll-out scenario: a range that cannot be read or is reversed, a population band outside its tier, a key that does not fit the mission
+    E0802,
+    /// roll-out scenario: a signature period that cannot be read, overlaps another, or ends before the first text in force
+    E0803,
     /// a provisional amount was used
     W0501,
     /// missing observation (pays 0)
@@ -194,6 +200,9 @@ impl Code {
         Code::E0705,
         Code::E0706,
         Code::E0707,
+        Code::E0801,
+        Code::E0802,
+        Code::E0803,
         Code::W0501,
         Code::W0502,
         Code::W0503,
@@ -262,6 +271,9 @@ impl Code {
             Code::E0705 => "E0705",
             Code::E0706 => "E0706",
             Code::E0707 => "E0707",
+            Code::E0801 => "E0801",
+            Code::E0802 => "E0802",
+            Code::E0803 => "E0803",
             Code::W0501 => "W0501",
             Code::W0502 => "W0502",
             Code::W0503 => "W0503",
@@ -331,6 +343,9 @@ impl Code {
             Code::E0705 => "portfolio: the same CPTS id in two records",
             Code::E0706 => "CSV: a row not evaluated because its CPTS's contract is invalid",
             Code::E0707 => "portfolio: the inputs hold no record (an empty folder, a CSV with only its header)",
+            Code::E0801 => "roll-out scenario: a share outside 0–1, shares that do not add up to 1, or both or neither of `tiers` and `population`",
+            Code::E0802 => "roll-out scenario: a range that cannot be read or is reversed, a population band outside its tier, a key that does not fit the mission",
+            Code::E0803 => "roll-out scenario: a signature period that cannot be read, overlaps another, or ends before the first text in force",
             Code::W0501 => "a provisional amount was used",
             Code::W0502 => "missing observation (pays 0)",
             Code::W0503 => "mission deadline missed (start or full deployment)",

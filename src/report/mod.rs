@@ -13,6 +13,7 @@ pub mod json;
 pub mod md;
 pub mod page;
 pub mod portfolio;
+pub mod project;
 pub mod text;
 pub mod variant;
 

@@ -60,7 +60,8 @@ fn readme_examples() -> Vec<Example> {
 }
 
 fn help_examples() -> Vec<Example> {
-    let commands = ["compute", "diff", "sweep", "max", "budget", "explain", "check"];
+    let commands =
+        ["compute", "diff", "sweep", "cashflow", "project", "max", "budget", "explain", "check"];
     let mut out = Vec::new();
     for c in commands {
         let (code, help, _) = run(&[c, "--help"]);

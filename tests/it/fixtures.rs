@@ -9,7 +9,9 @@
 //! - `fixtures/err/<case>/`: `check` of the bad contract `fixtures/err/<case>.yaml` or, when the
 //!   name starts with `rules-`, of the bad rules file `check --rules fixtures/err/<case>.yaml`;
 //! - `fixtures/budget/<contract>/{budget-text,budget-json,budget-md,explain-fr,explain-en}/`;
-//! - `fixtures/portfolio/cases/<case>/`: portfolios and variants.
+//! - `fixtures/portfolio/cases/<case>/`: portfolios and variants;
+//! - `fixtures/project/cases/<case>/`: roll-out projections of the shipped scenario and bad
+//!   scenario files (`fixtures/project/bad-*.yaml`).
 //!
 //! Hashes are redacted on both sides ([`redact`]); `UPDATE_EXPECT=1 cargo test` writes the
 //! golden files of every case from the binary's output (review the diff). Every failure names
@@ -177,4 +179,9 @@ fn golden_budget_and_explain() {
 #[test]
 fn golden_test_cases_and_cash_flows() {
     golden("cases", 4);
+}
+
+#[test]
+fn golden_project() {
+    golden("project", 6);
 }

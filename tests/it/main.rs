@@ -15,5 +15,6 @@ mod fuzz;
 mod hostile;
 mod layering;
 mod portfolio;
+mod project;
 mod properties;
 mod skip;

@@ -50,6 +50,11 @@ enum Command {
     /// months), per tier, mission, department, region or kind, with a running total.
     #[command(after_help = cmd::cashflow::EXAMPLES)]
     Cashflow(cmd::cashflow::Args),
+    /// A roll-out projection: a scenario of signatures made into synthetic contracts, per
+    /// calendar year the CPTS under contract, the signatures, the cash paid (by kind, tier and
+    /// mission) and the contract years, beside the published figures; with a variant, the delta.
+    #[command(after_help = cmd::project::EXAMPLES)]
+    Project(cmd::project::Args),
     /// Maximum annual funding per tier under the text in force on a date.
     #[command(after_help = cmd::max::EXAMPLES)]
     Max(cmd::max::Args),
@@ -81,6 +86,7 @@ impl Command {
             Command::Diff(a) => a.format == TableFormat::Json,
             Command::Sweep(a) => a.format == SweepFormat::Json,
             Command::Cashflow(a) => a.format == cmd::cashflow::Format::Json,
+            Command::Project(a) => a.format == cmd::project::Format::Json,
             Command::Max(a) => a.format == PlainFormat::Json,
             Command::Budget(a) => a.format == PageFormat::Json,
             Command::Explain(a) => a.format == PageFormat::Json,
@@ -96,6 +102,7 @@ fn run(command: &Command, p: &mut Printer) -> Result<ExitCode, CliError> {
         Command::Diff(a) => cmd::diff::run(a, p)?,
         Command::Sweep(a) => cmd::sweep::run(a, p)?,
         Command::Cashflow(a) => cmd::cashflow::run(a, p)?,
+        Command::Project(a) => cmd::project::run(a, p)?,
         Command::Max(a) => cmd::max::run(a, p)?,
         Command::Budget(a) => cmd::budget::run(a, p)?,
         Command::Explain(a) => cmd::explain::run(a, p)?,

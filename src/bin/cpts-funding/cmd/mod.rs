@@ -9,5 +9,6 @@ pub mod compute;
 pub mod diff;
 pub mod explain;
 pub mod max;
+pub mod project;
 pub mod sweep;
 pub mod test;

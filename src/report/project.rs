@@ -1,0 +1,438 @@
+//! The reports of a roll-out projection (`project`): French text, CSV that opens in French
+//! Excel (one row per calendar year), and the versioned JSON document (`"kind":
+//! "projection"`). Beside each year with a published figure: that figure, its source and the
+//! gap. Under variants: the base, the variant and the delta per year.
+
+use crate::money::{format_eur, format_plain};
+use crate::project::{Comparison, Projection, RolloutScenario, YearRow};
+use crate::report::amount;
+use crate::report::portfolio::csv_out::{CsvOptions, CsvWriter};
+use crate::report::portfolio::json_out::RulesDoc;
+use crate::report::portfolio::text_out::{left, right};
+use crate::rules::RuleSet;
+use crate::variant::Variant;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// What a report shows: the scenario, its projection under the base rules and, under variants,
+/// under the rules they make.
+pub struct Report<'a> {
+    pub scenario: &'a RolloutScenario,
+    pub base: &'a Projection,
+    pub variant: Option<(&'a [Variant], &'a Projection)>,
+}
+
+const W: usize = 19;
+
+fn percent_fr(p: Option<Decimal>) -> String {
+    p.map(|p| format!("{} %", format_plain(p).replace('.', ","))).unwrap_or_default()
+}
+
+/// The kinds of payment in their order of the year (signature, advances, balances, variable,
+/// crisis), then any other name.
+fn kind_order(name: &str) -> usize {
+    ["at_signature", "advance", "balance", "variable", "crisis"]
+        .iter()
+        .position(|k| *k == name)
+        .unwrap_or(9)
+}
+
+/// The group names of one split, over every year.
+fn names(p: &Projection, f: fn(&YearRow) -> &BTreeMap<String, Decimal>) -> Vec<String> {
+    let set: BTreeSet<&String> = p.years.iter().flat_map(|y| f(y).keys()).collect();
+    set.into_iter().cloned().collect()
+}
+
+fn kinds(y: &YearRow) -> &BTreeMap<String, Decimal> {
+    &y.by_kind
+}
+fn tiers(y: &YearRow) -> &BTreeMap<String, Decimal> {
+    &y.by_tier
+}
+fn missions(y: &YearRow) -> &BTreeMap<String, Decimal> {
+    &y.by_mission
+}
+
+fn kind_names(p: &Projection) -> Vec<String> {
+    let mut n = names(p, kinds);
+    n.sort_by_key(|k| (kind_order(k), k.clone()));
+    n
+}
+
+/// The rules' missions order, `fonctionnement` first.
+fn mission_names(rules: &RuleSet, p: &Projection) -> Vec<String> {
+    let mut n = names(p, missions);
+    let order = |id: &str| {
+        if id == "fonctionnement" {
+            0
+        } else {
+            rules.missions.iter().position(|m| m.id == id).map_or(usize::MAX, |i| i + 1)
+        }
+    };
+    n.sort_by_key(|k| (order(k), k.clone()));
+    n
+}
+
+fn push_line(o: &mut String, line: &str) {
+    o.push_str(line.trim_end());
+    o.push('\n');
+}
+
+fn split_table(
+    o: &mut String,
+    title: &str,
+    p: &Projection,
+    cols: &[String],
+    f: fn(&YearRow) -> &BTreeMap<String, Decimal>,
+) {
+    let _ = writeln!(o, "\n{title}");
+    let mut head = left("Année", 7);
+    for c in cols {
+        head.push_str(&right(c, W));
+    }
+    push_line(o, &head);
+    for y in &p.years {
+        let mut l = left(&y.year.to_string(), 7);
+        for c in cols {
+            l.push_str(&right(&format_eur(f(y).get(c).copied().unwrap_or_default()), W));
+        }
+        push_line(o, &l);
+    }
+}
+
+/// The projection as French text.
+pub fn text(rules: &RuleSet, r: &Report) -> String {
+    let (s, p) = (r.scenario, r.base);
+    let mut o = String::with_capacity(4096);
+    let _ = writeln!(o, "Projection du déploiement : {} ({})", s.title, s.id);
+    let _ = writeln!(
+        o,
+        "Scénario {} (graine {}) : {} contrats générés, {} en erreur ; années civiles {} à {}",
+        s.file,
+        s.seed,
+        p.contracts,
+        p.failures.len(),
+        p.from,
+        p.to
+    );
+    o.push_str(
+        "Versé : toute date de versement tombant dans l'année civile (signature, avances, soldes, \
+         parts variables, crise).\nAnnées de contrat : total des années de contrat qui commencent \
+         dans l'année.\n\n",
+    );
+    let cmp: BTreeMap<i32, Comparison> =
+        p.compare(&s.published).into_iter().map(|c| (c.year, c)).collect();
+    push_line(
+        &mut o,
+        &format!(
+            "{}{}{}{}{}{}{}{}",
+            left("Année", 7),
+            right("Signatures", 11),
+            right("Sous contrat", 14),
+            right("Versé", W),
+            right("Années de contrat", W),
+            right("Publié", W),
+            right("Écart", W),
+            right("Écart %", 10),
+        ),
+    );
+    for y in &p.years {
+        let c = cmp.get(&y.year);
+        push_line(
+            &mut o,
+            &format!(
+                "{}{}{}{}{}{}{}{}",
+                left(&y.year.to_string(), 7),
+                right(&y.signatures.to_string(), 11),
+                right(&y.under_contract.to_string(), 14),
+                right(&format_eur(y.cash), W),
+                right(&format_eur(y.contract_years), W),
+                right(&c.map(|c| format_eur(c.published)).unwrap_or_default(), W),
+                right(&c.map(|c| format_eur(c.gap)).unwrap_or_default(), W),
+                right(&percent_fr(c.and_then(|c| c.gap_percent)), 10),
+            ),
+        );
+    }
+    let cash: Decimal = p.years.iter().map(|y| y.cash).sum();
+    let prov: Decimal = p.years.iter().map(|y| y.provisional).sum();
+    push_line(&mut o, &format!("{}{}", left("TOTAL", 32), right(&format_eur(cash), W)));
+    let _ = writeln!(
+        o,
+        "\nDont {} versés sur des montants provisoires des règles (cellules `provisional`).",
+        format_eur(prov)
+    );
+    for c in cmp.values() {
+        let _ = writeln!(o, "Publié {} : {} ({})", c.year, format_eur(c.published), c.source);
+    }
+    o.push_str(
+        "Sous contrat : contrats en cours au 31 décembre (signés, et pas encore au terme de leurs \
+         cinq ans ; un renouvellement n'est pas projeté).\n",
+    );
+    split_table(&mut o, "Versé par nature de versement", p, &kind_names(p), kinds);
+    split_table(&mut o, "Versé par taille", p, &names(p, tiers), tiers);
+    split_table(&mut o, "Versé par mission", p, &mission_names(rules, p), missions);
+    if let Some((variants, v)) = r.variant {
+        o.push('\n');
+        o.push_str(&crate::report::variant::banner(variants));
+        push_line(
+            &mut o,
+            &format!(
+                "{}{}{}{}{}{}{}",
+                left("Année", 7),
+                right("Versé (base)", W),
+                right("Versé (variante)", W),
+                right("Écart", W),
+                right("Contrat (base)", W),
+                right("Contrat (variante)", W),
+                right("Écart", W),
+            ),
+        );
+        for (b, x) in p.years.iter().zip(&v.years) {
+            push_line(
+                &mut o,
+                &format!(
+                    "{}{}{}{}{}{}{}",
+                    left(&b.year.to_string(), 7),
+                    right(&format_eur(b.cash), W),
+                    right(&format_eur(x.cash), W),
+                    right(&format_eur(x.cash - b.cash), W),
+                    right(&format_eur(b.contract_years), W),
+                    right(&format_eur(x.contract_years), W),
+                    right(&format_eur(x.contract_years - b.contract_years), W),
+                ),
+            );
+        }
+    }
+    if !p.failures.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nAttention : {} contrat(s) généré(s) en erreur ne sont pas comptés (voir les messages).",
+            p.failures.len()
+        );
+    }
+    o
+}
+
+/// The projection as CSV: one row per calendar year.
+pub fn csv(rules: &RuleSet, r: &Report, opts: CsvOptions) -> String {
+    let p = r.base;
+    let (k, t, m) = (kind_names(p), names(p, tiers), mission_names(rules, p));
+    let mut w = CsvWriter::new(opts);
+    let fixed = [
+        "year",
+        "signatures",
+        "under_contract",
+        "cash",
+        "provisional",
+        "contract_years",
+        "contract_years_count",
+        "published",
+        "gap",
+        "gap_percent",
+    ];
+    for h in fixed {
+        w.field(h);
+    }
+    for (prefix, cols) in [("kind", &k), ("tier", &t), ("mission", &m)] {
+        for c in cols {
+            w.field(&format!("{prefix}.{c}"));
+        }
+    }
+    if r.variant.is_some() {
+        for h in ["variant_cash", "variant_contract_years", "delta_cash", "delta_contract_years"] {
+            w.field(h);
+        }
+    }
+    w.end_row();
+    let cmp: BTreeMap<i32, Comparison> =
+        p.compare(&r.scenario.published).into_iter().map(|c| (c.year, c)).collect();
+    for (i, y) in p.years.iter().enumerate() {
+        w.field(&y.year.to_string());
+        w.count(y.signatures);
+        w.count(y.under_contract);
+        w.amount(y.cash);
+        w.amount(y.provisional);
+        w.amount(y.contract_years);
+        w.count(y.contract_years_count);
+        match cmp.get(&y.year) {
+            Some(c) => {
+                w.amount(c.published);
+                w.amount(c.gap);
+                match c.gap_percent {
+                    Some(g) => w.number(g),
+                    None => w.empty(),
+                }
+            }
+            None => {
+                w.empty();
+                w.empty();
+                w.empty();
+            }
+        }
+        type Split = fn(&YearRow) -> &BTreeMap<String, Decimal>;
+        for (cols, f) in [(&k, kinds as Split), (&t, tiers as Split), (&m, missions as Split)] {
+            for c in cols {
+                w.amount(f(y).get(c).copied().unwrap_or_default());
+            }
+        }
+        if let Some((_, v)) = r.variant {
+            let x = &v.years[i];
+            w.amount(x.cash);
+            w.amount(x.contract_years);
+            w.amount(x.cash - y.cash);
+            w.amount(x.contract_years - y.contract_years);
+        }
+        w.end_row();
+    }
+    w.finish()
+}
+
+#[derive(Serialize)]
+struct ComparisonDoc {
+    amount: String,
+    source: String,
+    gap: String,
+    gap_percent: Option<String>,
+}
+
+#[derive(Serialize)]
+struct YearDoc {
+    year: i32,
+    signatures: usize,
+    under_contract: usize,
+    cash: String,
+    provisional: String,
+    by_kind: BTreeMap<String, String>,
+    by_tier: BTreeMap<String, String>,
+    by_mission: BTreeMap<String, String>,
+    contract_years: String,
+    contract_years_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<ComparisonDoc>,
+}
+
+fn amounts(m: &BTreeMap<String, Decimal>) -> BTreeMap<String, String> {
+    m.iter().map(|(k, v)| (k.clone(), amount(*v))).collect()
+}
+
+fn years_doc(p: &Projection, cmp: &BTreeMap<i32, Comparison>) -> Vec<YearDoc> {
+    p.years
+        .iter()
+        .map(|y| YearDoc {
+            year: y.year,
+            signatures: y.signatures,
+            under_contract: y.under_contract,
+            cash: amount(y.cash),
+            provisional: amount(y.provisional),
+            by_kind: amounts(&y.by_kind),
+            by_tier: amounts(&y.by_tier),
+            by_mission: amounts(&y.by_mission),
+            contract_years: amount(y.contract_years),
+            contract_years_count: y.contract_years_count,
+            published: cmp.get(&y.year).map(|c| ComparisonDoc {
+                amount: amount(c.published),
+                source: c.source.clone(),
+                gap: amount(c.gap),
+                gap_percent: c.gap_percent.map(format_plain),
+            }),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ScenarioDoc {
+    id: String,
+    title: String,
+    file: String,
+    sha256: String,
+    seed: u64,
+}
+
+#[derive(Serialize)]
+struct VariantDoc {
+    id: String,
+    title: String,
+    file: String,
+}
+
+#[derive(Serialize)]
+struct DeltaDoc {
+    year: i32,
+    cash: String,
+    contract_years: String,
+}
+
+#[derive(Serialize)]
+struct UnderVariantDoc {
+    variants: Vec<VariantDoc>,
+    years: Vec<YearDoc>,
+    delta: Vec<DeltaDoc>,
+}
+
+#[derive(Serialize)]
+struct ProjectionDoc {
+    format_version: u32,
+    kind: &'static str,
+    engine_version: &'static str,
+    rules: RulesDoc,
+    scenario: ScenarioDoc,
+    from: i32,
+    to: i32,
+    contracts: usize,
+    failed: usize,
+    years: Vec<YearDoc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variant: Option<UnderVariantDoc>,
+}
+
+/// The projection as the versioned JSON document (`"kind": "projection"`); `rules` are the
+/// base rules.
+pub fn json(rules: &RuleSet, r: &Report) -> String {
+    let (s, p) = (r.scenario, r.base);
+    let cmp: BTreeMap<i32, Comparison> =
+        p.compare(&s.published).into_iter().map(|c| (c.year, c)).collect();
+    let doc = ProjectionDoc {
+        format_version: 1,
+        kind: "projection",
+        engine_version: env!("CARGO_PKG_VERSION"),
+        rules: RulesDoc { file: rules.file.clone(), sha256: rules.sha256.clone() },
+        scenario: ScenarioDoc {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            file: s.file.clone(),
+            sha256: s.sha256.clone(),
+            seed: s.seed,
+        },
+        from: p.from,
+        to: p.to,
+        contracts: p.contracts,
+        failed: p.failures.len(),
+        years: years_doc(p, &cmp),
+        variant: r.variant.map(|(variants, v)| UnderVariantDoc {
+            variants: variants
+                .iter()
+                .map(|x| VariantDoc {
+                    id: x.id.clone(),
+                    title: x.title.clone(),
+                    file: x.file.clone(),
+                })
+                .collect(),
+            years: years_doc(v, &BTreeMap::new()),
+            delta: p
+                .years
+                .iter()
+                .zip(&v.years)
+                .map(|(b, x)| DeltaDoc {
+                    year: b.year,
+                    cash: amount(x.cash - b.cash),
+                    contract_years: amount(x.contract_years - b.contract_years),
+                })
+                .collect(),
+        }),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

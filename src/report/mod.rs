@@ -12,6 +12,7 @@ pub mod json;
 pub mod md;
 pub mod page;
 pub mod portfolio;
+pub mod rules_json;
 pub mod text;
 pub mod variant;
 

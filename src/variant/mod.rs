@@ -733,3 +733,18 @@ pub fn apply_all(base: &RuleSet, variants: &[Variant]) -> Result<RuleSet, (usize
 pub fn apply_diagnostic(e: &ApplyError, what: &str) -> Diagnostic {
     Diagnostic::error(e.code, e.message.clone(), Location::file(what))
 }
+
+/// One variant read from `text`, validated against `base`, then applied to it: the variant and
+/// the rules under it, or every problem found (the `check` command and the web API's `diff` both
+/// read a variant this way).
+pub fn load_applied(
+    file: &str,
+    text: &str,
+    base: &RuleSet,
+) -> Result<(Variant, RuleSet), Vec<Diagnostic>> {
+    let v = Variant::from_text(file, text, base)?;
+    match apply_all(base, std::slice::from_ref(&v)) {
+        Ok(rules) => Ok((v, rules)),
+        Err((_, e)) => Err(vec![apply_diagnostic(&e, file)]),
+    }
+}

@@ -10,6 +10,7 @@ mod inputs;
 mod load;
 mod output;
 mod progress;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -57,6 +58,10 @@ enum Command {
     /// exit 0 when clean.
     #[command(after_help = cmd::check::EXAMPLES)]
     Check(cmd::check::Args),
+    /// Serve the treasurer's simulator page and the JSON API (`/api/v1`) over HTTP, on
+    /// loopback unless `--addr` says otherwise.
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(serve::Args),
 }
 
 impl Command {
@@ -71,6 +76,7 @@ impl Command {
             Command::Budget(a) => a.format == PageFormat::Json,
             Command::Explain(a) => a.format == PageFormat::Json,
             Command::Check(a) => a.format == PlainFormat::Json,
+            Command::Serve(_) => false,
         }
     }
 }
@@ -84,6 +90,7 @@ fn run(command: &Command, p: &mut Printer) -> Result<ExitCode, CliError> {
         Command::Budget(a) => cmd::budget::run(a, p)?,
         Command::Explain(a) => cmd::explain::run(a, p)?,
         Command::Check(a) => cmd::check::run(a, p)?,
+        Command::Serve(a) => serve::run(a, p)?,
     };
     p.flush()?;
     Ok(code)

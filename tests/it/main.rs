@@ -12,4 +12,5 @@ mod frontend;
 mod layering;
 mod portfolio;
 mod properties;
+mod serve;
 mod skip;

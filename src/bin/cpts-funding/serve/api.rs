@@ -182,7 +182,45 @@ fn date(p: &Params) -> Result<Date, Reply> {
 }
 
 fn contract(rules: &RuleSet, r: &Request) -> Result<Contract, Reply> {
+    shallow(r.name, &r.text)?;
     Contract::from_text(r.name, &r.text, rules).map(|(c, _)| c).map_err(rejected)
+}
+
+/// How deep a YAML text may nest, counted cheaply before parsing: flow brackets open at once,
+/// and the width of a line's indentation and block indicators (`- `, `? `), which each nested
+/// block level widens. The parser's own limit is lower (128 levels); this bound keeps a body
+/// nested thousands deep from ever reaching the parser's recursion, whose stack it would blow.
+const MAX_FLOW_DEPTH: usize = 256;
+const MAX_BLOCK_PREFIX: usize = 1024;
+
+/// A text nested beyond the bounds above is 400 (E0101), located at the line where it goes
+/// too deep.
+fn shallow(name: &str, text: &str) -> Result<(), Reply> {
+    let mut flow = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        let prefix =
+            line.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':')).count();
+        let mut too_deep = (prefix > MAX_BLOCK_PREFIX).then_some(prefix);
+        for (j, b) in line.bytes().enumerate() {
+            match b {
+                b'[' | b'{' => flow += 1,
+                b']' | b'}' => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            if flow > MAX_FLOW_DEPTH && too_deep.is_none() {
+                too_deep = Some(j);
+            }
+        }
+        if let Some(col) = too_deep {
+            let loc = Location { line: Some(i + 1), column: Some(col + 1), ..Location::file(name) };
+            let msg = format!(
+                "the document nests too deep (more than {MAX_FLOW_DEPTH} brackets or an \
+                 indentation of {MAX_BLOCK_PREFIX} columns)"
+            );
+            return Err(rejected(vec![Diagnostic::error(Code::E0101, msg, loc)]));
+        }
+    }
+    Ok(())
 }
 
 /// Runs `work` on the blocking pool over the request read from `q`, `headers` and `body`.
@@ -244,7 +282,10 @@ pub async fn budget(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply {
         let c = contract(rules, &r)?;
         let scenario = match &scenario_text {
             None => None,
-            Some(t) => Some(load_scenario("scenario.yaml", t, &c, rules).map_err(rejected)?),
+            Some(t) => {
+                shallow("scenario.yaml", t)?;
+                Some(load_scenario("scenario.yaml", t, &c, rules).map_err(rejected)?)
+            }
         };
         let scenarios = Scenarios::new(&c, scenario.as_ref(), rules.contract_length_years);
         let b = project(rules, &scenarios).map_err(|e| rejected(vec![e.to_diagnostic(r.name)]))?;
@@ -333,6 +374,9 @@ pub async fn check(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply {
     handle(s, q, h, body, |rules, r| {
         let mut diags = Vec::new();
         let mut records = None;
+        if r.name != "request.csv" {
+            shallow(r.name, &r.text)?;
+        }
         let (kind, valid) = match input_kind(r.name, &r.text) {
             InputKind::Csv | InputKind::PortfolioFile => {
                 let pf = portfolio::load(&[(r.name.to_string(), r.text.clone())], rules);
@@ -407,6 +451,9 @@ pub async fn portfolio(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply 
             "request.json" => "portfolio.json",
             _ => "portfolio.yaml",
         };
+        if name != "portfolio.csv" {
+            shallow(name, &r.text)?;
+        }
         let pf = load_portfolio(rules, name, r.text);
         if let Some(reply) = all_failed(&pf) {
             return Err(reply);
@@ -451,6 +498,10 @@ pub async fn diff(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply {
                 return Err(bad_param("portfolio_format", format!("`{f}`: csv, json or yaml")))
             }
         };
+        shallow("variant.yaml", &env.variant)?;
+        if name != "portfolio.csv" {
+            shallow(name, &env.portfolio)?;
+        }
         let (v, rules) = variant::load_applied("variant.yaml", &env.variant, base).map_err(rejected)?;
         let pf = load_portfolio(base, name, env.portfolio);
         if let Some(reply) = all_failed(&pf) {

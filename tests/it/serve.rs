@@ -412,3 +412,29 @@ fn serve_rejects_bad_input_with_located_diagnostics_and_keeps_answering() {
     assert_eq!(s.get("/api/v1/compute").status, 405);
     s.still_answers();
 }
+#[test]
+fn serve_pages_are_embedded_and_script_free_inline() {
+    let s = start(&[]);
+    for (path, ct) in [
+        ("/", "text/html"),
+        ("/rules", "text/html"),
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/rules.js", "text/javascript"),
+        ("/assets/style.css", "text/css"),
+    ] {
+        let a = s.get(path);
+        assert_eq!(a.status, 200, "{path}");
+        assert!(a.content_type.starts_with(ct), "{path}: {}", a.content_type);
+        assert!(!a.body.trim().is_empty(), "{path} is empty");
+        // Nothing fetched from elsewhere: no absolute URL to another host in what is served.
+        assert!(
+            !a.body.contains("http://") && !a.body.contains("https://"),
+            "{path} links outside"
+        );
+    }
+    let index = s.get("/").body;
+    // The CSP forbids inline scripts and styles: each script is a file of the server.
+    assert!(!index.contains("<script>") && !index.contains("style=\""), "inline script or style");
+    assert!(index.contains("src=\"/assets/app.js\""));
+    assert_eq!(s.get("/assets/../Cargo.toml").status, 404);
+}

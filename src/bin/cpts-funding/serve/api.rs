@@ -38,6 +38,7 @@ pub struct Params {
     lang: Option<String>,
     line: Option<String>,
     format: Option<String>,
+    scenario: Option<String>,
 }
 
 /// An answer: a status, a content type, a body, and a file name to save it under.
@@ -253,6 +254,18 @@ pub async fn compute(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply {
     .await
 }
 
+/// `POST /api/v1/contract`: a contract file (YAML or JSON) → the same contract as JSON, with
+/// the file's keys (amounts and numbers as strings, as read): what the simulator's form loads
+/// from an uploaded file. It is parsed, not validated (`check` validates).
+pub async fn contract_json(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply {
+    handle(s, q, h, body, |_, r| {
+        shallow(r.name, &r.text)?;
+        let raw = Contract::raw_from_text(r.name, &r.text).map_err(rejected)?;
+        Ok(ok(serde_json::to_string_pretty(&raw).unwrap_or_default() + "\n"))
+    })
+    .await
+}
+
 /// A budget request in a JSON envelope: the contract text and a scenario file's text.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -308,6 +321,8 @@ fn safe_name(id: &str) -> String {
 }
 
 /// `POST /api/v1/explain?year=Y&lang=fr|en&line=ID`: the `explain --format json` document.
+/// `scenario=expected` explains the budget's expected scenario instead (the contract's
+/// `expected` values standing for the results not yet measured), as the budget page does.
 pub async fn explain(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply {
     handle(s, q, h, body, |rules, r| {
         let lang = match r.params.lang.as_deref() {
@@ -317,6 +332,13 @@ pub async fn explain(AxState(s): St, q: Q, h: HeaderMap, body: Body) -> Reply {
         };
         let sel = selection(&r.params, rules)?;
         let c = contract(rules, &r)?;
+        let c = match r.params.scenario.as_deref() {
+            None | Some("results") => c,
+            Some("expected") => Scenarios::new(&c, None, rules.contract_length_years).expected,
+            Some(x) => {
+                return Err(bad_param("scenario", format!("`scenario={x}`: expected or results")))
+            }
+        };
         let ks = sel.years(rules, &c).map_err(|e| rejected(vec![e.to_diagnostic(r.name)]))?;
         let mut out = Vec::new();
         for k in ks {

@@ -13,6 +13,7 @@ const RULES: &str = include_str!("assets/rules.html");
 const STYLE: &str = include_str!("assets/style.css");
 const APP: &str = include_str!("assets/app.js");
 const RULES_JS: &str = include_str!("assets/rules.js");
+const FAVICON: &str = include_str!("assets/favicon.svg");
 const OPENAPI: &str = include_str!("assets/openapi.json");
 
 fn file(content_type: &'static str, body: &'static str) -> Response {
@@ -37,6 +38,7 @@ pub async fn asset(Path(name): Path<String>) -> Response {
         "style.css" => file("text/css; charset=utf-8", STYLE),
         "app.js" => file("text/javascript; charset=utf-8", APP),
         "rules.js" => file("text/javascript; charset=utf-8", RULES_JS),
+        "favicon.svg" => file("image/svg+xml", FAVICON),
         _ => super::api::not_found().await.into_response(),
     }
 }

@@ -63,6 +63,7 @@ pub fn router(state: Arc<State>, max_body: usize, timeout: Duration) -> Router {
         .route("/max", get(api::max))
         .route("/rules", get(api::rules))
         .route("/check", post(api::check))
+        .route("/contract", post(api::contract_json))
         .route("/portfolio", post(api::portfolio))
         .route("/diff", post(api::diff))
         .route("/openapi.json", get(assets::openapi))

@@ -185,9 +185,10 @@ async function main() {
 
     // 8. The rules page at a date.
     await page.goto(base + "/rules");
+    await page.waitForFunction(() => document.body.dataset.date);
     await page.fill("#date", "2019-09-01");
     await page.dispatchEvent("#date", "change");
-    await page.waitForFunction(() => /ACI CPTS du 20 juin 2019/.test(document.body.textContent));
+    await page.waitForFunction(() => document.body.dataset.date === "2019-09-01");
     const rulesText = await page.textContent("#rules");
     check("the rules page shows the 2019 maxima", rulesText.includes("220\u202f000,00\u00a0€") && rulesText.includes("450\u202f000,00\u00a0€"));
     check("each rules cell says its status and source", /confirmé|provisoire/.test(rulesText));

@@ -50,7 +50,7 @@ function render(doc) {
   const t = el("table", {}, el("thead", {}, head.cloneNode(true)));
   const tb = el("tbody");
   tb.append(row(doc.fonctionnement.label, doc.fonctionnement, tiers));
-  if (doc.fonctionnement_uplift) tb.append(row(`${doc.fonctionnement_uplift.table.label} (contrats signés au plus tard le ${doc.fonctionnement_uplift.signed_on_or_before})`, doc.fonctionnement_uplift.table, tiers));
+  if (doc.fonctionnement_uplift && doc.fonctionnement_uplift.table.cells.length) tb.append(row(doc.fonctionnement_uplift.table.label, doc.fonctionnement_uplift.table, tiers));
   for (const m of doc.missions.filter((m) => m.in_force)) {
     tb.append(el("tr", {}, el("th", { colspan: String(tiers.length + 1), class: "mission-head", text: `${m.label} (${KIND[m.kind] || m.kind})` })));
     tb.append(row("part fixe", m.fixed, tiers));
@@ -87,16 +87,21 @@ function render(doc) {
     el("ul", {}, ...doc.choices.map((c) => el("li", {}, el("strong", { text: c.topic }), " — " + c.choice)))));
 }
 
+let seq = 0;
+
 async function load() {
+  const mine = ++seq;
   const d = $("#date").value;
   const r = await fetch("/api/v1/rules" + (d ? `?date=${d}` : ""));
   const doc = await r.json();
+  if (mine !== seq) return; // the date changed meanwhile: a newer answer is coming
   if (r.status !== 200) {
     $("#rules").textContent = (doc.diagnostics || []).map((x) => x.message).join(" ; ");
     return;
   }
   if (!d) $("#date").value = doc.date;
   render(doc);
+  document.body.dataset.date = doc.date;
 }
 
 document.addEventListener("DOMContentLoaded", () => {

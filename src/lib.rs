@@ -57,5 +57,7 @@ pub mod money;
 pub mod portfolio;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod variant;
 mod yaml;

@@ -37,6 +37,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawVariant {
     format_version: u32,
@@ -47,6 +48,7 @@ struct RawVariant {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawChange {
     path: String,
@@ -66,6 +68,7 @@ struct RawChange {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawNewMission {
     label: String,
@@ -747,4 +750,10 @@ pub fn load_applied(
         Ok(rules) => Ok((v, rules)),
         Err((_, e)) => Err(vec![apply_diagnostic(&e, file)]),
     }
+}
+
+/// The JSON Schema of a variant file (see `crate::schema`).
+#[cfg(feature = "schema")]
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawVariant)
 }

@@ -12,5 +12,6 @@ mod frontend;
 mod layering;
 mod portfolio;
 mod properties;
+mod schema;
 mod serve;
 mod skip;

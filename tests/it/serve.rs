@@ -282,6 +282,14 @@ fn serve_max_rules_check_and_openapi() {
     assert_eq!(p.json()["kind"], "portfolio");
     assert_eq!(p.json()["records"]["invalid"], 0);
 
+    // The JSON Schemas, as checked in under schema/.
+    for name in ["contract", "rules", "variant", "scenario"] {
+        let a = s.get(&format!("/schema/{name}.json"));
+        let file =
+            std::fs::read_to_string(root().join(format!("schema/{name}.schema.json"))).unwrap();
+        assert_eq!((a.status, a.body == file), (200, true), "/schema/{name}.json");
+    }
+    assert_eq!(s.get("/schema/../Cargo.toml").status, 404);
     let spec = s.get("/api/v1/openapi.json").json();
     assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
     for path in [

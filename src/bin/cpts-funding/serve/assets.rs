@@ -43,6 +43,19 @@ pub async fn asset(Path(name): Path<String>) -> Response {
     }
 }
 
+/// `/schema/{name}.json`: the JSON Schema of an input file (contract, rules, variant, scenario),
+/// generated from the raw types as the checked-in `schema/*.schema.json` are.
+pub async fn schema(Path(name): Path<String>) -> Response {
+    let text = match name.as_str() {
+        "contract.json" => cpts_funding::schema::contract(),
+        "rules.json" => cpts_funding::schema::rules(),
+        "variant.json" => cpts_funding::schema::variant(),
+        "scenario.json" => cpts_funding::schema::scenario(),
+        _ => return super::api::not_found().await.into_response(),
+    };
+    ([(header::CONTENT_TYPE, "application/schema+json")], text).into_response()
+}
+
 /// Today's date (UTC), the default date of the rules endpoint: the binary reads the clock, the
 /// library never does.
 pub fn today() -> Date {

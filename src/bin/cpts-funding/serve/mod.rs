@@ -73,6 +73,7 @@ pub fn router(state: Arc<State>, max_body: usize, timeout: Duration) -> Router {
         .route("/", get(assets::index))
         .route("/rules", get(assets::rules_page))
         .route("/assets/{file}", get(assets::asset))
+        .route("/schema/{file}", get(assets::schema))
         .fallback(api::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(max_body))

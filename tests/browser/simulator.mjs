@@ -125,6 +125,7 @@ async function main() {
     check("provisional amounts are marked", (await page.locator(".badge").count()) > 0);
     check("French explanations are shown", (await page.locator("#explanations dd").count()) > 0 &&
       /Calcul|Article/.test(await page.textContent("#explanations")));
+    check("the cash chart has one bar per month paid", (await page.locator(".cash-chart rect").count()) > 5);
     check("what the next step would add is shown", /→ \+/.test(await page.textContent("#levers")));
 
     // 2. Download the YAML: the CLI reads it and computes the same budget.

@@ -472,7 +472,7 @@ function showBudget(doc) {
   const cal = doc.calendar.years.map((c) => el("tr", {}, el("td", { text: String(c.year) }), el("td", { class: "n", text: eur(c.amount) }), el("td", { class: "n", text: eur(c.running_total) })));
   const p = $("#payments");
   p.textContent = "";
-  p.append(el("h2", { text: "Versements datés" }),
+  p.append(el("h2", { text: "Versements datés" }), cashChart(doc.calendar.months),
     el("div", { class: "two" }, table(["Date", "Année", "Versement", "Montant"], pay), table(["Année civile", "Versé", "Cumul"], cal)));
 
   const lv = $("#levers");
@@ -486,6 +486,53 @@ function showBudget(doc) {
     });
     if (items.length) lv.append(el("h3", { text: `Année ${y.contract_year}` }), el("ul", {}, ...items));
   }
+}
+
+/** The cash chart: one bar per month paid, and the running total as a line (scale for drawing
+ * only: the amounts shown are the engine's). */
+function cashChart(months) {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs) => {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    return e;
+  };
+  const W = 760, H = 220, L = 70, B = 24, T = 10;
+  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "cash-chart", role: "img", "aria-label": "Versements par mois et cumul" });
+  if (!months.length) return chart;
+  const key = (m) => m.year * 12 + m.month - 1;
+  const first = key(months[0]), last = key(months[months.length - 1]);
+  const span = Math.max(1, last - first + 1);
+  const top = Math.max(...months.map((m) => Number(m.running_total)), 1);
+  const x = (k) => L + ((k - first) * (W - L - 10)) / span;
+  const y = (v) => H - B - (v * (H - B - T)) / top;
+  const bw = Math.max(2, (W - L - 10) / span - 2);
+  for (let i = 0; i <= 4; i++) {
+    const v = (top * i) / 4;
+    chart.append(svg("line", { x1: L, x2: W - 10, y1: y(v), y2: y(v), stroke: "#e3e8ee" }));
+    const t = svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6675" });
+    t.textContent = eur(String(Math.round(v))).replace(",00", "");
+    chart.append(t);
+  }
+  for (let k = first; k <= last; k++) {
+    if (k % 12 === 0) {
+      const t = svg("text", { x: x(k) + 2, y: H - 6, "font-size": 11, fill: "#5b6675" });
+      t.textContent = String(k / 12);
+      chart.append(t, svg("line", { x1: x(k), x2: x(k), y1: T, y2: H - B, stroke: "#e3e8ee" }));
+    }
+  }
+  let path = "";
+  for (const m of months) {
+    const k = key(m), v = Number(m.amount);
+    const bar = svg("rect", { x: x(k), y: y(v), width: bw, height: Math.max(0, H - B - y(v)), fill: "#0b5cad" });
+    const tip = svg("title", {});
+    tip.textContent = `${String(m.month).padStart(2, "0")}/${m.year} : ${eur(m.amount)} (cumul ${eur(m.running_total)})`;
+    bar.append(tip);
+    chart.append(bar);
+    path += `${path ? "L" : "M"}${(x(k) + bw / 2).toFixed(1)},${y(Number(m.running_total)).toFixed(1)}`;
+  }
+  chart.append(svg("path", { d: path, fill: "none", stroke: "#9a5b00", "stroke-width": 2 }));
+  return chart;
 }
 
 function showExplanations(doc) {

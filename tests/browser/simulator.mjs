@@ -4,7 +4,7 @@
 // upload a fixture contract, download the YAML and check the CLI computes the same from it,
 // download the printable report, look at the rules page. Screenshots go to tests/browser/out/.
 //
-// Usage: node simulator.mjs   (CPTS_FUNDING_BIN: the binary, default ../../target/debug/cpts-funding)
+// Usage: node simulator.mjs   (CPTS_FUNDING_BIN: the binary, default $CARGO_TARGET_DIR or ../../target, debug/cpts-funding)
 // Without Chromium it says so and skips, except under CI=true, where that is a failure.
 
 import { chromium } from "playwright-core";
@@ -18,7 +18,8 @@ import { createInterface } from "node:readline";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const out = join(here, "out");
-const bin = process.env.CPTS_FUNDING_BIN || join(root, "target/debug/cpts-funding");
+const bin = process.env.CPTS_FUNDING_BIN ||
+  join(process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target"), "debug/cpts-funding");
 const CHROMIUM = "/usr/bin/chromium";
 
 let passed = 0;

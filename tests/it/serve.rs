@@ -421,6 +421,23 @@ fn serve_rejects_bad_input_with_located_diagnostics_and_keeps_answering() {
     s.still_answers();
 }
 #[test]
+fn serve_cuts_a_request_that_runs_too_long() {
+    // 1 ms is less than any diff of the sample portfolio takes: the answer is 408, then the
+    // server goes on answering (light requests may be cut too at this limit: only no 5xx).
+    let s = start(&["--timeout", "1ms"]);
+    let env = serde_json::json!({
+        "variant": std::fs::read_to_string(root().join("rules/variants/negotiation-2025.yaml")).unwrap(),
+        "portfolio": std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv")).unwrap(),
+    });
+    let a = s.post("/api/v1/diff?year=2025", "application/json", env.to_string().as_bytes());
+    assert_eq!(a.status, 408, "{}", &a.body[..a.body.len().min(200)]);
+    let again = s.get("/api/v1/max?date=2019-09-01");
+    assert!(again.status == 200 || again.status == 408, "{}", again.status);
+    let (code, _, err) = run(&["serve", "--timeout", "0s"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
 fn serve_pages_are_embedded_and_script_free_inline() {
     let s = start(&[]);
     for (path, ct) in [

@@ -3,8 +3,8 @@
 //! embedded in the binary: nothing is fetched from elsewhere). Like the CLI it holds no rule and
 //! no arithmetic: every handler calls the library. The rules are read once, at startup.
 //!
-//! Limits: a body over `--max-body` is 413; a request that runs longer than `--timeout` seconds
-//! is cut (408); CPU work runs on the blocking pool, never on the async workers. Every response
+//! Limits: a body over `--max-body` is 413; a request that runs longer than `--timeout` is cut
+//! (408; the evaluation it started finishes on its blocking thread, its answer dropped); CPU work runs on the blocking pool, never on the async workers. Every response
 //! carries `Content-Security-Policy: default-src 'self'` and `X-Content-Type-Options: nosniff`.
 //! No endpoint reads or writes a file named by the request.
 
@@ -42,9 +42,10 @@ pub struct Args {
     /// The largest request body accepted, in bytes (larger: 413).
     #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body: usize,
-    /// Seconds a request may run before it is cut (408).
-    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
-    pub timeout: u64,
+    /// How long a request may run before it is cut (408): seconds (`20`, `20s`) or
+    /// milliseconds (`500ms`).
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = duration)]
+    pub timeout: Duration,
     #[command(flatten)]
     pub rules: RulesArg,
 }
@@ -88,10 +89,26 @@ pub fn router(state: Arc<State>, max_body: usize, timeout: Duration) -> Router {
         ))
 }
 
+/// `20`, `20s` or `500ms`; at least one millisecond.
+fn duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (digits, ms) = match t.strip_suffix("ms") {
+        Some(d) => (d, true),
+        None => (t.strip_suffix('s').unwrap_or(t), false),
+    };
+    let n: u64 =
+        digits.parse().map_err(|_| format!("`{text}`: seconds (20s) or milliseconds (500ms)"))?;
+    let d = if ms { Duration::from_millis(n) } else { Duration::from_secs(n) };
+    if d.is_zero() {
+        return Err("the timeout must be at least 1ms".into());
+    }
+    Ok(d)
+}
+
 pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let rules = load::rules(&a.rules, p)?;
     let state = Arc::new(State { rules });
-    let app = router(state, a.max_body, Duration::from_secs(a.timeout.max(1)));
+    let app = router(state, a.max_body, a.timeout);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // The YAML parser recurses on nesting (bounded by its depth limit): room for it.

@@ -19,6 +19,7 @@ pub fn add_months(date: Date, months: u32) -> Option<Date> {
 /// The anniversary of a 29 February signature in a common year (choice
 /// `leap_day_anniversary`): no source settles it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum LeapDay {
     /// 28 February: the last day of the same month (what adding 12 months gives).
     #[default]

@@ -61,6 +61,8 @@ pub mod portfolio;
 pub mod project;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod source;
 pub mod variant;
 mod yaml;

@@ -25,6 +25,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
 
 /// How a rounding rounds: half away from zero, half to even, or toward zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     HalfAwayFromZero,

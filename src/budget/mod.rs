@@ -8,6 +8,9 @@ mod levers;
 mod scenario;
 
 pub use levers::{Goal, Lever, NextStep, Standing};
+/// The JSON Schema of a scenario file (see `crate::schema`).
+#[cfg(feature = "schema")]
+pub use scenario::json_schema as scenario_json_schema;
 pub use scenario::{
     attainment_observation, fully_reached, load_scenario, not_reached, ScenarioFile, Scenarios,
     Source,

@@ -28,6 +28,7 @@ pub enum Source {
 
 /// A scenario file: the `expected` section of a contract, on its own.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     format_version: u32,
@@ -210,4 +211,10 @@ impl Scenarios {
         }
         out
     }
+}
+
+/// The JSON Schema of a scenario file (see `crate::schema`).
+#[cfg(feature = "schema")]
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawScenario)
 }

@@ -97,6 +97,12 @@ impl Contract {
         Ok((contract, warnings))
     }
 
+    /// Parses a contract file onto its raw form only (no validation against rules): what a form
+    /// editing the file starts from. Syntax, unknown keys and wrong types are located errors.
+    pub fn raw_from_text(file: &str, text: &str) -> Result<raw::RawContract, Vec<Diagnostic>> {
+        crate::yaml::parse::<raw::RawContract>(file, text).map(|(raw, _)| raw).map_err(|d| vec![d])
+    }
+
     /// Validates a contract already mapped onto its raw form (an entry of a portfolio file, the
     /// rows of a CPTS in a CSV file) against `rules`; `locator` says where each path is written
     /// and `sha256` identifies the input text.

@@ -14,6 +14,7 @@ pub mod md;
 pub mod page;
 pub mod portfolio;
 pub mod project;
+pub mod rules_json;
 pub mod text;
 pub mod variant;
 

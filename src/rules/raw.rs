@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawRules {
     pub format_version: u32,
@@ -30,6 +31,7 @@ pub struct RawRules {
 
 /// `anniversaries: {leap_day: february_28 | march_1, choice: leap_day_anniversary}`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawAnniversaries {
     pub leap_day: crate::calendar::LeapDay,
@@ -38,6 +40,7 @@ pub struct RawAnniversaries {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawText {
     pub id: String,
@@ -47,6 +50,7 @@ pub struct RawText {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub id: String,
@@ -54,6 +58,7 @@ pub struct RawSource {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawChoice {
     pub id: String,
@@ -62,6 +67,7 @@ pub struct RawChoice {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawTiers {
     pub reference: String,
@@ -71,6 +77,7 @@ pub struct RawTiers {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawTier {
     pub id: String,
@@ -81,6 +88,7 @@ pub struct RawTier {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawBound {
     pub value: String,
@@ -89,6 +97,7 @@ pub struct RawBound {
 
 /// One amount of a tier table at one date.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawCell {
     pub amount: String,
@@ -97,6 +106,7 @@ pub struct RawCell {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RawStatus {
     Confirmed,
@@ -105,6 +115,7 @@ pub enum RawStatus {
 
 /// Dated tier table: `values: {date: {tier: cell}}`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawTierTable {
     #[serde(default)]
@@ -113,6 +124,7 @@ pub struct RawTierTable {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawAmountItem {
     pub label: String,
@@ -121,6 +133,7 @@ pub struct RawAmountItem {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UpliftScope {
     Once,
@@ -128,6 +141,7 @@ pub enum UpliftScope {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawUplift {
     pub label: String,
@@ -140,6 +154,7 @@ pub struct RawUplift {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MissionKind {
     Socle,
@@ -147,6 +162,7 @@ pub enum MissionKind {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawMission {
     pub id: String,
@@ -171,12 +187,14 @@ pub struct RawMission {
 
 /// A dated scalar (a rate): `values: {date: cell}`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawDatedValue {
     pub values: BTreeMap<String, RawCell>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FirstYearFonctionnement {
     /// Paid in full at signature (ACI 2019, art. 9.1).
@@ -186,6 +204,7 @@ pub enum FirstYearFonctionnement {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BalanceDue {
     YearEnd,
@@ -197,6 +216,7 @@ pub enum BalanceDue {
 /// that delay. The older form `{month, day}` (the first such calendar date after the year) still
 /// loads, for rules files written before; it makes a cliff for anniversary years (issue 12).
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawVariableDue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,12 +230,14 @@ pub struct RawVariableDue {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProrataUnit {
     Days,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawProrata {
     pub unit: ProrataUnit,
@@ -224,6 +246,7 @@ pub struct RawProrata {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawPayment {
     pub reference: String,
@@ -238,12 +261,14 @@ pub struct RawPayment {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingStage {
     PerLine,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawRounding {
     pub decimals: u32,

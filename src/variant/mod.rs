@@ -37,6 +37,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawVariant {
     format_version: u32,
@@ -47,6 +48,7 @@ struct RawVariant {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawChange {
     path: String,
@@ -66,6 +68,7 @@ struct RawChange {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawNewMission {
     label: String,
@@ -733,4 +736,25 @@ pub fn apply_all(base: &RuleSet, variants: &[Variant]) -> Result<RuleSet, (usize
 /// A located diagnostic for a change that failed to apply (e.g. a sweep's `--param`).
 pub fn apply_diagnostic(e: &ApplyError, what: &str) -> Diagnostic {
     Diagnostic::error(e.code, e.message.clone(), Location::file(what))
+}
+
+/// One variant read from `text`, validated against `base`, then applied to it: the variant and
+/// the rules under it, or every problem found (the `check` command and the web API's `diff` both
+/// read a variant this way).
+pub fn load_applied(
+    file: &str,
+    text: &str,
+    base: &RuleSet,
+) -> Result<(Variant, RuleSet), Vec<Diagnostic>> {
+    let v = Variant::from_text(file, text, base)?;
+    match apply_all(base, std::slice::from_ref(&v)) {
+        Ok(rules) => Ok((v, rules)),
+        Err((_, e)) => Err(vec![apply_diagnostic(&e, file)]),
+    }
+}
+
+/// The JSON Schema of a variant file (see `crate::schema`).
+#[cfg(feature = "schema")]
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawVariant)
 }

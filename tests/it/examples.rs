@@ -50,6 +50,11 @@ fn readme_examples() -> Vec<Example> {
         }
         let Some(rest) = text.strip_prefix("cargo run --release -- ") else { continue };
         let (command, comment) = rest.split_once(" #").unwrap_or((rest, ""));
+        // `serve` runs until it is stopped: tests/it/serve.rs starts it (on a free port) and
+        // checks its first line and every endpoint.
+        if command.trim().starts_with("serve") {
+            continue;
+        }
         out.push(Example {
             command: format!("cpts-funding {}", command.trim()),
             origin: format!("README.md:{start}"),

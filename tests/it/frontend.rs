@@ -171,7 +171,9 @@ fn a_file_that_is_not_utf8_is_an_invalid_input_located_at_its_first_bad_byte() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("latin1.yaml:2:24: error[E0106]: the input is not UTF-8 text: byte 0xE9 at offset 41"),
+        err.contains(
+            "latin1.yaml:2:24: error[E0106]: the input is not UTF-8 text: byte 0xE9 at offset 41"
+        ),
         "{err}"
     );
 }

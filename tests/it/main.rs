@@ -17,4 +17,6 @@ mod layering;
 mod portfolio;
 mod project;
 mod properties;
+mod schema;
+mod serve;
 mod skip;

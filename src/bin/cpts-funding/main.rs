@@ -10,6 +10,7 @@ mod inputs;
 mod load;
 mod output;
 mod progress;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -75,6 +76,10 @@ enum Command {
     /// exit 0 when clean.
     #[command(after_help = cmd::check::EXAMPLES)]
     Check(cmd::check::Args),
+    /// Serve the treasurer's simulator page and the JSON API (`/api/v1`) over HTTP, on
+    /// loopback unless `--addr` says otherwise.
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(serve::Args),
 }
 
 impl Command {
@@ -92,6 +97,7 @@ impl Command {
             Command::Explain(a) => a.format == PageFormat::Json,
             Command::Check(a) => a.format == PlainFormat::Json,
             Command::Test(a) => a.format == PlainFormat::Json,
+            Command::Serve(_) => false,
         }
     }
 }
@@ -108,6 +114,7 @@ fn run(command: &Command, p: &mut Printer) -> Result<ExitCode, CliError> {
         Command::Explain(a) => cmd::explain::run(a, p)?,
         Command::Check(a) => cmd::check::run(a, p)?,
         Command::Test(a) => cmd::test::run(a, p)?,
+        Command::Serve(a) => serve::run(a, p)?,
     };
     p.flush()?;
     Ok(code)

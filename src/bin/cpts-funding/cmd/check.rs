@@ -10,7 +10,7 @@ use crate::output::Printer;
 use cpts_funding::diagnostic::Code;
 use cpts_funding::input::Contract;
 use cpts_funding::portfolio::{input_kind, is_portfolio_input, InputKind, RecordState};
-use cpts_funding::variant::{self, Variant};
+use cpts_funding::variant;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -217,14 +217,8 @@ fn check_variant(
     rules: &cpts_funding::rules::RuleSet,
     p: &Printer,
 ) -> bool {
-    match Variant::from_text(name, text, rules) {
-        Ok(v) => match variant::apply_all(rules, std::slice::from_ref(&v)) {
-            Ok(_) => true,
-            Err((_, e)) => {
-                p.diagnostics(&[variant::apply_diagnostic(&e, name)], None);
-                false
-            }
-        },
+    match variant::load_applied(name, text, rules) {
+        Ok(_) => true,
         Err(errors) => {
             p.diagnostics(&errors, Some(text));
             false

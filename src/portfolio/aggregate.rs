@@ -45,6 +45,52 @@ impl Sums {
     }
 }
 
+impl Sums {
+    /// Adds the sums of other rows (a later chunk of a streamed portfolio).
+    fn merge(&mut self, o: &Sums) -> Result<(), EvalError> {
+        self.cpts_years += o.cpts_years;
+        add_totals(&mut self.totals, &o.totals)?;
+        self.advances = add(self.advances, o.advances)?;
+        for (s, m) in self.missions.iter_mut().zip(&o.missions) {
+            s.cpts_years += m.cpts_years;
+            s.fixed = add(s.fixed, m.fixed)?;
+            s.variable = add(s.variable, m.variable)?;
+            s.crisis = add(s.crisis, m.crisis)?;
+            s.total = add(s.total, m.total)?;
+        }
+        Ok(())
+    }
+}
+
+impl Aggregates {
+    /// Adds the aggregates of other rows of the same rules: the sums of a portfolio streamed in
+    /// chunks are the merge of its chunks' sums, exactly (every addition is exact).
+    pub fn merge(&mut self, o: &Aggregates) -> Result<(), EvalError> {
+        if self.by_tier.is_empty() {
+            *self = o.clone();
+            return Ok(());
+        }
+        for (s, x) in self.by_tier.iter_mut().zip(&o.by_tier) {
+            s.merge(x)?;
+        }
+        for (mine, theirs) in
+            [(&mut self.by_region, &o.by_region), (&mut self.by_department, &o.by_department)]
+        {
+            let mut map: BTreeMap<String, Sums> = std::mem::take(mine).into_iter().collect();
+            for (k, x) in theirs {
+                match map.get_mut(k) {
+                    Some(s) => s.merge(x)?,
+                    None => {
+                        map.insert(k.clone(), x.clone());
+                    }
+                }
+            }
+            *mine = map.into_iter().collect();
+        }
+        self.total.merge(&o.total)
+    }
+}
+
 fn add_mission(s: &mut MissionSums, m: &MissionAmounts) -> Result<(), EvalError> {
     if m.paid {
         s.cpts_years += 1;

@@ -11,6 +11,7 @@
 mod aggregate;
 mod csv_in;
 mod file;
+pub mod stream;
 
 /// The portfolio reports live in `report::portfolio`; kept here for their users.
 pub use crate::report::portfolio::{csv_out, json_out, text_out};
@@ -166,6 +167,17 @@ fn load_one(name: &str, text: &str, rules: &RuleSet) -> Piece {
     }
 }
 
+/// Reads and validates a chunk of a large CSV file (its header, then rows from the file's line
+/// `shift + 2`; see [`stream`]): every line reported is the file's. Duplicates within the chunk
+/// are found as in [`load`]; across chunks, the caller keeps the ids.
+pub fn load_csv_chunk(name: &str, text: &str, rules: &RuleSet, shift: usize) -> Portfolio {
+    let piece = csv_in::load_shifted(name, text, rules, shift);
+    let mut p =
+        Portfolio { contracts: piece.contracts, records: piece.records, inputs: Vec::new() };
+    mark_duplicates(&mut p);
+    p
+}
+
 /// Reads and validates every input (`(name, text)`, in order; in parallel), then checks that no
 /// two records give the same CPTS id (error `E0705` on the later ones: their amounts would be
 /// counted twice).
@@ -196,7 +208,12 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
             p.records.push(r);
         }
     }
-    // The same id from two contracts (not two rows of one CSV contract) is an error on the later.
+    mark_duplicates(&mut p);
+    p
+}
+
+/// The same id from two contracts (not two rows of one CSV contract) is an error on the later.
+fn mark_duplicates(p: &mut Portfolio) {
     let mut first: HashMap<&str, (usize, &Origin)> = HashMap::new();
     let mut dup: Vec<(usize, Diagnostic)> = Vec::new();
     for (i, r) in p.records.iter().enumerate() {
@@ -222,7 +239,6 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
     for (i, d) in dup {
         p.records[i].state = RecordState::Failed(vec![d]);
     }
-    p
 }
 
 /// A mission's amounts in one CPTS-year.

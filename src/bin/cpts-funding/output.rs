@@ -81,6 +81,11 @@ impl Printer {
         }
     }
 
+    /// A diagnostic already rendered as text (text mode only).
+    pub fn rendered(&self, text: &str) {
+        let _ = io::stderr().lock().write_all(text.as_bytes());
+    }
+
     /// A line such as `summary: …` or `note: …` (`kind` is the word before the colon).
     pub fn message(&self, kind: &str, message: &str) {
         self.line(kind, &format!("{kind}: {message}"), message)

@@ -403,7 +403,16 @@ impl Ctx<'_> {
 }
 
 pub(super) fn load(file: &str, text: &str, rules: &RuleSet) -> Piece {
-    let rows = parse_csv(text);
+    load_shifted(file, text, rules, 0)
+}
+
+/// [`load`] of a chunk of a larger file: the header, then rows whose first is the file's line
+/// `shift + 2`; every row's line (in origins, diagnostics and messages) is the file's.
+pub(super) fn load_shifted(file: &str, text: &str, rules: &RuleSet, shift: usize) -> Piece {
+    let mut rows = parse_csv(text);
+    for r in rows.iter_mut().skip(1) {
+        r.line += shift;
+    }
     let mut piece = Piece { contracts: Vec::new(), records: Vec::new() };
     let Some((head, data)) = rows.split_first() else {
         let d = Diagnostic::error(

@@ -237,28 +237,48 @@ pub fn portfolio(
     aggregates: Option<&Aggregates>,
     opts: CsvOptions,
 ) -> String {
+    let mut o = header(rules, opts);
+    o.push_str(&rows(rules, p, run, CsvOptions { bom: false, ..opts }));
+    if let Some(a) = aggregates {
+        o.push_str(&sums_rows(rules, a, CsvOptions { bom: false, ..opts }));
+    }
+    o
+}
+
+/// The header line (and the byte order mark when asked): the start of a streamed CSV.
+pub fn header(rules: &RuleSet, opts: CsvOptions) -> String {
     let mut w = CsvWriter::new(opts);
     for c in columns(rules) {
         w.field(&c);
     }
     w.end_row();
+    w.finish()
+}
+
+/// The CPTS-year rows of a run (a chunk of a streamed portfolio), without header or BOM.
+pub fn rows(rules: &RuleSet, p: &Portfolio, run: &Run, opts: CsvOptions) -> String {
+    let mut w = CsvWriter::new(CsvOptions { bom: false, ..opts });
     for r in run.rows() {
         row(&mut w, rules, p, r);
     }
-    if let Some(a) = aggregates {
-        for (t, s) in rules.tiers.iter().zip(&a.by_tier) {
-            sums(&mut w, "tier", &t.id, &t.id, s);
-        }
-        for (i, (m, s)) in rules.missions.iter().zip(&a.total.missions).enumerate() {
-            mission(&mut w, &m.id, i, rules.missions.len(), s);
-        }
-        for (name, s) in &a.by_region {
-            sums(&mut w, "region", name, "", s);
-        }
-        for (name, s) in &a.by_department {
-            sums(&mut w, "department", name, "", s);
-        }
-        sums(&mut w, "total", "", "", &a.total);
+    w.finish()
+}
+
+/// The sums' rows (by tier, mission, region, department, total), without header or BOM.
+pub fn sums_rows(rules: &RuleSet, a: &Aggregates, opts: CsvOptions) -> String {
+    let mut w = CsvWriter::new(CsvOptions { bom: false, ..opts });
+    for (t, s) in rules.tiers.iter().zip(&a.by_tier) {
+        sums(&mut w, "tier", &t.id, &t.id, s);
     }
+    for (i, (m, s)) in rules.missions.iter().zip(&a.total.missions).enumerate() {
+        mission(&mut w, &m.id, i, rules.missions.len(), s);
+    }
+    for (name, s) in &a.by_region {
+        sums(&mut w, "region", name, "", s);
+    }
+    for (name, s) in &a.by_department {
+        sums(&mut w, "department", name, "", s);
+    }
+    sums(&mut w, "total", "", "", &a.total);
     w.finish()
 }

@@ -45,6 +45,9 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
+    if crate::cmd::stream::applies(a) {
+        return crate::cmd::stream::run(a, p);
+    }
     // Each input is read once; what it holds decides whether this is a portfolio run.
     let (read, unreadable) = inputs::read_all(&a.inputs);
     let portfolio = a.format == ComputeFormat::Csv

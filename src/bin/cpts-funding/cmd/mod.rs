@@ -10,5 +10,6 @@ pub mod diff;
 pub mod explain;
 pub mod max;
 pub mod project;
+pub mod stream;
 pub mod sweep;
 pub mod test;

@@ -103,7 +103,7 @@ pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let mut seen: HashSet<u128> = HashSet::new();
     let (mut pending, mut eof, mut first_line) = (Vec::<u8>::new(), false, 2usize);
     let (mut failed, mut io_errors) = (0usize, false);
-    let mut block = vec![0u8; chunk_bytes.min(1 << 20).max(1 << 12)];
+    let mut block = vec![0u8; chunk_bytes.clamp(1 << 12, 1 << 20)];
     // Bytes wanted before the next cut is looked for: a chunk and a bit, more after a miss.
     let mut want = chunk_bytes.saturating_mul(2);
     while !(eof && pending.is_empty()) {
@@ -189,7 +189,7 @@ pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         for c in &pf.contracts {
             seen.insert(id_hash(&c.id));
         }
-        let s = run.summary.clone();
+        let s = run.summary;
         summary.read += s.read;
         summary.evaluated += s.evaluated;
         summary.failed += s.failed;

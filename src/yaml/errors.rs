@@ -47,7 +47,11 @@ pub(super) fn convert_error_at(
     let (path, msg) = split_path(msg);
     let mut location = match e.location() {
         Some(l) => {
-            let (line, column) = shift.pos(l.line(), l.column());
+            // serde_yaml may point past the end of the text (an empty entry, a truncated file):
+            // the end of the text is the last place there is to show.
+            let end = crate::source::position(text, text.len());
+            let (l, c) = if (l.line(), l.column()) > end { end } else { (l.line(), l.column()) };
+            let (line, column) = shift.pos(l, c);
             Location { file: file.to_string(), path: None, line: Some(line), column: Some(column) }
         }
         None => Location::file(file),

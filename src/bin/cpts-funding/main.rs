@@ -68,6 +68,10 @@ enum Command {
     /// formula with the numbers, prorata and rounding, payments.
     #[command(after_help = cmd::explain::EXAMPLES)]
     Explain(cmd::explain::Args),
+    /// The agreement in force at a date: tiers, every table's cells per tier with status and
+    /// source, payment policy, declared choices, maxima; `--provisional`: the cells to confirm.
+    #[command(after_help = cmd::rules::EXAMPLES)]
+    Rules(cmd::rules::Args),
     /// Run test cases written in YAML (a contract year or the maxima at a date, and the amounts
     /// expected): every difference is printed; exit 1 if any case fails.
     #[command(after_help = cmd::test::EXAMPLES)]
@@ -97,6 +101,7 @@ impl Command {
             Command::Explain(a) => a.format == PageFormat::Json,
             Command::Check(a) => a.format == PlainFormat::Json,
             Command::Test(a) => a.format == PlainFormat::Json,
+            Command::Rules(a) => a.format == PlainFormat::Json,
             Command::Serve(_) => false,
         }
     }
@@ -114,6 +119,7 @@ fn run(command: &Command, p: &mut Printer) -> Result<ExitCode, CliError> {
         Command::Explain(a) => cmd::explain::run(a, p)?,
         Command::Check(a) => cmd::check::run(a, p)?,
         Command::Test(a) => cmd::test::run(a, p)?,
+        Command::Rules(a) => cmd::rules::run(a, p)?,
         Command::Serve(a) => serve::run(a, p)?,
     };
     p.flush()?;

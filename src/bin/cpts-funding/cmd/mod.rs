@@ -10,6 +10,7 @@ pub mod diff;
 pub mod explain;
 pub mod max;
 pub mod project;
+pub mod rules;
 pub mod stream;
 pub mod sweep;
 pub mod test;

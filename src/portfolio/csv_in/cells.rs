@@ -17,19 +17,12 @@ pub(super) fn number(s: &str) -> String {
     }
 }
 
-/// `DD/MM/YYYY` (French Excel) -> `YYYY-MM-DD`; anything else as written.
+/// `DD/MM/YYYY` (French Excel) -> `YYYY-MM-DD` (chrono's parser); anything else as written,
+/// for the date reader to report.
 pub(super) fn date(s: &str) -> String {
     let t = s.trim();
-    let p: Vec<&str> = t.split('/').collect();
-    match p.as_slice() {
-        [d, m, y]
-            if d.len() <= 2
-                && m.len() <= 2
-                && y.len() == 4
-                && [d, m, y].iter().all(|x| x.chars().all(|c| c.is_ascii_digit())) =>
-        {
-            format!("{y}-{m:0>2}-{d:0>2}")
-        }
+    match chrono::NaiveDate::parse_from_str(t, "%d/%m/%Y") {
+        Ok(d) if t.len() <= 10 => d.format("%Y-%m-%d").to_string(),
         _ => t.to_string(),
     }
 }

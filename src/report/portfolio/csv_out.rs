@@ -242,7 +242,32 @@ pub fn portfolio(
     if let Some(a) = aggregates {
         o.push_str(&sums_rows(rules, a, CsvOptions { bom: false, ..opts }));
     }
+    o.push_str(&failed_row(rules, run.summary.failed, opts));
     o
+}
+
+/// When records failed, a last row says so (`level` = `failed`, their count in `cpts_years`,
+/// a sentence in `source`), so that an agent who opens only the spreadsheet sees that it is
+/// incomplete; nothing when every record was computed.
+pub fn failed_row(rules: &RuleSet, failed: usize, opts: CsvOptions) -> String {
+    if failed == 0 {
+        return String::new();
+    }
+    let mut w = CsvWriter::new(CsvOptions { bom: false, ..opts });
+    let n = columns(rules).len();
+    w.field("failed");
+    for _ in 0..11 {
+        w.empty();
+    }
+    w.count(failed);
+    for _ in 13..n - 1 {
+        w.empty();
+    }
+    w.field(&format!(
+        "{failed} enregistrement(s) en erreur, absents de ce fichier et de ses sommes : voir les diagnostics"
+    ));
+    w.end_row();
+    w.finish()
 }
 
 /// The header line (and the byte order mark when asked): the start of a streamed CSV.

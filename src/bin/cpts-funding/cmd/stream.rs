@@ -217,6 +217,7 @@ pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         }
         p.out(&csv_out::sums_rows(rules, &total, opts))?;
     }
+    p.out(&csv_out::failed_row(rules, summary.failed, opts))?;
     p.message("summary", &summary.sentence(sel));
     Ok(batch::exit_code(failed, io_errors))
 }

@@ -113,8 +113,8 @@ impl Warning<'_> {
             Warning::MissedStart { mission, start, deadline } => format!("la mission `{}` a démarré le {start}, après sa date limite du {deadline}", mission.id),
             Warning::NotStarted { mission, deadline } => format!("la mission socle `{}` n'a pas démarré ; sa date limite était le {deadline}", mission.id),
             Warning::MissedDeployment { mission, deployed, deadline } => format!("la mission `{}` a été pleinement déployée le {deployed}, après sa date limite du {deadline}", mission.id),
-            Warning::TierChange { from, to, population } => format!("changement de taille depuis l'année de contrat précédente : {} → {} (population {population})", from.id, to.id),
-            Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("les maxima des indicateurs de la mission `{}` totalisent {} €, moins que son enveloppe variable de {} €", mission.id, format_2dp(*maxima), format_2dp(*envelope)),
+            Warning::TierChange { from, to, population } => format!("changement de taille depuis l'année de contrat précédente : {} → {} (population {} habitants)", from.id, to.id, grouped(*population)),
+            Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("les maxima des indicateurs de la mission `{}` totalisent {}, moins que son enveloppe variable de {}", mission.id, eur(*maxima), eur(*envelope)),
             Warning::MissionNotInText { mission, text } => format!("la mission `{}` n'existe pas dans le texte en vigueur ({}) : rien n'est versé pour elle cette année", mission.id, text.id),
             Warning::CrisisWithoutMission => "une crise sanitaire a été reconnue mais aucune mission crise ne court cette année : aucune enveloppe crise n'est versée".to_string(),
             Warning::AssumedAttainment { mission, attainment } => format!("part variable de la nouvelle mission `{}` supposée atteinte à {} % (hypothèse de la variante, pas un résultat de contrat)", mission.id, percent(*attainment).replace('.', ",")),
@@ -134,6 +134,20 @@ fn eur(d: Decimal) -> String {
     let mut s = String::new();
     crate::money::push_eur(&mut s, d);
     s
+}
+
+/// `62 000`: a count written the French way, thousands apart (the narrow no-break space of the
+/// amounts).
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `0.8` -> `80`, `0.755` -> `75.5`.

@@ -55,7 +55,7 @@ pub fn max_per_tier(rules: &RuleSet, date: Date) -> Result<MaxTable<'_>, EvalErr
         for m in rules
             .missions
             .iter()
-            .filter(|m| m.exists_from <= date && m.overlay.until.is_none_or(|u| date < u))
+            .filter(|m| m.exists_on(date))
         {
             let table = m.fixed_first_year.as_ref().map(|(_, t)| t).unwrap_or(&m.fixed.1);
             fixed = sum(fixed, get(table)?)?;

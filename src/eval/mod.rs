@@ -207,7 +207,7 @@ pub fn evaluate<'a>(
             }
             continue;
         }
-        if mission.exists_from > from {
+        if !mission.exists_on(from) {
             warnings.push(Warning::MissionNotInText { mission, text });
             continue;
         }
@@ -295,7 +295,7 @@ fn deemed_fixed_part<'a>(
     lines: &mut Vec<Line<'a>>,
 ) -> Result<bool, EvalError> {
     let start = since.max(contract.signature);
-    if start >= to || mission.exists_from > from {
+    if start >= to || !mission.exists_on(from) {
         return Ok(false);
     }
     let e = Engagement {

@@ -171,7 +171,7 @@ fn doc(rules: &RuleSet, date: Date) -> Result<RulesDoc, EvalError> {
             kind: m.kind,
             reference: m.reference.clone(),
             exists_from: m.exists_from.to_string(),
-            in_force: m.exists_from <= date && m.overlay.until.is_none_or(|u| date < u),
+            in_force: m.exists_on(date),
             start_within_months: m.start_within_months,
             deployed_within_months: m.deployed_within_months,
             fixed: table(rules, "part fixe", &sub(&m.fixed.0, &m.reference), &m.fixed.1, date),

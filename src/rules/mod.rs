@@ -140,6 +140,8 @@ pub struct Mission {
     pub kind: MissionKind,
     pub reference: String,
     pub exists_from: Date,
+    /// The date the mission ends (`exists_until`), if a text ends it.
+    pub exists_until: Option<Date>,
     pub start_within_months: Option<u32>,
     pub deployed_within_months: Option<u32>,
     pub choice: Option<String>,
@@ -150,6 +152,17 @@ pub struct Mission {
     /// What a negotiation variant changed about the mission (nothing for rules read from a
     /// file); see `crate::variant`.
     pub overlay: MissionOverlay,
+}
+
+impl Mission {
+    /// Whether the texts fund the mission for a contract year whose values apply on `date`:
+    /// on or after `exists_from`, before `exists_until` (if a text ends it), and not removed by
+    /// a variant.
+    pub fn exists_on(&self, date: Date) -> bool {
+        self.exists_from <= date
+            && self.exists_until.is_none_or(|u| date < u)
+            && self.overlay.until.is_none_or(|u| date < u)
+    }
 }
 
 /// A mission as changed by a negotiation variant. The default (nothing changed) leaves the

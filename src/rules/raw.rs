@@ -170,6 +170,10 @@ pub struct RawMission {
     pub kind: MissionKind,
     pub reference: String,
     pub exists_from: String,
+    /// Optional: the date from which the mission no longer exists (an avenant that ends it):
+    /// contract years whose value date is on or after it do not fund it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists_until: Option<String>,
     #[serde(default)]
     pub start_within_months: Option<u32>,
     #[serde(default)]

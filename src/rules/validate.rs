@@ -461,6 +461,17 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         }
         ctx.choice(&format!("{path}.choice"), &m.choice);
         let exists_from = ctx.value_date(&format!("{path}.exists_from"), &m.exists_from);
+        let exists_until =
+            m.exists_until.as_ref().and_then(|d| ctx.value_date(&format!("{path}.exists_until"), d));
+        if let (Some(f), Some(u)) = (exists_from, exists_until) {
+            if u <= f {
+                ctx.err(
+                    Code::E0210,
+                    &format!("{path}.exists_until"),
+                    format!("mission `{}` ends on {u}, not after it starts ({f})", m.id),
+                );
+            }
+        }
         if let (Some(s), Some(d)) = (m.start_within_months, m.deployed_within_months) {
             if d < s {
                 ctx.err(
@@ -479,6 +490,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
             kind: m.kind,
             reference: m.reference.clone(),
             exists_from: exists_from.unwrap_or_default(),
+            exists_until,
             start_within_months: m.start_within_months,
             deployed_within_months: m.deployed_within_months,
             choice: m.choice.clone(),

@@ -656,6 +656,7 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
                 Dated::new(vec![(change.from, row)])
             };
             rules.missions.push(Mission {
+                exists_until: None,
                 id,
                 label: n.label.clone(),
                 kind: n.kind,

@@ -52,11 +52,7 @@ pub fn max_per_tier(rules: &RuleSet, date: Date) -> Result<MaxTable<'_>, EvalErr
         let fonctionnement = get(&rules.fonctionnement.table)?;
         let (mut fixed, mut variable, mut crisis) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         let sum = |a: Decimal, b: Decimal| a.checked_add(b).ok_or(EvalError::Overflow);
-        for m in rules
-            .missions
-            .iter()
-            .filter(|m| m.exists_on(date))
-        {
+        for m in rules.missions.iter().filter(|m| m.exists_on(date)) {
             let table = m.fixed_first_year.as_ref().map(|(_, t)| t).unwrap_or(&m.fixed.1);
             fixed = sum(fixed, get(table)?)?;
             if let Some(v) = &m.variable {

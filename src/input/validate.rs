@@ -438,9 +438,10 @@ pub(super) fn validate(
                 continue;
             }
             // The tier of the contract's own population (issue 12): the maxima were sized for
-            // it. A year whose population puts it in a smaller tier is not an error: it pays
+            // it, under the bounds in force at signature. A year whose population (or moved
+            // bounds) puts it in a smaller tier is not an error: it pays
             // each mission's variable part capped at that tier's envelope (warning W0509).
-            let tier = rules.tier_index(contract.population);
+            let tier = rules.tier_index_at(contract.population, signature);
             let envelope = mission
                 .variable
                 .as_ref()

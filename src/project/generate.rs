@@ -89,7 +89,7 @@ pub fn raw_contracts(s: &RolloutScenario, rules: &RuleSet) -> Vec<Generated> {
                 })
                 .or(s.bands.last());
             let population = band.map_or(0, |b| rng.between(b.min, b.max));
-            let tier = rules.tier_index(population);
+            let tier = rules.tier_index_at(population, signature);
             let end = add_months(signature, 12 * years).unwrap_or(signature);
             let mut missions = Vec::new();
             let mut observations: Vec<BTreeMap<String, String>> =

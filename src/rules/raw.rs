@@ -74,6 +74,20 @@ pub struct RawTiers {
     #[serde(default)]
     pub choice: Option<String>,
     pub list: Vec<RawTier>,
+    /// Optional: bounds that change at a date (an avenant that moves a threshold), each a full
+    /// list of the same tiers in the same order, in force for the contract years whose value
+    /// date is on or after `from`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<RawTierChange>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawTierChange {
+    pub from: String,
+    pub reference: String,
+    pub list: Vec<RawTier>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

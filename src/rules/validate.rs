@@ -190,14 +190,52 @@ fn bound(ctx: &mut Ctx, path: &str, b: &RawBound) -> Option<u64> {
 }
 
 fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
+    tier_list(ctx, &raw.list, "tiers.list")
+}
+
+/// The tiers changed at dates (`tiers.changes`): each list validated as the base one, with the
+/// same ids in the same order (the amount tables have one cell per tier), dates in order.
+fn tier_changes(ctx: &mut Ctx, raw: &RawTiers, base: &[Tier]) -> Vec<(Date, Vec<Tier>)> {
+    let mut out: Vec<(Date, Vec<Tier>)> = Vec::new();
+    for (c, ch) in raw.changes.iter().enumerate() {
+        let path = format!("tiers.changes[{c}]");
+        let from = ctx.value_date(&format!("{path}.from"), &ch.from);
+        let list = tier_list(ctx, &ch.list, &format!("{path}.list"));
+        let ids: Vec<&str> = list.iter().map(|t| t.id.as_str()).collect();
+        let base_ids: Vec<&str> = base.iter().map(|t| t.id.as_str()).collect();
+        if ids.len() == ch.list.len() && ids != base_ids {
+            ctx.err(
+                Code::E0203,
+                &format!("{path}.list"),
+                format!(
+                    "tiers {ids:?} changed at a date must be the tiers {base_ids:?}, in that order"
+                ),
+            );
+            continue;
+        }
+        let Some(from) = from else { continue };
+        if out.last().is_some_and(|(d, _)| *d >= from) {
+            ctx.err(
+                Code::E0214,
+                &format!("{path}.from"),
+                "tier changes must be in date order, one per date",
+            );
+            continue;
+        }
+        out.push((from, list));
+    }
+    out
+}
+
+fn tier_list(ctx: &mut Ctx, list: &[RawTier], at: &str) -> Vec<Tier> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let n = raw.list.len();
+    let n = list.len();
     if n == 0 {
-        ctx.err(Code::E0202, "tiers.list", "no tiers: at least one is needed");
+        ctx.err(Code::E0202, at, "no tiers: at least one is needed");
     }
-    for (i, t) in raw.list.iter().enumerate() {
-        let path = format!("tiers.list[{i}]");
+    for (i, t) in list.iter().enumerate() {
+        let path = format!("{at}[{i}]");
         if !seen.insert(t.id.clone()) {
             ctx.err(Code::E0209, &format!("{path}.id"), format!("duplicate tier id `{}`", t.id));
         }
@@ -271,7 +309,7 @@ fn tiers(ctx: &mut Ctx, raw: &RawTiers) -> Vec<Tier> {
     let mut expected = Some(0u64);
     let mut prev_id: Option<String> = None;
     for (i, t) in &out {
-        let path = format!("tiers.list[{i}].min_population.value");
+        let path = format!("{at}[{i}].min_population.value");
         match expected {
             Some(e) if t.min > e => {
                 let d = ctx.err(Code::E0202, &path, match &prev_id {
@@ -431,6 +469,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
     ctx.first_text = texts.first().map(|t| t.in_force_from);
 
     let tiers = tiers(&mut ctx, &raw.tiers);
+    let tiers_from = tier_changes(&mut ctx, &raw.tiers, &tiers);
     ctx.choice("tiers.choice", &raw.tiers.choice);
 
     let fonctionnement = AmountItem {
@@ -461,8 +500,10 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         }
         ctx.choice(&format!("{path}.choice"), &m.choice);
         let exists_from = ctx.value_date(&format!("{path}.exists_from"), &m.exists_from);
-        let exists_until =
-            m.exists_until.as_ref().and_then(|d| ctx.value_date(&format!("{path}.exists_until"), d));
+        let exists_until = m
+            .exists_until
+            .as_ref()
+            .and_then(|d| ctx.value_date(&format!("{path}.exists_until"), d));
         if let (Some(f), Some(u)) = (exists_from, exists_until) {
             if u <= f {
                 ctx.err(
@@ -579,7 +620,7 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         payment,
         rounding,
         leap_day: raw.anniversaries.as_ref().map(|a| a.leap_day).unwrap_or_default(),
-        overlay: RulesOverlay::default(),
+        overlay: RulesOverlay { tiers_from },
     };
     Ok((rules, Vec::new()))
 }

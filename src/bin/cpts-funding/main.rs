@@ -101,7 +101,7 @@ impl Command {
             Command::Explain(a) => a.format == PageFormat::Json,
             Command::Check(a) => a.format == PlainFormat::Json,
             Command::Test(a) => a.format == PlainFormat::Json,
-            Command::Rules(a) => a.format == PlainFormat::Json,
+            Command::Rules(a) => a.format == PageFormat::Json,
             Command::Serve(_) => false,
         }
     }

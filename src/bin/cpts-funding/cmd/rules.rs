@@ -2,19 +2,21 @@
 //! tier with their status and source, payment policy, declared choices, maxima — in French or
 //! as the JSON document of `GET /api/v1/rules`; `--provisional` lists the cells to confirm.
 
-use crate::args::{PlainFormat, RulesArg};
+use crate::args::{PageFormat, RulesArg};
+use crate::cmd::budget::render_page;
 use crate::error::CliError;
 use crate::load;
 use crate::output::Printer;
 use cpts_funding::calendar::{parse_date, Date};
 use cpts_funding::diagnostic::Code;
-use cpts_funding::report::rules_json::{rules_at, rules_text};
+use cpts_funding::report::rules_json::{rules_at, rules_page, rules_text};
 use std::process::ExitCode;
 
 pub const EXAMPLES: &str = "Examples:
   cpts-funding rules --date 2025-01-01
   cpts-funding rules --date 2019-09-01 --format json
-  cpts-funding rules --provisional";
+  cpts-funding rules --provisional
+  cpts-funding rules --date 2025-01-01 --format html > regles-2025.html";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,9 +29,9 @@ pub struct Args {
     pub provisional: bool,
     #[command(flatten)]
     pub rules: RulesArg,
-    /// Output format.
+    /// Output format (md and html: a printable page).
     #[arg(long, value_enum, default_value_t)]
-    pub format: PlainFormat,
+    pub format: PageFormat,
 }
 
 /// Today (UTC), from the system clock: the front-end may read it, the library never does.
@@ -49,8 +51,11 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         None => today(),
     };
     let out = match a.format {
-        PlainFormat::Json => rules_at(&rules, date),
-        PlainFormat::Text => rules_text(&rules, date, a.provisional),
+        PageFormat::Json => rules_at(&rules, date),
+        PageFormat::Text => rules_text(&rules, date, a.provisional),
+        PageFormat::Md | PageFormat::Html => {
+            rules_page(&rules, date).map(|page| render_page(&page, a.format == PageFormat::Html))
+        }
     }
     .map_err(|e| CliError::eval(&e, &rules.file))?;
     p.out(&out)?;

@@ -212,6 +212,23 @@ pub fn load(inputs: &[(String, String)], rules: &RuleSet) -> Portfolio {
     p
 }
 
+/// Error E0705 at `loc`: CPTS `id` is already in the portfolio (`first` says where); `help`
+/// says how to give it one record. The one wording of a CPTS counted twice, for every input.
+pub fn duplicate_diagnostic(id: &str, first: &str, loc: Location, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0705,
+        format!(
+            "CPTS `{id}` is already in the portfolio ({first}): its amounts would be counted twice"
+        ),
+        loc,
+    )
+    .with_help(help)
+}
+
+/// How to give a CPTS one record (the help of E0705).
+pub const ONE_RECORD_HELP: &str =
+    "give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)";
+
 /// The same id from two contracts (not two rows of one CSV contract) is an error on the later.
 fn mark_duplicates(p: &mut Portfolio) {
     let mut first: HashMap<&str, (usize, &Origin)> = HashMap::new();
@@ -228,7 +245,7 @@ fn mark_duplicates(p: &mut Portfolio) {
                         line: r.origin.line,
                         column: None,
                     };
-                    dup.push((i, Diagnostic::error(Code::E0705, format!("CPTS `{id}` is already in the portfolio ({o}): its amounts would be counted twice"), loc).with_help("give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)")));
+                    dup.push((i, duplicate_diagnostic(id, &o.to_string(), loc, ONE_RECORD_HELP)));
                 }
                 None => {
                     first.insert(id, (contract, &r.origin));

@@ -9,7 +9,7 @@ use crate::load;
 use crate::output::Printer;
 use cpts_funding::diagnostic::Code;
 use cpts_funding::input::Contract;
-use cpts_funding::portfolio::{input_kind, is_portfolio_input, InputKind, RecordState};
+use cpts_funding::portfolio::{self, input_kind, is_portfolio_input, InputKind, RecordState};
 use cpts_funding::variant;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -190,19 +190,15 @@ pub fn duplicate(
     c: &Contract,
 ) -> Option<cpts_funding::diagnostic::Diagnostic> {
     match seen.get(&c.id) {
-        Some(first) => Some(
-            cpts_funding::diagnostic::Diagnostic::error(
-                Code::E0705,
-                format!("CPTS `{}` is already in the portfolio ({first}): its amounts would be counted twice", c.id),
-                cpts_funding::diagnostic::Location {
-                    file: c.file.clone(),
-                    path: Some("id".into()),
-                    line: None,
-                    column: None,
-                },
-            )
-            .with_help("give each CPTS one record (one contract file, one portfolio entry, or its rows of one CSV file)"),
-        ),
+        Some(first) => {
+            let loc = cpts_funding::diagnostic::Location {
+                file: c.file.clone(),
+                path: Some("id".into()),
+                line: None,
+                column: None,
+            };
+            Some(portfolio::duplicate_diagnostic(&c.id, first, loc, portfolio::ONE_RECORD_HELP))
+        }
         None => {
             seen.insert(c.id.clone(), c.file.clone());
             None

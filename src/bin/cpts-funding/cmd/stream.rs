@@ -157,12 +157,12 @@ pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
                         line: r.origin.line,
                         column: None,
                     };
-                    r.state = RecordState::Failed(vec![Diagnostic::error(
-                        Code::E0705,
-                        format!("CPTS `{id}` is already in the portfolio (earlier rows of this file): its amounts would be counted twice"),
+                    r.state = RecordState::Failed(vec![portfolio::duplicate_diagnostic(
+                        id,
+                        "earlier rows of this file",
                         loc,
-                    )
-                    .with_help("in a file this large (streamed), the rows of a CPTS must be together: sort the file by id")]);
+                        "in a file this large (streamed), the rows of a CPTS must be together: sort the file by id",
+                    )]);
                 }
             }
         }

@@ -431,7 +431,8 @@ pub(super) fn validate(
         if total.is_zero() {
             continue;
         }
-        let mission = rules.mission(&e.mission).expect("checked above");
+        // Engagements hold known missions only (an unknown one is an error above).
+        let Some(mission) = rules.mission(&e.mission) else { continue };
         for k in 1..=rules.contract_length_years {
             let Some((from, to)) = rules.contract_year_period(signature, k) else { break };
             if e.start >= to {

@@ -65,6 +65,11 @@ fn print_chunk(p: &Printer, ds: &[Diagnostic], chunk: &str, index: &LineIndex, s
 }
 
 pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
+    // One pool for the whole file (not one per chunk): `--jobs` threads, or the global pool.
+    batch::with_jobs(a.run.jobs, || chunks(a, p))?
+}
+
+fn chunks(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let opts = a.csv.options()?;
     let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
     let (base, rules) = (&ruled.base, &ruled.rules);
@@ -170,7 +175,7 @@ pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         let header_broken = pf.records.iter().any(|r| {
             matches!(&r.state, RecordState::Failed(ds) if ds.iter().any(|d| d.location.line == Some(1)))
         });
-        let run = batch::with_jobs(a.run.jobs, || portfolio::evaluate(rules, &pf, sel, &|| {}))?;
+        let run = portfolio::evaluate(rules, &pf, sel, &|| {});
         for (_, d) in run.failures() {
             print_chunk(p, d, &chunk, &index, shift);
             failed += 1;

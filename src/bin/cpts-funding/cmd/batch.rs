@@ -103,6 +103,24 @@ pub fn load(inputs: Vec<Input>, unreadable: Vec<Record>, rules: &RuleSet) -> Loa
     Loaded { portfolio, texts: pairs.into_iter().collect(), lines: Default::default(), io_errors }
 }
 
+/// [`load`], then what every portfolio command asks of the result: some record at all
+/// (E0707), and with `--strict` none failed (the first failure printed, nothing written).
+pub fn load_checked(
+    inputs: Vec<Input>,
+    unreadable: Vec<Record>,
+    rules: &RuleSet,
+    paths: &[std::path::PathBuf],
+    strict: bool,
+    p: &Printer,
+) -> Result<Loaded, CliError> {
+    let loaded = load(inputs, unreadable, rules);
+    loaded.require_records(paths)?;
+    if strict {
+        loaded.strict_stop(p)?;
+    }
+    Ok(loaded)
+}
+
 /// Runs `f` on a pool of `jobs` threads (the global pool when not given).
 pub fn with_jobs<T: Send>(
     jobs: Option<usize>,
@@ -147,11 +165,7 @@ pub fn compute(
     let sel = a.years.selection();
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
     let (loaded, run) = with_jobs(a.run.jobs, || {
-        let loaded = load(inputs, unreadable, base);
-        loaded.require_records(&a.inputs)?;
-        if a.run.strict {
-            loaded.strict_stop(p)?;
-        }
+        let loaded = load_checked(inputs, unreadable, base, &a.inputs, a.run.strict, p)?;
         let pb = progress::bar(loaded.portfolio.records.len(), "évaluation");
         let run = portfolio::evaluate(rules, &loaded.portfolio, sel, &|| pb.inc(1));
         pb.finish_and_clear();

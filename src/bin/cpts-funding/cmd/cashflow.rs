@@ -141,11 +141,8 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
     let (read, unreadable) = inputs::read_all(&a.portfolio);
     let (loaded, flow) = batch::with_jobs(a.run.jobs, || {
-        let loaded = batch::load(read, unreadable, &ruled.base);
-        loaded.require_records(&a.portfolio)?;
-        if a.run.strict {
-            loaded.strict_stop(p)?;
-        }
+        let loaded =
+            batch::load_checked(read, unreadable, &ruled.base, &a.portfolio, a.run.strict, p)?;
         let flow = cashflow::cashflow(&ruled.rules, &loaded.portfolio, spec);
         // A page charts the months, whatever the periods of its table.
         let page = matches!(a.format, Format::Md | Format::Html);

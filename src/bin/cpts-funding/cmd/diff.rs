@@ -48,11 +48,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let changes: usize = variants.iter().map(|v| v.changes.len()).sum();
     let (read, unreadable) = inputs::read_all(&a.portfolio);
     let (loaded, d) = batch::with_jobs(a.run.jobs, || {
-        let loaded = batch::load(read, unreadable, base);
-        loaded.require_records(&a.portfolio)?;
-        if a.run.strict {
-            loaded.strict_stop(p)?;
-        }
+        let loaded = batch::load_checked(read, unreadable, base, &a.portfolio, a.run.strict, p)?;
         let pb = progress::bar(2 * changes, "variante");
         let d = diff::diff(base, variants, rules, &loaded.portfolio, sel, &|| pb.inc(1));
         pb.finish_and_clear();

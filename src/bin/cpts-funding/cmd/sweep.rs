@@ -93,11 +93,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
     let (read, unreadable) = inputs::read_all(&a.portfolio);
     let (loaded, sw) = batch::with_jobs(a.run.jobs, || {
-        let loaded = batch::load(read, unreadable, base);
-        loaded.require_records(&a.portfolio)?;
-        if a.run.strict {
-            loaded.strict_stop(p)?;
-        }
+        let loaded = batch::load_checked(read, unreadable, base, &a.portfolio, a.run.strict, p)?;
         let pb = progress::bar(points, "balayage");
         let r = sweep::sweep(base, variants, &spec, &loaded.portfolio, sel, &|| pb.inc(1));
         pb.finish_and_clear();

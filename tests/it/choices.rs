@@ -7,15 +7,15 @@ use cpts_funding::input::Contract;
 use cpts_funding::rules::{RuleSet, DEFAULT_RULES_TEXT};
 use rust_decimal::Decimal;
 
-fn rules() -> RuleSet {
+pub(crate) fn rules() -> RuleSet {
     RuleSet::embedded().expect("embedded rules").0
 }
 
-fn contract(rules: &RuleSet, yaml: &str) -> Contract {
+pub(crate) fn contract(rules: &RuleSet, yaml: &str) -> Contract {
     Contract::from_text("test.yaml", yaml, rules).unwrap_or_else(|e| panic!("{e:?}")).0
 }
 
-fn line(b: &Breakdown, id: &str) -> Decimal {
+pub(crate) fn line(b: &Breakdown, id: &str) -> Decimal {
     b.lines
         .iter()
         .find(|l| cpts_funding::report::audit::line_id(l) == id)
@@ -23,7 +23,7 @@ fn line(b: &Breakdown, id: &str) -> Decimal {
         .amount
 }
 
-fn d(s: &str) -> Decimal {
+pub(crate) fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 

@@ -1,31 +1,11 @@
 //! Regression tests for the corrections of issue 12 ("The agreement, exactly"), each against
 //! an amount computed by hand in its comment, never against the engine's own arithmetic.
 
-use cpts_funding::eval::{evaluate, Breakdown};
-use cpts_funding::input::Contract;
-use cpts_funding::rules::RuleSet;
+use cpts_funding::eval::evaluate;
 use cpts_funding::variant::{apply_all, Variant};
-use rust_decimal::Decimal;
 
-fn rules() -> RuleSet {
-    RuleSet::embedded().expect("embedded rules").0
-}
-
-fn contract(rules: &RuleSet, yaml: &str) -> Contract {
-    Contract::from_text("test.yaml", yaml, rules).unwrap_or_else(|e| panic!("{e:?}")).0
-}
-
-fn line(b: &Breakdown, id: &str) -> Decimal {
-    b.lines
-        .iter()
-        .find(|l| cpts_funding::report::audit::line_id(l) == id)
-        .unwrap_or_else(|| panic!("no line {id}"))
-        .amount
-}
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
+// The helpers of the choices tests: the embedded rules, a contract from YAML, a line's amount.
+use crate::choices::{contract, d, line, rules};
 
 /// Correction 1, variant factors: a variant that changes an envelope scales each indicator by
 /// (variant envelope / base envelope). With the t2 parcours envelope 35 000 set to 1 005, an

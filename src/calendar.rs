@@ -7,7 +7,20 @@ pub type Date = NaiveDate;
 
 /// Parses a `YYYY-MM-DD` date.
 pub fn parse_date(text: &str) -> Result<Date, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    let t = text.trim();
+    // The common, zero-padded form read without chrono's format interpreter (the same date:
+    // `%Y-%m-%d` reads these ten bytes so); any other form goes through it.
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *t.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |ds: &[u8]| ds.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+            let year = i32::try_from(n(&digits[..4])).unwrap_or(0);
+            return NaiveDate::from_ymd_opt(year, n(&digits[4..6]), n(&digits[6..])).ok_or_else(
+                || format!("`{text}` is not a date (expected YYYY-MM-DD, e.g. 2019-08-25)"),
+            );
+        }
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a date (expected YYYY-MM-DD, e.g. 2019-08-25)"))
 }
 

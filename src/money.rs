@@ -11,12 +11,21 @@ use std::str::FromStr;
 /// spaces, thousands separators and anything that would need a float.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
-    let ok = !t.is_empty()
-        && t.chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
-        && t.chars().filter(|c| *c == '.').count() <= 1
-        && t.chars().any(|c| c.is_ascii_digit());
+    // One pass over the bytes: an optional sign, digits, at most one point, one digit at least.
+    let b = t.as_bytes();
+    let body = match b.first() {
+        Some(b'-' | b'+') => &b[1..],
+        _ => b,
+    };
+    let (mut digits, mut points, mut other) = (false, 0u8, false);
+    for c in body {
+        match c {
+            b'0'..=b'9' => digits = true,
+            b'.' => points = points.saturating_add(1),
+            _ => other = true,
+        }
+    }
+    let ok = digits && points <= 1 && !other;
     if !ok {
         return Err(format!("`{text}` is not a decimal number (write digits with an optional `.`, e.g. \"50000\" or \"0.75\")"));
     }

@@ -406,8 +406,6 @@ pub(super) fn validate(
         &mut ctx.errors,
     );
 
-    // The indicator maxima of a mission must fit its national variable envelope, every year the
-    // mission runs (the tier and the text may change from year to year).
     let (Some(population), Some(signature)) = (population, signature) else {
         return Err(ctx.errors);
     };
@@ -426,39 +424,13 @@ pub(super) fn validate(
         sha256: String::new(),
     };
     for (i, e) in &engagements {
-        let total: Decimal =
-            e.indicators.iter().map(|x| x.max).fold(Decimal::ZERO, |a, b| a.saturating_add(b));
-        if total.is_zero() {
-            continue;
-        }
-        // Engagements hold known missions only (an unknown one is an error above).
-        let Some(mission) = rules.mission(&e.mission) else { continue };
-        for k in 1..=rules.contract_length_years {
-            let Some((from, to)) = rules.contract_year_period(signature, k) else { break };
-            if e.start >= to {
-                continue;
-            }
-            // The tier of the contract's own population (issue 12): the maxima were sized for
-            // it, under the bounds in force at signature. A year whose population (or moved
-            // bounds) puts it in a smaller tier is not an error: it pays
-            // each mission's variable part capped at that tier's envelope (warning W0509).
-            let tier = rules.tier_index_at(contract.population, signature);
-            let envelope = mission
-                .variable
-                .as_ref()
-                .and_then(|t| t.at(from))
-                .map(|(_, row)| row[tier].amount)
-                .unwrap_or(Decimal::ZERO);
-            if from >= mission.exists_from && total > envelope {
-                let d = ctx.err(Code::E0304, &format!("missions[{i}].indicators"), format!(
-                    "indicator maxima of mission `{}` add up to {} €, above its variable envelope of {} € ({}, contract year {k} from {from})",
-                    e.mission, format_2dp(total), format_2dp(envelope), rules.tiers[tier].id));
-                d.help = Some(
-                    "lower the indicators' `max` so that they add up to at most the envelope"
-                        .into(),
-                );
-                break;
-            }
+        if let Some(o) = over_envelope(rules, contract.population, signature, e) {
+            let d = ctx.err(Code::E0304, &format!("missions[{i}].indicators"), format!(
+                "indicator maxima of mission `{}` add up to {} €, above its variable envelope of {} € ({}, contract year {} from {})",
+                e.mission, format_2dp(o.total), format_2dp(o.envelope), rules.tiers[o.tier].id, o.contract_year, o.from));
+            d.help = Some(
+                "lower the indicators' `max` so that they add up to at most the envelope".into(),
+            );
         }
     }
     if !ctx.errors.is_empty() {
@@ -466,4 +438,52 @@ pub(super) fn validate(
     }
     contract.engagements = engagements.into_iter().map(|(_, e)| e).collect();
     Ok((contract, Vec::new()))
+}
+
+/// Where an engagement's indicator maxima add up to more than its mission's variable envelope
+/// (E0304).
+pub(crate) struct OverEnvelope {
+    pub(crate) contract_year: u32,
+    pub(crate) from: Date,
+    pub(crate) total: Decimal,
+    pub(crate) envelope: Decimal,
+    pub(crate) tier: usize,
+}
+
+/// The first contract year in which the indicator maxima of `e` exceed its mission's variable
+/// envelope, if any. The maxima must fit the envelope every year the mission runs (the text may
+/// change from year to year), for the tier of the contract's own population (issue 12): the
+/// maxima were sized for it, under the bounds in force at signature. A year whose population (or
+/// moved bounds) puts it in a smaller tier is not an error: it pays each mission's variable part
+/// capped at that tier's envelope (warning W0509).
+pub(crate) fn over_envelope(
+    rules: &RuleSet,
+    population: u64,
+    signature: Date,
+    e: &Engagement,
+) -> Option<OverEnvelope> {
+    let total: Decimal =
+        e.indicators.iter().map(|x| x.max).fold(Decimal::ZERO, |a, b| a.saturating_add(b));
+    if total.is_zero() {
+        return None;
+    }
+    // Engagements hold known missions only (an unknown one is an error before).
+    let mission = rules.mission(&e.mission)?;
+    let tier = rules.tier_index_at(population, signature);
+    for k in 1..=rules.contract_length_years {
+        let (from, to) = rules.contract_year_period(signature, k)?;
+        if e.start >= to {
+            continue;
+        }
+        let envelope = mission
+            .variable
+            .as_ref()
+            .and_then(|t| t.at(from))
+            .map(|(_, row)| row[tier].amount)
+            .unwrap_or(Decimal::ZERO);
+        if from >= mission.exists_from && total > envelope {
+            return Some(OverEnvelope { contract_year: k, from, total, envelope, tier });
+        }
+    }
+    None
 }

@@ -4,17 +4,19 @@
 use super::read::CsvRow;
 use crate::input::raw::RawStep;
 use crate::input::{Direction, IndicatorKind};
+use std::borrow::Cow;
 
 /// A number as a spreadsheet may write it: spaces (also no-break) dropped, a decimal comma
 /// turned into a point.
-pub(super) fn number(s: &str) -> String {
+/// Borrowed when there is nothing to change (the common case: no allocation).
+pub(super) fn number(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    if !t.contains([' ', '\u{a0}', '\u{202f}', ',']) {
+        return Cow::Borrowed(t);
+    }
     let t: String =
         s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
-    if t.contains(',') && !t.contains('.') {
-        t.replace(',', ".")
-    } else {
-        t
-    }
+    Cow::Owned(if t.contains(',') && !t.contains('.') { t.replace(',', ".") } else { t })
 }
 
 /// `DD/MM/YYYY` (French Excel) -> `YYYY-MM-DD` (chrono's parser); anything else as written,
@@ -47,7 +49,7 @@ pub(super) fn scale(s: &str) -> Result<Scale, String> {
     match word.to_lowercase().as_str() {
         "" | "binary" if rest.is_empty() => Ok((IndicatorKind::Binary, None, None, None, None)),
         "linear" => match rest.split_once("..") {
-            Some((b, t)) if !b.trim().is_empty() && !t.trim().is_empty() => Ok((IndicatorKind::Linear, None, None, Some(number(b)), Some(number(t)))),
+            Some((b, t)) if !b.trim().is_empty() && !t.trim().is_empty() => Ok((IndicatorKind::Linear, None, None, Some(number(b).into_owned()), Some(number(t).into_owned()))),
             _ => Err(format!("`{t}`: write `linear BASELINE..TARGET`, e.g. `linear 40..70`")),
         },
         "steps" => {
@@ -62,7 +64,7 @@ pub(super) fn scale(s: &str) -> Result<Scale, String> {
                 let Some((th, am)) = tok.split_once(':') else {
                     return Err(format!("`{tok}` in `{t}` is not a THRESHOLD:AMOUNT pair (e.g. `100:6000`)"));
                 };
-                steps.push(RawStep { threshold: number(th), amount: number(am) });
+                steps.push(RawStep { threshold: number(th).into_owned(), amount: number(am).into_owned() });
             }
             if steps.is_empty() {
                 return Err(format!("`{t}`: no THRESHOLD:AMOUNT step"));

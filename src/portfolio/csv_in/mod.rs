@@ -20,6 +20,7 @@ use crate::source::over_limit;
 use crate::yaml::Locator;
 use rayon::prelude::*;
 mod cells;
+mod fast;
 mod header;
 mod read;
 
@@ -32,6 +33,58 @@ struct Ctx<'a> {
     file: &'a str,
     cols: &'a Columns,
     rules: &'a RuleSet,
+    keys: Keys,
+}
+
+/// What every row needs of the header, looked up once per file.
+struct Keys {
+    id: Option<usize>,
+    name: Option<usize>,
+    region: Option<usize>,
+    department: Option<usize>,
+    population: Option<usize>,
+    population_year: Option<usize>,
+    signature: Option<usize>,
+    contract_year: Option<usize>,
+    year_population: Option<usize>,
+    crisis: Option<usize>,
+    /// Columns that describe the contract, not the year: every row of a CPTS repeats them or
+    /// leaves them empty.
+    contract_columns: Vec<usize>,
+    /// No indicator id is declared by two columns groups (the fast path relies on it).
+    unique_indicator_ids: bool,
+}
+
+impl Keys {
+    fn of(c: &Columns) -> Keys {
+        let f = |k: &str| c.fixed.get(k).copied();
+        let mut contract_columns: Vec<usize> =
+            ["name", "region", "department", "population", "population_year", "signature_date"]
+                .iter()
+                .filter_map(|k| f(k))
+                .collect();
+        contract_columns.extend(c.start.iter().chain(&c.deployed).flatten());
+        for i in &c.indicators {
+            contract_columns.extend([i.max, i.scale, i.label].into_iter().flatten());
+        }
+        let mut ids: Vec<&str> = c.indicators.iter().map(|i| i.id.as_str()).collect();
+        ids.sort_unstable();
+        let unique_indicator_ids = ids.windows(2).all(|w| w[0] != w[1]);
+        Keys {
+            id: f("id"),
+            name: f("name"),
+            region: f("region"),
+            department: f("department"),
+            population: f("population"),
+            population_year: f("population_year"),
+            signature: f("signature_date"),
+            contract_year: f("contract_year"),
+            year_population: f("year_population"),
+            crisis: f("crisis_recognised"),
+            contract_columns,
+            unique_indicator_ids,
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -47,22 +100,6 @@ impl Ctx<'_> {
             line: Some(line),
             column: Some(column),
         }
-    }
-
-    /// Columns that describe the contract, not the year: every row of a CPTS repeats them or
-    /// leaves them empty.
-    fn contract_columns(&self) -> Vec<usize> {
-        let c = self.cols;
-        let mut v: Vec<usize> =
-            ["name", "region", "department", "population", "population_year", "signature_date"]
-                .iter()
-                .filter_map(|k| c.fixed.get(k).copied())
-                .collect();
-        v.extend(c.start.iter().chain(&c.deployed).flatten());
-        for i in &c.indicators {
-            v.extend([i.max, i.scale, i.label].into_iter().flatten());
-        }
-        v
     }
 
     /// The raw contract of a CPTS from its first row and the rows kept, and where each of its
@@ -182,7 +219,7 @@ impl Ctx<'_> {
                 indicators.push(RawIndicator {
                     id: x.id.clone(),
                     label,
-                    max: number(cell(first, x.max)),
+                    max: number(cell(first, x.max)).into_owned(),
                     kind,
                     direction,
                     steps,
@@ -222,15 +259,16 @@ impl Ctx<'_> {
                     Some(IndicatorKind::Binary) => {
                         boolean(v).map_or_else(|| v.to_string(), |b| b.to_string())
                     }
-                    _ => number(v),
+                    _ => number(v).into_owned(),
                 };
                 observations.insert(x.id.clone(), v);
             }
             // Checked before: a row whose year or crisis flag is unreadable is not kept.
             let contract_year = cell(row, f("contract_year")).parse().unwrap_or(0);
             let crisis_recognised = boolean(cell(row, f("crisis_recognised"))).unwrap_or(false);
-            let population =
-                Some(cell(row, f("year_population"))).filter(|s| !s.is_empty()).map(number);
+            let population = Some(cell(row, f("year_population")))
+                .filter(|s| !s.is_empty())
+                .map(|p| number(p).into_owned());
             results.push(RawYearResult {
                 contract_year,
                 population,
@@ -247,7 +285,7 @@ impl Ctx<'_> {
             name: cell(first, f("name")).to_string(),
             region: opt(f("region")),
             department: opt(f("department")),
-            population: number(cell(first, f("population"))),
+            population: number(cell(first, f("population"))).into_owned(),
             population_year,
             signature_date: date(cell(first, f("signature_date"))),
             missions,
@@ -274,7 +312,7 @@ impl Ctx<'_> {
         let mut states: Vec<Option<RecordState>> = vec![None; rows.len()];
         // A later row that contradicts the first on a contract column fails alone.
         for (r, row) in rows.iter().enumerate().skip(1) {
-            for col in self.contract_columns() {
+            for &col in &self.keys.contract_columns {
                 let (v, w) = (cell(row, Some(col)), cell(first, Some(col)));
                 if !v.is_empty() && v != w {
                     let d = Diagnostic::error(Code::E0703, format!("column `{}` is `{v}` here but `{w}` on the first row of CPTS `{}` (line {}): a contract's columns must be the same on all its rows", self.cols.names[col], cell(first, self.cols.fixed.get("id").copied()), first.line), self.loc(row, col))
@@ -330,9 +368,12 @@ impl Ctx<'_> {
             let kept_rows: Vec<&CsvRow> = kept.iter().map(|r| rows[*r]).collect();
             // Validate without positions first; only an invalid contract is validated again with
             // them (the same checks, now located).
-            let result = self
-                .raw(first, &kept_rows, false)
-                .and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, ""))
+            let result = fast::contract(self, first, &kept_rows)
+                .map(|c| Ok((c, Vec::new())))
+                .unwrap_or_else(|| {
+                    self.raw(first, &kept_rows, false)
+                        .and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, ""))
+                })
                 .or_else(|_| {
                     self.raw(first, &kept_rows, true)
                         .and_then(|(raw, loc)| Contract::from_raw(&raw, &loc, self.rules, ""))
@@ -458,7 +499,7 @@ pub(super) fn load_shifted(file: &str, text: &str, rules: &RuleSet, shift: usize
             return piece;
         }
     };
-    let ctx = Ctx { file, cols: &cols, rules };
+    let ctx = Ctx { file, cols: &cols, rules, keys: Keys::of(&cols) };
     // Rows grouped by CPTS id, in order of first appearance; records keep the file's order.
     let id_col = cols.fixed.get("id").copied();
     let mut groups: Vec<Vec<usize>> = Vec::new();

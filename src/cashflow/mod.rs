@@ -189,6 +189,33 @@ pub struct CashFlow {
     pub failures: Vec<(usize, Vec<Diagnostic>)>,
 }
 
+impl CashFlow {
+    /// Adds the cash flow of another part of the same portfolio under the same spec (a chunk of
+    /// a streamed file): sums add, running totals follow, and `other`'s failures come after
+    /// `self`'s, their record indices moved by `offset` (the records of the parts before).
+    pub fn merge(&mut self, other: CashFlow, offset: usize) -> Result<(), EvalError> {
+        debug_assert!(self.spec == other.spec, "cash flows of one spec");
+        for (a, b) in self.periods.iter_mut().zip(&other.periods) {
+            a.total.add(&b.total)?;
+            for (g, sum) in &b.groups {
+                a.groups.entry(g.clone()).or_default().add(sum)?;
+            }
+        }
+        let mut running = Decimal::ZERO;
+        for ps in &mut self.periods {
+            running = running.checked_add(ps.total.amount).ok_or(EvalError::Overflow)?;
+            ps.running_total = running;
+        }
+        self.total.add(&other.total)?;
+        for (g, sum) in &other.groups {
+            self.groups.entry(g.clone()).or_default().add(sum)?;
+        }
+        self.contracts += other.contracts;
+        self.failures.extend(other.failures.into_iter().map(|(i, d)| (i + offset, d)));
+        Ok(())
+    }
+}
+
 /// One payment in the window, placed.
 struct Placed {
     period: usize,

@@ -276,6 +276,39 @@ fn a_streamed_csv_gives_the_bytes_of_the_whole_file_run() {
     }
 }
 
+/// `check` and `cashflow` stream a large CSV too (issue #8: "compute, check, diff and
+/// cashflow-style batches run in memory that does not grow"): what they print of the whole
+/// file is what the whole-file run prints, in every format, with bad rows and `--strict`.
+#[test]
+fn check_and_cashflow_streamed_say_what_the_whole_file_run_says() {
+    let window = ["--from", "2024-01", "--to", "2027-12"];
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for file in ["fixtures/portfolio/sample-800-synthetic.csv", "fixtures/portfolio/bad-rows.csv"] {
+        runs.push(vec!["check", file]);
+        runs.push(vec!["check", file, "--format", "json"]);
+        for opts in [
+            &["--by", "quarter", "--group", "tier"][..],
+            &["--format", "csv", "--group", "kind"],
+            &["--format", "json"],
+            &["--format", "html"],
+            &["--strict"],
+        ] {
+            let mut r = vec!["cashflow", file];
+            r.extend(window);
+            r.extend(opts);
+            runs.push(r);
+        }
+    }
+    for whole in runs {
+        let expected = run(&whole);
+        for chunk in ["1", "5000"] {
+            let mut streamed = whole.clone();
+            streamed.extend(["--stream", "--chunk-bytes", chunk]);
+            assert_eq!(run(&streamed), expected, "{whole:?} in chunks of {chunk} bytes");
+        }
+    }
+}
+
 /// Streamed, the rows of a CPTS must be together: a CPTS met again after others is E0705 on
 /// its later rows (never counted twice), the others computed.
 #[test]

@@ -99,9 +99,14 @@ pub struct RunArgs {
     /// on it.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// compute --format csv on one CSV file: read, evaluate and write it chunk by chunk, in
-    /// memory that does not grow with the file (automatic above 32 MiB). The rows of a CPTS
-    /// must then be together in the file.
+}
+
+/// Streaming one large CSV file (`compute --format csv`, `cashflow`, `check`).
+#[derive(clap::Args, Clone, Copy)]
+pub struct StreamArgs {
+    /// One CSV file read, checked and evaluated chunk by chunk, in memory that does not grow
+    /// with the file (automatic above 32 MiB). The rows of a CPTS must then be together in the
+    /// file.
     #[arg(long)]
     pub stream: bool,
     /// The size of a streamed chunk, in bytes (default 256 KiB; a testing aid).

@@ -1,15 +1,16 @@
 //! `cashflow PORTFOLIO --from YYYY-MM --to YYYY-MM`: what the CPAM pays each month, quarter or
 //! year, per group, with a running total and what rests on assumptions and provisional amounts.
 
-use crate::args::{CsvArgs, RulesArg, RunArgs, VariantArgs};
-use crate::cmd::batch;
+use crate::args::{CsvArgs, RulesArg, RunArgs, StreamArgs, VariantArgs};
 use crate::cmd::budget::render_page;
+use crate::cmd::{batch, stream};
 use crate::error::CliError;
 use crate::inputs;
 use crate::load;
 use crate::output::Printer;
 use clap::ValueEnum;
 use cpts_funding::cashflow::{self, Grouping, Period, Scenario, Spec, YearMonth};
+use cpts_funding::diagnostic::Code;
 use cpts_funding::report::cashflow as report;
 use cpts_funding::variant::render::banner;
 use std::path::PathBuf;
@@ -92,6 +93,8 @@ pub struct Args {
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]
+    pub stream: StreamArgs,
+    #[command(flatten)]
     pub rules: RulesArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -139,28 +142,26 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         },
     };
     let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
-    let (read, unreadable) = inputs::read_all(&a.portfolio);
-    let (loaded, flow) = batch::with_jobs(a.run.jobs, || {
+    // A page charts the months, whatever the periods of its table.
+    let page = matches!(a.format, Format::Md | Format::Html);
+    let eval = |e: cpts_funding::eval::EvalError| CliError::eval(&e, &ruled.rules.file);
+    let (flow, monthly, io_errors) = batch::with_jobs(a.run.jobs, || {
+        if stream::applies(&a.portfolio, &a.stream) {
+            return streamed(a, &ruled, spec, page, p);
+        }
+        let (read, unreadable) = inputs::read_all(&a.portfolio);
         let loaded =
             batch::load_checked(read, unreadable, &ruled.base, &a.portfolio, a.run.strict, p)?;
-        let flow = cashflow::cashflow(&ruled.rules, &loaded.portfolio, spec);
-        // A page charts the months, whatever the periods of its table.
-        let page = matches!(a.format, Format::Md | Format::Html);
-        let monthly = page.then(|| {
-            cashflow::cashflow(
-                &ruled.rules,
-                &loaded.portfolio,
-                Spec { by: Period::Month, group: None, ..spec },
-            )
-        });
-        Ok::<_, CliError>((loaded, (flow, monthly)))
+        let flow = cashflow::cashflow(&ruled.rules, &loaded.portfolio, spec).map_err(eval)?;
+        let monthly = page
+            .then(|| cashflow::cashflow(&ruled.rules, &loaded.portfolio, monthly_spec(spec)))
+            .transpose()
+            .map_err(eval)?;
+        for (_, d) in &flow.failures {
+            loaded.print(d, p);
+        }
+        Ok::<_, CliError>((flow, monthly, loaded.io_errors))
     })??;
-    let (flow, monthly) = flow;
-    let flow = flow.map_err(|e| CliError::eval(&e, &ruled.rules.file))?;
-    let monthly = monthly.transpose().map_err(|e| CliError::eval(&e, &ruled.rules.file))?;
-    for (_, d) in &flow.failures {
-        loaded.print(d, p);
-    }
     if a.run.strict && !flow.failures.is_empty() {
         let msg = "stopped (--strict): nothing written";
         p.line("stopped", msg, msg);
@@ -190,5 +191,60 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
             flow.total.payments
         ),
     );
-    Ok(batch::exit_code(flow.failures.len(), loaded.io_errors))
+    Ok(batch::exit_code(flow.failures.len(), io_errors))
+}
+
+/// The spec of the chart of a page: the months, no group.
+fn monthly_spec(spec: Spec) -> Spec {
+    Spec { by: Period::Month, group: None, ..spec }
+}
+
+/// The cash flow of one large CSV file, chunk by chunk (each chunk's failures printed as it
+/// comes), the sums merged.
+fn streamed(
+    a: &Args,
+    ruled: &load::Ruled,
+    spec: Spec,
+    page: bool,
+    p: &Printer,
+) -> Result<(cashflow::CashFlow, Option<cashflow::CashFlow>, bool), CliError> {
+    let eval = |e: cpts_funding::eval::EvalError| CliError::eval(&e, &ruled.rules.file);
+    let mut chunks = stream::Chunks::open(&a.portfolio[0], &a.stream, &ruled.base)?;
+    let (mut flow, mut monthly): (Option<cashflow::CashFlow>, Option<cashflow::CashFlow>) =
+        (None, None);
+    let (mut records, mut io) = (0usize, false);
+    while let Some(chunk) = chunks.next_chunk()? {
+        let pf = &chunk.portfolio;
+        let part = cashflow::cashflow(&ruled.rules, pf, spec).map_err(eval)?;
+        if let Some((r, d)) = part.failures.first().filter(|_| a.run.strict) {
+            // --strict: the first failure in file order stops the run, as on a whole file.
+            chunk.print(p, d);
+            let msg = format!("stopped (--strict) at {}: nothing written", pf.records[*r].origin);
+            p.line("stopped", &msg, &msg);
+            let io = d.iter().any(|d| d.code == Code::E0001);
+            return Err(CliError::Reported(if io { 2 } else { 1 }));
+        }
+        for (_, d) in &part.failures {
+            chunk.print(p, d);
+            io |= d.iter().any(|d| d.code == Code::E0001);
+        }
+        if chunk.header_broken {
+            return Err(stream::header_stop(p));
+        }
+        if page {
+            let m = cashflow::cashflow(&ruled.rules, pf, monthly_spec(spec)).map_err(eval)?;
+            match monthly.as_mut() {
+                Some(all) => all.merge(m, records).map_err(eval)?,
+                None => monthly = Some(m),
+            }
+        }
+        match flow.as_mut() {
+            Some(all) => all.merge(part, records).map_err(eval)?,
+            None => flow = Some(part),
+        }
+        records += pf.records.len();
+    }
+    let flow = flow.filter(|_| records > 0);
+    let flow = flow.ok_or_else(|| stream::no_record(chunks.name(), "project"))?;
+    Ok((flow, monthly, io))
 }

@@ -1,8 +1,8 @@
 //! `check`: validates the rules and each input (contract, folder, portfolio file, CSV, variant)
 //! as `compute` would read it, and reports every problem; nothing is evaluated.
 
-use crate::args::{PlainFormat, RulesArg};
-use crate::cmd::batch;
+use crate::args::{PlainFormat, RulesArg, StreamArgs};
+use crate::cmd::{batch, stream};
 use crate::error::CliError;
 use crate::inputs;
 use crate::load;
@@ -16,6 +16,9 @@ use std::process::ExitCode;
 
 pub const EXAMPLES: &str = "Each input is recognised as compute would: a contract file, a folder of contracts, a portfolio
 file (YAML/JSON with `cpts:`), a CSV portfolio, or a variant file (`changes:`). Nothing is evaluated.
+
+A CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in memory that does not
+grow with the file; its rows of one CPTS must then be together.
 
 Examples:
   cpts-funding check fixtures/ok/*/contract.yaml
@@ -33,6 +36,8 @@ pub struct Args {
     /// Output format (json: a summary object on stdout, diagnostics as JSON lines on stderr).
     #[arg(long, value_enum, default_value_t)]
     pub format: PlainFormat,
+    #[command(flatten)]
+    pub stream: StreamArgs,
 }
 
 /// `check --format json`: what was read and whether all of it is valid.
@@ -83,7 +88,37 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let (mut contracts, mut variants) = (Count::default(), Count::default());
     let (mut portfolio, mut from_portfolio, mut io) = (Vec::new(), false, false);
     let mut seen = std::collections::HashMap::new();
-    for path in &a.inputs {
+    let mut records = Count::default();
+    let mut empty = false;
+    let streamed = stream::applies(&a.inputs, &a.stream);
+    if streamed {
+        // One large CSV file, chunk by chunk (its rows are records of a portfolio).
+        from_portfolio = true;
+        let mut chunks = stream::Chunks::open(&a.inputs[0], &a.stream, &rules)?;
+        while let Some(chunk) = chunks.next_chunk()? {
+            for r in &chunk.portfolio.records {
+                match &r.state {
+                    RecordState::Failed(d) => {
+                        chunk.print(p, d);
+                        io |= d.iter().any(|d| d.code == Code::E0001);
+                        records.add(false);
+                    }
+                    RecordState::Loaded { .. } => records.add(true),
+                }
+            }
+            if chunk.header_broken {
+                // The header is the same for every chunk: said once.
+                break;
+            }
+        }
+        if records.read == 0 {
+            if let CliError::Invalid(d, _) = stream::no_record(chunks.name(), "check") {
+                p.diagnostics(&d, None);
+            }
+            empty = true;
+        }
+    }
+    for path in a.inputs.iter().filter(|_| !streamed) {
         let (read, unreadable) = inputs::read_all(std::slice::from_ref(path));
         for r in &unreadable {
             if let RecordState::Failed(d) = &r.state {
@@ -128,9 +163,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
             }
         }
     }
-    let mut records = Count::default();
-    let mut empty = false;
-    if from_portfolio {
+    if from_portfolio && !streamed {
         let loaded = batch::load(portfolio, Vec::new(), &rules);
         if let Err(CliError::Invalid(d, _)) = loaded.require_records(&a.inputs) {
             p.diagnostics(&d, None);
@@ -139,12 +172,10 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         let failed = loaded.print_failed(p);
         let n = loaded.portfolio.records.len();
         records = Count { read: n, valid: n - failed, invalid: failed };
-        if !p.is_json() {
-            p.message(
-                "portfolio records",
-                &format!("{n} read = {} valid + {failed} invalid", n - failed),
-            );
-        }
+    }
+    if from_portfolio && !p.is_json() {
+        let (n, valid, failed) = (records.read, records.valid, records.invalid);
+        p.message("portfolio records", &format!("{n} read = {valid} valid + {failed} invalid"));
     }
     let invalid = contracts.invalid + variants.invalid + records.invalid + usize::from(empty);
     let worst: u8 = if io {

@@ -1,7 +1,7 @@
 //! `compute`: one or more contract files, each contract year as text, JSON or a printable page;
 //! or a portfolio (a folder, a portfolio file, a CSV file) with its sums (see `batch`).
 
-use crate::args::{ComputeFormat, CsvArgs, RulesArg, RunArgs, VariantArgs, YearArgs};
+use crate::args::{ComputeFormat, CsvArgs, RulesArg, RunArgs, StreamArgs, VariantArgs, YearArgs};
 use crate::cmd::{batch, budget};
 use crate::error::CliError;
 use crate::inputs;
@@ -38,6 +38,8 @@ pub struct Args {
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]
+    pub stream: StreamArgs,
+    #[command(flatten)]
     pub rules: RulesArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -45,7 +47,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
-    if crate::cmd::stream::applies(a) {
+    if crate::cmd::stream::applies_to_compute(a) {
         return crate::cmd::stream::run(a, p);
     }
     // Each input is read once; what it holds decides whether this is a portfolio run.

@@ -1,9 +1,11 @@
-//! `compute BIG.csv --format csv`, streamed: the file is read in chunks of whole CPTS (the
-//! library's `portfolio::stream::CsvCutter` says where to cut), each chunk loaded, validated,
-//! evaluated in parallel and written before the next is read, the sums merged as it goes. Memory
-//! holds one chunk, the ids met so far (to find a CPTS met twice) and the sums: it does not grow
-//! with the file's rows. Output bytes are those of the whole-file run.
+//! One large CSV file, streamed: read in chunks of whole CPTS (the library's
+//! `portfolio::stream::CsvCutter` says where to cut), each chunk loaded, validated (and, for
+//! `compute --format csv` and `cashflow`, evaluated in parallel and written or summed) before
+//! the next is read. Memory holds one chunk, the ids met so far (to find a CPTS met twice) and
+//! the sums: it does not grow with the file's rows. `compute`'s output bytes are those of the
+//! whole-file run; `check` and `cashflow` say what they say of the whole file.
 
+use crate::args::StreamArgs;
 use crate::cmd::{batch, compute};
 use crate::error::CliError;
 use crate::inputs;
@@ -12,10 +14,14 @@ use crate::output::Printer;
 use crate::progress;
 use cpts_funding::diagnostic::{render_with_line, Code, Diagnostic, Location};
 use cpts_funding::portfolio::stream::{count_lines, CsvCutter};
-use cpts_funding::portfolio::{self, aggregate, csv_out, Aggregates, RecordState, Summary};
+use cpts_funding::portfolio::{
+    self, aggregate, csv_out, Aggregates, Portfolio, RecordState, Summary,
+};
+use cpts_funding::rules::RuleSet;
 use cpts_funding::source::{self, LineIndex};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Files larger than this are streamed by `compute --format csv` (and any with `--stream`).
@@ -24,18 +30,14 @@ pub const AUTO_STREAM_BYTES: u64 = 32 << 20;
 /// The default size of a chunk, in bytes of rows (a few hundred CPTS-years: the whole run then stays under 100 MB).
 pub const CHUNK_BYTES: usize = 256 << 10;
 
-/// Whether `compute` streams this run: one CSV input (a file or `-`), CSV output, no `--strict`
-/// (which writes nothing when a record fails, so must see them all first), and the file large
-/// enough or `--stream`.
-pub fn applies(a: &compute::Args) -> bool {
-    let [path] = a.inputs.as_slice() else { return false };
+/// Whether a run over `inputs` streams: one CSV input (a file or `-`), large enough or
+/// `--stream`. (`compute` also asks for CSV output and no `--strict`.)
+pub fn applies(inputs: &[PathBuf], s: &StreamArgs) -> bool {
+    let [path] = inputs else { return false };
     let csv_name =
         inputs::is_stdin(path) || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let big = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > AUTO_STREAM_BYTES);
-    a.format == crate::args::ComputeFormat::Csv
-        && csv_name
-        && !a.run.strict
-        && (a.run.stream || (big && !inputs::is_stdin(path)))
+    csv_name && (s.stream || (big && !inputs::is_stdin(path)))
 }
 
 /// A CPTS id as 128 bits: two SipHash-1-3 of it under different prefixes.
@@ -50,114 +52,171 @@ fn id_hash(id: &str) -> u128 {
     (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
-/// Prints a chunk's diagnostics with their snippet from the chunk (its line `l` is the file's
-/// line `l + shift`), then moves them to the file's lines.
-fn print_chunk(p: &Printer, ds: &[Diagnostic], chunk: &str, index: &LineIndex, shift: usize) {
-    for d in ds {
-        let local = d.location.line.map(|l| if l > 1 { l.saturating_sub(shift) } else { l });
-        let line = local.and_then(|l| index.line(chunk, l));
-        if p.is_json() {
-            p.diagnostics(std::slice::from_ref(d), None);
-        } else {
-            p.rendered(&render_with_line(d, line));
+/// One chunk of the file: the header and whole CPTS, loaded and validated (lines are the
+/// file's), a CPTS met in an earlier chunk failed as a duplicate (E0705).
+pub struct Chunk {
+    pub portfolio: Portfolio,
+    text: String,
+    index: LineIndex,
+    /// The chunk's line `l` is the file's line `l + shift`.
+    shift: usize,
+    /// The header itself is wrong: the same for every chunk, so the run stops.
+    pub header_broken: bool,
+}
+
+impl Chunk {
+    /// Prints diagnostics with their snippet from the chunk.
+    pub fn print(&self, p: &Printer, ds: &[Diagnostic]) {
+        for d in ds {
+            let local =
+                d.location.line.map(|l| if l > 1 { l.saturating_sub(self.shift) } else { l });
+            let line = local.and_then(|l| self.index.line(&self.text, l));
+            if p.is_json() {
+                p.diagnostics(std::slice::from_ref(d), None);
+            } else {
+                p.rendered(&render_with_line(d, line));
+            }
         }
     }
 }
 
-pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
-    // One pool for the whole file (not one per chunk): `--jobs` threads, or the global pool.
-    batch::with_jobs(a.run.jobs, || chunks(a, p))?
+/// A large CSV file read chunk by chunk (the library's `CsvCutter` says where to cut). Memory
+/// holds one chunk, the bytes read ahead and the ids met so far (16 bytes each).
+pub struct Chunks<'r> {
+    name: String,
+    rules: &'r RuleSet,
+    reader: BufReader<Box<dyn Read>>,
+    header: String,
+    cutter: CsvCutter,
+    chunk_bytes: usize,
+    pending: Vec<u8>,
+    eof: bool,
+    /// The file's line of the first row pending.
+    first_line: usize,
+    block: Vec<u8>,
+    /// Bytes wanted before the next cut is looked for: a chunk and a bit, more after a miss.
+    want: usize,
+    /// The ids met so far, as 128-bit hashes (16 bytes each, not a string each: a million CPTS
+    /// take 16 MB; two ids sharing a hash has odds of about 10^-27).
+    seen: HashSet<u128>,
+    pb: indicatif::ProgressBar,
 }
 
-fn chunks(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
-    let opts = a.csv.options()?;
-    let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
-    let (base, rules) = (&ruled.base, &ruled.rules);
-    let sel = a.years.selection();
-    sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
-    let chunk_bytes = a.run.chunk_bytes.unwrap_or(CHUNK_BYTES).max(1);
-    let path = &a.inputs[0];
-    let name = inputs::name_of(path);
-    let unreadable = |e: &std::io::Error| CliError::unreadable(&name, e);
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let file: Box<dyn Read> = if inputs::is_stdin(path) {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(path).map_err(|e| unreadable(&e))?)
-    };
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut head = Vec::new();
-    reader.read_until(b'\n', &mut head).map_err(|e| unreadable(&e))?;
-    let header =
-        source::decode(&name, &head).map_err(|d| CliError::Invalid(vec![d], None))?.to_string();
-    let cutter = CsvCutter::new(header.trim_end()).ok_or_else(|| {
-        CliError::Invalid(
-            vec![Diagnostic::error(
-                Code::E0702,
-                "the CSV header has no `id` column: a streamed file is cut between CPTS by their id",
-                Location { file: name.clone(), path: None, line: Some(1), column: Some(1) },
-            )],
-            Some(header.clone()),
-        )
-    })?;
-    let pb = progress::bar(usize::try_from(size).unwrap_or(0), "lecture");
-    p.out(&csv_out::header(rules, opts))?;
-    let (mut total, mut summary) = (Aggregates::default(), Summary::default());
-    // The ids met so far, as 128-bit hashes (16 bytes each, not a string each: a million CPTS
-    // take 16 MB; two ids sharing a hash has odds of about 10^-27).
-    let mut seen: HashSet<u128> = HashSet::new();
-    let (mut pending, mut eof, mut first_line) = (Vec::<u8>::new(), false, 2usize);
-    let (mut failed, mut io_errors) = (0usize, false);
-    let mut block = vec![0u8; chunk_bytes.clamp(1 << 12, 1 << 20)];
-    // Bytes wanted before the next cut is looked for: a chunk and a bit, more after a miss.
-    let mut want = chunk_bytes.saturating_mul(2);
-    while !(eof && pending.is_empty()) {
-        // Read until the pending bytes hold a whole chunk, or the file ends.
-        while !eof && pending.len() < want {
-            let n = reader.read(&mut block).map_err(|e| unreadable(&e))?;
-            if n == 0 {
-                eof = true;
-            }
-            pending.extend_from_slice(&block[..n]);
-            pb.inc(n as u64);
-        }
-        // The valid UTF-8 prefix (a character may straddle two reads).
-        let valid = match std::str::from_utf8(&pending) {
-            Ok(t) => t.len(),
-            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
-            Err(e) => {
-                let mut d = source::decode(&name, &pending[..e.valid_up_to() + 1]).err();
-                if let Some(d) = d.as_mut() {
-                    d.location.line = d.location.line.map(|l| l + first_line - 1);
-                }
-                return Err(CliError::Invalid(d.into_iter().collect(), None));
-            }
-        };
-        let text = std::str::from_utf8(&pending[..valid]).unwrap_or_default();
-        let cut = if eof && valid == pending.len() {
-            cutter.cut(text, chunk_bytes).unwrap_or(text.len())
+impl<'r> Chunks<'r> {
+    /// Opens `path` (or stdin) and reads its header.
+    pub fn open(path: &Path, s: &StreamArgs, rules: &'r RuleSet) -> Result<Self, CliError> {
+        let name = inputs::name_of(path);
+        let unreadable = |e: &std::io::Error| CliError::unreadable(&name, e);
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let file: Box<dyn Read> = if inputs::is_stdin(path) {
+            Box::new(std::io::stdin().lock())
         } else {
-            match cutter.cut(text, chunk_bytes) {
+            Box::new(std::fs::File::open(path).map_err(|e| unreadable(&e))?)
+        };
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut head = Vec::new();
+        reader.read_until(b'\n', &mut head).map_err(|e| unreadable(&e))?;
+        let header =
+            source::decode(&name, &head).map_err(|d| CliError::Invalid(vec![d], None))?.to_string();
+        let cutter = CsvCutter::new(header.trim_end()).ok_or_else(|| {
+            CliError::Invalid(
+                vec![Diagnostic::error(
+                    Code::E0702,
+                    "the CSV header has no `id` column: a streamed file is cut between CPTS by their id",
+                    Location { file: name.clone(), path: None, line: Some(1), column: Some(1) },
+                )],
+                Some(header.clone()),
+            )
+        })?;
+        let chunk_bytes = s.chunk_bytes.unwrap_or(CHUNK_BYTES).max(1);
+        Ok(Chunks {
+            pb: progress::bar(usize::try_from(size).unwrap_or(0), "lecture"),
+            name,
+            rules,
+            reader,
+            header,
+            cutter,
+            chunk_bytes,
+            pending: Vec::new(),
+            eof: false,
+            first_line: 2,
+            block: vec![0u8; chunk_bytes.clamp(1 << 12, 1 << 20)],
+            want: chunk_bytes.saturating_mul(2),
+            seen: HashSet::new(),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The next chunk, `None` at the end of the file.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk>, CliError> {
+        let name = self.name.clone();
+        let unreadable = |e: &std::io::Error| CliError::unreadable(&name, e);
+        loop {
+            if self.eof && self.pending.is_empty() {
+                self.pb.finish_and_clear();
+                return Ok(None);
+            }
+            // Read until the pending bytes hold a whole chunk, or the file ends.
+            while !self.eof && self.pending.len() < self.want {
+                let n = self.reader.read(&mut self.block).map_err(|e| unreadable(&e))?;
+                if n == 0 {
+                    self.eof = true;
+                }
+                self.pending.extend_from_slice(&self.block[..n]);
+                self.pb.inc(n as u64);
+            }
+            // The valid UTF-8 prefix (a character may straddle two reads).
+            let valid = match std::str::from_utf8(&self.pending) {
+                Ok(t) => t.len(),
+                Err(e) if e.error_len().is_none() && !self.eof => e.valid_up_to(),
+                Err(e) => {
+                    let mut d = source::decode(&name, &self.pending[..e.valid_up_to() + 1]).err();
+                    if let Some(d) = d.as_mut() {
+                        d.location.line = d.location.line.map(|l| l + self.first_line - 1);
+                    }
+                    return Err(CliError::Invalid(d.into_iter().collect(), None));
+                }
+            };
+            let text = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
+            let cut = match self.cutter.cut(text, self.chunk_bytes) {
                 Some(c) => c,
                 // One CPTS longer than what is pending: read more before looking again.
-                None if !eof => {
-                    want = pending.len().saturating_add(chunk_bytes.max(1 << 12));
+                None if !self.eof => {
+                    self.want = self.pending.len().saturating_add(self.chunk_bytes.max(1 << 12));
                     continue;
                 }
                 None => text.len(),
-            }
-        };
-        let rows = &text[..cut];
-        let chunk = format!("{header}{}{rows}", if header.ends_with('\n') { "" } else { "\n" });
-        let shift = first_line - 2;
-        let mut pf = portfolio::load_csv_chunk(&name, &chunk, base, shift);
-        // A CPTS already met in an earlier chunk: its rows are not together in the file.
+            };
+            let rows = &text[..cut];
+            let sep = if self.header.ends_with('\n') { "" } else { "\n" };
+            let chunk = format!("{}{sep}{rows}", self.header);
+            let shift = self.first_line - 2;
+            let lines = count_lines(rows);
+            let mut pf = portfolio::load_csv_chunk(&name, &chunk, self.rules, shift);
+            self.mark_met(&mut pf);
+            let header_broken = pf.records.iter().any(|r| {
+                matches!(&r.state, RecordState::Failed(ds) if ds.iter().any(|d| d.location.line == Some(1)))
+            });
+            self.first_line += lines;
+            self.pending.drain(..cut);
+            self.want = self.chunk_bytes.saturating_mul(2);
+            let index = LineIndex::new(&chunk);
+            return Ok(Some(Chunk { portfolio: pf, text: chunk, index, shift, header_broken }));
+        }
+    }
+
+    /// A CPTS already met in an earlier chunk fails (its rows are not together in the file);
+    /// the chunk's CPTS are then met.
+    fn mark_met(&mut self, pf: &mut Portfolio) {
         for r in &mut pf.records {
             if let RecordState::Loaded { contract, .. } = r.state {
                 let id = &pf.contracts[contract].id;
-                if seen.contains(&id_hash(id)) {
+                if self.seen.contains(&id_hash(id)) {
                     let loc = Location {
-                        file: name.clone(),
+                        file: self.name.clone(),
                         path: Some("id".into()),
                         line: r.origin.line,
                         column: None,
@@ -171,49 +230,75 @@ fn chunks(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
                 }
             }
         }
-        let index = LineIndex::new(&chunk);
-        let header_broken = pf.records.iter().any(|r| {
-            matches!(&r.state, RecordState::Failed(ds) if ds.iter().any(|d| d.location.line == Some(1)))
-        });
-        let run = portfolio::evaluate(rules, &pf, sel, &|| {});
+        for c in &pf.contracts {
+            self.seen.insert(id_hash(&c.id));
+        }
+    }
+}
+
+/// The run stops at a chunk whose header is wrong: said once.
+pub fn header_stop(p: &Printer) -> CliError {
+    let msg = "stopped: the CSV header must be fixed before its rows can be read";
+    p.line("stopped", msg, msg);
+    CliError::Reported(1)
+}
+
+/// No record in the whole file (E0707).
+pub fn no_record(name: &str, what: &str) -> CliError {
+    CliError::Invalid(
+        vec![Diagnostic::error(
+            Code::E0707,
+            format!("no CPTS in {name}: nothing to {what}"),
+            Location::file(name),
+        )],
+        None,
+    )
+}
+
+/// Whether `compute` streams this run: [`applies`], CSV output and no `--strict` (which
+/// writes nothing when a record fails, so must see them all first).
+pub fn applies_to_compute(a: &compute::Args) -> bool {
+    a.format == crate::args::ComputeFormat::Csv && !a.run.strict && applies(&a.inputs, &a.stream)
+}
+
+pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
+    // One pool for the whole file (not one per chunk): `--jobs` threads, or the global pool.
+    batch::with_jobs(a.run.jobs, || compute(a, p))?
+}
+
+fn compute(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
+    let opts = a.csv.options()?;
+    let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
+    let (base, rules) = (&ruled.base, &ruled.rules);
+    let sel = a.years.selection();
+    sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
+    let mut chunks = Chunks::open(&a.inputs[0], &a.stream, base)?;
+    p.out(&csv_out::header(rules, opts))?;
+    let (mut total, mut summary) = (Aggregates::default(), Summary::default());
+    let (mut failed, mut io_errors) = (0usize, false);
+    while let Some(chunk) = chunks.next_chunk()? {
+        let pf = &chunk.portfolio;
+        let run = portfolio::evaluate(rules, pf, sel, &|| {});
         for (_, d) in run.failures() {
-            print_chunk(p, d, &chunk, &index, shift);
+            chunk.print(p, d);
             failed += 1;
             io_errors |= d.iter().any(|d| d.code == Code::E0001);
         }
-        if header_broken {
-            // The header is the same for every chunk: say it once and stop.
-            let msg = "stopped: the CSV header must be fixed before its rows can be read";
-            p.line("stopped", msg, msg);
-            return Err(CliError::Reported(1));
+        if chunk.header_broken {
+            return Err(header_stop(p));
         }
-        let sums =
-            aggregate(rules, &pf, run.rows()).map_err(|e| CliError::eval(&e, &rules.file))?;
+        let sums = aggregate(rules, pf, run.rows()).map_err(|e| CliError::eval(&e, &rules.file))?;
         total.merge(&sums).map_err(|e| CliError::eval(&e, &rules.file))?;
-        p.out(&csv_out::rows(rules, &pf, &run, opts))?;
-        for c in &pf.contracts {
-            seen.insert(id_hash(&c.id));
-        }
+        p.out(&csv_out::rows(rules, pf, &run, opts))?;
         let s = run.summary;
         summary.read += s.read;
         summary.evaluated += s.evaluated;
         summary.failed += s.failed;
         summary.not_selected += s.not_selected;
         summary.rows += s.rows;
-        first_line += count_lines(rows);
-        pending.drain(..cut);
-        want = chunk_bytes.saturating_mul(2);
     }
-    pb.finish_and_clear();
     if summary.read == 0 {
-        return Err(CliError::Invalid(
-            vec![Diagnostic::error(
-                Code::E0707,
-                format!("no CPTS in {name}: nothing to compute"),
-                Location::file(&name),
-            )],
-            None,
-        ));
+        return Err(no_record(chunks.name(), "compute"));
     }
     if !a.no_sums {
         if total.by_tier.is_empty() {

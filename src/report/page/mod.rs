@@ -13,10 +13,18 @@ use rust_decimal::Decimal;
 
 mod budget;
 mod contract;
+mod diff;
+mod max;
+mod portfolio;
+mod sweep;
 
 use crate::explain::LineExplanation;
 pub use budget::budget;
 pub use contract::{compute, explain};
+pub use diff::diff;
+pub use max::{max, max_pair};
+pub use portfolio::portfolio;
+pub use sweep::sweep;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -47,7 +55,10 @@ pub enum Block {
     Table(Table),
     /// `warning[W0501]: ...` lines.
     Warnings(Vec<String>),
+    /// Money by month: bars, and the running total as a line on its own scale.
     Chart(Chart),
+    /// A value against a parameter (a sweep's total cost per value).
+    Curve(Curve),
     Explanations(Vec<LineExplanation>),
 }
 
@@ -124,6 +135,131 @@ impl Chart {
     }
 }
 
+/// Points `(x, y)` in increasing `x`, drawn as a line, with a reference level drawn dashed (a
+/// sweep: the total cost per value of the swept parameter, the base as the reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Curve {
+    pub title: String,
+    /// What runs along the horizontal axis (the swept path).
+    pub x_label: String,
+    pub points: Vec<(Decimal, Decimal)>,
+    /// The reference level and its name (`base`).
+    pub reference: Option<(String, Decimal)>,
+}
+
 pub(crate) fn eur(d: Decimal) -> String {
     format_eur(d)
+}
+
+/// A signed amount: `+1 000,00 €`, `-500,00 €`, `0,00 €`.
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", format_eur(d))
+    } else {
+        format_eur(d)
+    }
+}
+
+/// The first 12 digits of a hash, as the text reports print it.
+fn short(h: &str) -> &str {
+    h.get(..12).unwrap_or(h)
+}
+
+/// The most inputs a footer names one by one (a folder may hold thousands; the JSON lists all).
+const FOOTER_INPUTS: usize = 20;
+
+/// The receipt of a portfolio page: the rules (with the variants their name includes), the
+/// variants, every input read with its hash, the engine.
+fn receipt(
+    rules: &crate::rules::RuleSet,
+    variants: &[crate::variant::Variant],
+    inputs: &[(String, String)],
+) -> String {
+    let mut s = format!("Règles : {} (sha256 {})", rules.file, short(&rules.sha256));
+    for v in variants {
+        s += &format!(" ; variante : {} (sha256 {})", v.file, short(&v.sha256));
+    }
+    let named: Vec<String> = inputs
+        .iter()
+        .take(FOOTER_INPUTS)
+        .map(|(f, h)| format!("{f} (sha256 {})", short(h)))
+        .collect();
+    if !named.is_empty() {
+        s += &format!(" ; entrées : {}", named.join(", "));
+    }
+    if inputs.len() > FOOTER_INPUTS {
+        s += &format!(" et {} autres (toutes dans --format json)", inputs.len() - FOOTER_INPUTS);
+    }
+    s + &format!(" ; moteur cpts-funding {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The records left out of a run, each with every located diagnostic: a page is read without
+/// the standard error, so it says itself what it does not count.
+fn failures<'a>(
+    p: &crate::portfolio::Portfolio,
+    title: &str,
+    failed: impl Iterator<Item = (usize, &'a [crate::diagnostic::Diagnostic])>,
+) -> Option<Section> {
+    let mut rows = Vec::new();
+    let mut records = 0;
+    for (i, diags) in failed {
+        records += 1;
+        let origin = p.records.get(i).map(|r| r.origin.to_string()).unwrap_or_default();
+        for d in diags {
+            let help = d.help.as_deref().map(|h| format!(" — aide : {h}")).unwrap_or_default();
+            rows.push(Row::new(vec![origin.clone(), format!("{d}{help}")]));
+        }
+    }
+    (records > 0).then(|| Section {
+        title: format!("{title} ({records})"),
+        blocks: vec![
+            Block::Warnings(vec![format!(
+                "{records} enregistrement(s) en erreur ne sont comptés ni dans les lignes ni dans les sommes de cette page"
+            )]),
+            Block::Table(Table {
+                head: vec!["Enregistrement".into(), "Diagnostic".into()],
+                cols: cols("tt"),
+                rows,
+                foot: Vec::new(),
+            }),
+        ],
+        page_break: false,
+    })
+}
+
+/// Each variant: its title, its rationale and its changes (what the text reports print first).
+fn variant_blocks(variants: &[crate::variant::Variant]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for v in variants {
+        blocks.push(Block::Heading(format!("Variante : {} ({}, {})", v.title, v.id, v.file)));
+        let rationale: Vec<&str> = v.rationale.split_whitespace().collect();
+        if !rationale.is_empty() {
+            blocks.push(Block::Para(rationale.join(" ")));
+        }
+        let rows = v
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Row::new(vec![
+                    (i + 1).to_string(),
+                    c.describe(),
+                    c.note.clone().unwrap_or_default(),
+                ])
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            head: vec!["N°".into(), "Modification".into(), "Note".into()],
+            cols: cols("ttt"),
+            rows,
+            foot: Vec::new(),
+        }));
+    }
+    blocks
+}
+
+/// The first subtitle lines of a page under variants: a negotiation hypothesis, not a text in
+/// force, said before any amount.
+fn banner(variants: &[crate::variant::Variant]) -> Vec<String> {
+    crate::report::variant::banner_lines(variants)
 }

@@ -231,3 +231,48 @@ pub fn render(page: &Page) -> String {
     let _ = write!(o, "<footer>{}</footer>\n</body>\n</html>\n", inline(&page.footer));
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 9: a date in a table cell must not break at its hyphens or slashes.
+    #[test]
+    fn dates_are_kept_whole_and_other_numbers_left_alone() {
+        assert_eq!(
+            dates_whole("2024-03-15 → 2025-03-14"),
+            r#"<span class="d">2024-03-15</span> → <span class="d">2025-03-14</span>"#
+        );
+        assert_eq!(
+            dates_whole("le 15/03/2024, 2025-Q1, 2025-01"),
+            r#"le <span class="d">15/03/2024</span>, <span class="d">2025-Q1</span>, <span class="d">2025-01</span>"#
+        );
+        for s in
+            ["62000", "1 234,56 €", "a2024-03-15", "2024-03-15x", "sha256 d4bbc14490af", "2024-3-1"]
+        {
+            assert_eq!(dates_whole(s), s);
+        }
+        let page = Page {
+            lang: "fr",
+            title: "t".into(),
+            subtitle: Vec::new(),
+            sections: vec![super::super::page::Section {
+                title: "s".into(),
+                blocks: vec![Block::Table(Table {
+                    head: vec!["Période".into()],
+                    cols: vec![Col::Text],
+                    rows: vec![Row {
+                        cells: vec!["2024-03-15 → 2025-03-14".into()],
+                        strong: false,
+                    }],
+                    foot: Vec::new(),
+                })],
+                page_break: false,
+            }],
+            footer: String::new(),
+        };
+        let html = render(&page);
+        assert!(html.contains(r#"<td><span class="d">2024-03-15</span>"#), "{html}");
+        assert!(html.contains(".w, .d { white-space: nowrap; }"));
+    }
+}

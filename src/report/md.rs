@@ -89,9 +89,11 @@ fn curve(o: &mut String, c: &Curve) {
     let width = c.points.iter().map(|p| format_plain(p.0).chars().count()).max().unwrap_or(0);
     for (x, y) in &c.points {
         // Whole characters: 1 + (y − lo) × (BAR − 1) / (hi − lo), rounded.
-        let n = (*y - lo)
+        let n = y
+            .checked_sub(lo)
+            .unwrap_or_default()
             .saturating_mul(Decimal::from(BAR - 1))
-            .checked_div(hi - lo)
+            .checked_div(hi.checked_sub(lo).unwrap_or_default())
             .unwrap_or_default()
             .round()
             .to_usize()

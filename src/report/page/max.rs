@@ -19,6 +19,11 @@ fn provisional(t: &MaxTable) -> Option<Block> {
     })
 }
 
+/// `variant − base`, signed (empty if it cannot be represented).
+fn delta(variant: rust_decimal::Decimal, base: rust_decimal::Decimal) -> String {
+    variant.checked_sub(base).map_or_else(String::new, signed)
+}
+
 /// The maxima per tier under the rules alone.
 pub fn max(t: &MaxTable, rules: &RuleSet) -> Page {
     let mut head = vec!["Taille", "Bornes", "Fonctionnement", "Parts fixes", "Parts var.", "Total"];
@@ -76,12 +81,12 @@ pub fn max_pair(pair: &MaxPair, base: &RuleSet, variants: &[Variant]) -> Page {
         .zip(&pair.variant.rows)
         .map(|(b, v)| {
             let mut cells =
-                vec![b.tier.id.clone(), eur(b.total), eur(v.total), signed(v.total - b.total)];
+                vec![b.tier.id.clone(), eur(b.total), eur(v.total), delta(v.total, b.total)];
             if crisis {
                 cells.extend([
                     eur(b.total_with_crisis),
                     eur(v.total_with_crisis),
-                    signed(v.total_with_crisis - b.total_with_crisis),
+                    delta(v.total_with_crisis, b.total_with_crisis),
                 ]);
             }
             Row::new(cells)

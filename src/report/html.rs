@@ -7,19 +7,72 @@ use super::page::{Block, Col, Page, Row, Table};
 use crate::money::format_eur;
 use std::fmt::Write;
 
-/// Inline code (`like this`) as `<code>`, the rest escaped; an odd backtick is left as text.
+/// Inline code (`like this`) as `<code>`, the rest escaped with its dates kept whole
+/// ([`dates_whole`]); an odd backtick is left as text.
 fn inline(s: &str) -> String {
     if s.matches('`').count() % 2 == 1 {
-        return escape(s);
+        return dates_whole(&escape(s));
     }
     let mut o = String::with_capacity(s.len() + 16);
     for (i, part) in s.split('`').enumerate() {
         if i % 2 == 1 {
             let _ = write!(o, "<code>{}</code>", escape(part));
         } else {
-            o.push_str(&escape(part));
+            o.push_str(&dates_whole(&escape(part)));
         }
     }
+    o
+}
+
+/// The length of a date or a month at the start of `b`: `2024-03-15`, `15/03/2024`, `2024-03`,
+/// `2025-Q1` (0 if none). A browser may break a line at a hyphen or a slash, which would put
+/// half a date on the next line of a table cell.
+fn date_len(b: &[u8]) -> usize {
+    let digits =
+        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    let after_word = |n: usize| b.get(n).is_some_and(|c| c.is_ascii_alphanumeric());
+    let n = if digits(0..4) && at(4, b'-') && digits(5..7) {
+        if at(7, b'-') && digits(8..10) {
+            10
+        } else {
+            7
+        }
+    } else if digits(0..4) && at(4, b'-') && at(5, b'Q') && digits(6..7) {
+        7
+    } else if digits(0..2) && at(2, b'/') && digits(3..5) && at(5, b'/') && digits(6..10) {
+        10
+    } else {
+        0
+    };
+    if n > 0 && after_word(n) {
+        0
+    } else {
+        n
+    }
+}
+
+/// Every date of an escaped text wrapped in a `<span class="d">` that never wraps, so that dates
+/// in tables (and anywhere on the page) never break mid-date.
+fn dates_whole(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut o = String::with_capacity(s.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let word_before = i > 0 && b[i - 1].is_ascii_alphanumeric();
+        let n = if word_before { 0 } else { date_len(&b[i..]) };
+        if n == 0 {
+            i += 1;
+            continue;
+        }
+        // Dates are ASCII, so `i` and `i + n` are character boundaries.
+        o.push_str(&s[last..i]);
+        let _ = write!(o, r#"<span class="d">{}</span>"#, &s[i..i + n]);
+        i += n;
+        last = i;
+    }
+    o.push_str(&s[last..]);
     o
 }
 
@@ -40,7 +93,7 @@ table { border-collapse: collapse; width: 100%; margin: 1mm 0 4mm; font-size: 8.
 th { background: #e8eef5; text-align: left; font-weight: bold; border-bottom: 1.5px solid #1f4e79; }
 th, td { padding: 1.2mm 1.6mm; vertical-align: top; border-bottom: 0.5px solid #c9d3de; }
 .n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.w { white-space: nowrap; }
+.w, .d { white-space: nowrap; }
 tr.strong td { font-weight: bold; background: #f3f6f9; }
 tfoot td { font-weight: bold; border-top: 1.5px solid #1f4e79; background: #f3f6f9; }
 ul.warnings { list-style: none; padding: 0; margin: 1mm 0 3mm; }
@@ -53,12 +106,15 @@ code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size:
 figure { margin: 2mm 0 4mm; }
 figcaption { font-size: 8.5pt; color: #555; }
 svg.chart { width: 100%; height: auto; display: block; }
+figure > svg { max-width: 100%; height: auto; display: block; }
 svg .bar { fill: #4f81bd; }
 svg .cum { fill: none; stroke: #c0504d; stroke-width: 2.2; }
 svg .grid { stroke: #dde3ea; stroke-width: 1; }
 svg .tick, svg .axisline { stroke: #555; stroke-width: 1; }
 svg text { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10px; fill: #333; }
 svg text.cum { fill: #c0504d; stroke: none; }
+svg text.scale { font-size: 10.5px; font-weight: bold; }
+svg text.scale.bars { fill: #2f5f98; }
 svg text.legend { font-size: 11px; }
 footer { margin-top: 8mm; border-top: 1px solid #9db3c8; padding-top: 2mm; font-size: 7.5pt; color: #666; }
 @media print {
@@ -145,6 +201,19 @@ pub fn render(page: &Page) -> String {
                         escape(&c.title)
                     );
                 }
+                Block::Curve(c) => {
+                    if let Some(svg) = super::chart::sweep::svg(c) {
+                        let _ = writeln!(
+                            o,
+                            "<figure>{}<figcaption>{}</figcaption></figure>",
+                            svg.trim_end(),
+                            escape(&c.title)
+                        );
+                    } else {
+                        let _ =
+                            writeln!(o, "<p class=\"note\">{} : aucun point</p>", escape(&c.title));
+                    }
+                }
                 Block::Explanations(lines) => {
                     o.push_str("<dl class=\"explain\">");
                     for l in lines {
@@ -161,4 +230,49 @@ pub fn render(page: &Page) -> String {
     }
     let _ = write!(o, "<footer>{}</footer>\n</body>\n</html>\n", inline(&page.footer));
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 9: a date in a table cell must not break at its hyphens or slashes.
+    #[test]
+    fn dates_are_kept_whole_and_other_numbers_left_alone() {
+        assert_eq!(
+            dates_whole("2024-03-15 → 2025-03-14"),
+            r#"<span class="d">2024-03-15</span> → <span class="d">2025-03-14</span>"#
+        );
+        assert_eq!(
+            dates_whole("le 15/03/2024, 2025-Q1, 2025-01"),
+            r#"le <span class="d">15/03/2024</span>, <span class="d">2025-Q1</span>, <span class="d">2025-01</span>"#
+        );
+        for s in
+            ["62000", "1 234,56 €", "a2024-03-15", "2024-03-15x", "sha256 d4bbc14490af", "2024-3-1"]
+        {
+            assert_eq!(dates_whole(s), s);
+        }
+        let page = Page {
+            lang: "fr",
+            title: "t".into(),
+            subtitle: Vec::new(),
+            sections: vec![super::super::page::Section {
+                title: "s".into(),
+                blocks: vec![Block::Table(Table {
+                    head: vec!["Période".into()],
+                    cols: vec![Col::Text],
+                    rows: vec![Row {
+                        cells: vec!["2024-03-15 → 2025-03-14".into()],
+                        strong: false,
+                    }],
+                    foot: Vec::new(),
+                })],
+                page_break: false,
+            }],
+            footer: String::new(),
+        };
+        let html = render(&page);
+        assert!(html.contains(r#"<td><span class="d">2024-03-15</span>"#), "{html}");
+        assert!(html.contains(".w, .d { white-space: nowrap; }"));
+    }
 }

@@ -2,8 +2,8 @@
 //! the chart becomes a text bar chart in a code block.
 
 use super::budget::month_name;
-use super::page::{Block, Chart, Col, Page, Table};
-use crate::money::format_eur;
+use super::page::{Block, Chart, Col, Curve, Page, Table};
+use crate::money::{format_eur, format_plain};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -65,6 +65,50 @@ fn chart(o: &mut String, c: &Chart) {
     o.push_str("```\n\n");
 }
 
+/// The most points a curve draws as text bars (a longer sweep is read in its table).
+const CURVE_POINTS: usize = 100;
+
+/// One line per point: the value, a bar from the lowest to the highest value shown (the
+/// reference included), the amount; then the reference.
+fn curve(o: &mut String, c: &Curve) {
+    let _ = writeln!(o, "*{}*\n", c.title);
+    if c.points.len() > CURVE_POINTS {
+        let _ = writeln!(
+            o,
+            "*{} points : la courbe est dans la page HTML, les valeurs dans le tableau*\n",
+            c.points.len()
+        );
+        return;
+    }
+    o.push_str("```text\n");
+    let ys = c.points.iter().map(|p| p.1).chain(c.reference.iter().map(|r| r.1));
+    let (lo, hi) = (ys.clone().min().unwrap_or_default(), ys.max().unwrap_or_default());
+    if c.points.is_empty() {
+        o.push_str("Aucun point\n");
+    }
+    let width = c.points.iter().map(|p| format_plain(p.0).chars().count()).max().unwrap_or(0);
+    for (x, y) in &c.points {
+        // Whole characters: 1 + (y − lo) × (BAR − 1) / (hi − lo), rounded.
+        let n = y
+            .checked_sub(lo)
+            .unwrap_or_default()
+            .saturating_mul(Decimal::from(BAR - 1))
+            .checked_div(hi.checked_sub(lo).unwrap_or_default())
+            .unwrap_or_default()
+            .round()
+            .to_usize()
+            .unwrap_or(0)
+            .saturating_add(1)
+            .clamp(1, BAR);
+        let x = format_plain(*x);
+        let _ = writeln!(o, "{x:>width$} {:<40} {:>17}", "█".repeat(n), format_eur(*y));
+    }
+    if let Some((name, r)) = &c.reference {
+        let _ = writeln!(o, "{name} : {}", format_eur(*r));
+    }
+    o.push_str("```\n\n");
+}
+
 /// The page as Markdown.
 pub fn render(page: &Page) -> String {
     let mut o = String::with_capacity(32 * 1024);
@@ -98,6 +142,7 @@ pub fn render(page: &Page) -> String {
                     o.push('\n');
                 }
                 Block::Chart(c) => chart(&mut o, c),
+                Block::Curve(c) => curve(&mut o, c),
                 Block::Explanations(lines) => {
                     for l in lines {
                         let _ = writeln!(

@@ -1,7 +1,9 @@
 //! Every renderer: text for people, versioned JSON and CSV for machines, printable pages
 //! (Markdown, HTML) and SVG charts. They take evaluated data and return strings; they never
-//! print. `portfolio` writes a portfolio run, `variant` the diff, sweep and max-with-variant
-//! reports, `chart` the two SVG charts; `escape` is the one escaping function of HTML and SVG.
+//! print. Every printable page is a [`page::Page`] built by one builder per report (`page/`)
+//! and written by the only two page writers, `html` and `md`: a new page format is one writer.
+//! `portfolio` writes a portfolio run, `variant` the diff, sweep and max-with-variant text, CSV
+//! and JSON, `chart` the two SVG charts; `escape` is the one escaping function of HTML and SVG.
 
 pub mod budget;
 pub mod budget_json;

@@ -97,8 +97,9 @@ fn headless(chromium: &Path, page: &Path, extra: &[String]) -> String {
     out
 }
 
-/// The page holds no script and fetches nothing (the SVG namespace is a name, not a fetch).
-fn assert_self_contained(html: &str) {
+/// The page holds no script and fetches nothing (the SVG namespace is a name, not a fetch), and
+/// prints on A4.
+pub fn assert_fetches_nothing(html: &str) {
     let lower = html.to_lowercase();
     for bad in
         ["<script", "src=", "href=", "@import", "url(", "<link", "@font-face", "<iframe", "<img"]
@@ -114,6 +115,12 @@ fn assert_self_contained(html: &str) {
         lower.contains("@page") && lower.contains("size: a4") && lower.contains("@media print"),
         "the page has print rules for A4"
     );
+}
+
+/// [`assert_fetches_nothing`], and the page has its inline SVG chart.
+fn assert_self_contained(html: &str) {
+    assert_fetches_nothing(html);
+    let lower = html.to_lowercase();
     assert!(
         lower.contains("<svg") && lower.contains("</svg>"),
         "the page has its inline SVG chart"
@@ -341,16 +348,21 @@ fn explain_one_line_in_english() {
     assert_eq!(doc["explanations"][0]["lines"][0]["amount"], "6520.55");
 }
 
+/// Several contract files are not one page (a portfolio is: see `tests/it/portfolio.rs`); `max`
+/// has its page since issue 9, with the maxima of the text in force.
 #[test]
-fn pages_are_for_one_contract_and_not_for_max() {
+fn pages_are_for_one_contract_or_a_portfolio_and_max_has_one() {
     let c = "fixtures/ok/t2-first-year-prorata/contract.yaml";
     let (code, _, err) = run(&["compute", c, c, "--format", "html"]);
     assert_eq!(code, 2, "{err}");
     let (code, out, err) = run(&["compute", c, "--year", "2024", "--format", "md"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("| **TOTAL** |  | **116\u{202f}945,66 €** |"), "{out}");
-    let (code, _, _) = run(&["max", "--date", "2023-01-01", "--format", "html"]);
-    assert_eq!(code, 2);
+    let (code, out, err) = run(&["max", "--date", "2023-01-01", "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    // Tier 4 with a crisis in 2023: 580 000 € (README, `max --date 2023-01-01 --format json`).
+    assert!(out.contains("<td class=\"n\">580\u{202f}000,00 €</td>"), "{out}");
+    assert_fetches_nothing(&out);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -116,17 +116,18 @@ fn a_contract_year_outside_the_contract_fails_the_same_for_a_portfolio() {
 }
 
 /// Every subcommand offered `md|html|csv` and `sweep --format md` printed CSV: each command now
-/// has only its own formats, and clap refuses the others (exit 2).
+/// has only its own formats, and clap refuses the others (exit 2). (`diff`, `sweep` and `max`
+/// have their pages since issue 9; `sweep` has no text but its CSV.)
 #[test]
 fn each_command_accepts_only_its_own_formats() {
     for (args, refused) in [
         (vec!["max", "--date", "2019-09-01"], "csv"),
-        (vec!["max", "--date", "2019-09-01"], "html"),
+        (vec!["max", "--date", "2019-09-01"], "svg"),
         (vec!["check"], "md"),
         (vec!["budget", CONTRACT], "csv"),
         (vec!["explain", CONTRACT], "csv"),
-        (vec!["diff", "--variant", "rules/variants/advance-90.yaml", SAMPLE], "md"),
-        (vec!["sweep", "--param", "payment.advance_rate", "--from", "0.5", "--to", "0.6"], "html"),
+        (vec!["diff", "--variant", "rules/variants/advance-90.yaml", SAMPLE], "svg"),
+        (vec!["sweep", "--param", "payment.advance_rate", "--from", "0.5", "--to", "0.6"], "pdf"),
     ] {
         let mut a = args.clone();
         a.extend(["--format", refused]);
@@ -136,11 +137,8 @@ fn each_command_accepts_only_its_own_formats() {
         assert!(err.contains(&format!("invalid value '{refused}'")), "{a:?}: {err}");
     }
     let (_, help, _) = run(&["max", "--help"]);
-    assert!(help.contains("- text") && help.contains("- json"), "{help}");
-    assert!(
-        !help.contains("- csv") && !help.contains("- md") && !help.contains("- html"),
-        "{help}"
-    );
+    assert!(["- text", "- json", "- md", "- html"].iter().all(|f| help.contains(f)), "{help}");
+    assert!(!help.contains("- csv"), "{help}");
 }
 
 /// Under `--format json`, stderr is JSON lines only: diagnostics, and the summary of a batch.

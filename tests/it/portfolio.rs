@@ -182,7 +182,12 @@ fn unreadable_input_exits_2_and_the_rest_comes_out() {
 
 #[test]
 fn pages_and_csv_where_they_do_not_belong_are_usage_errors() {
-    assert_eq!(run(&["compute", "fixtures/portfolio/example.csv", "--format", "html"]).0, 2);
+    let two = [
+        "compute",
+        "fixtures/portfolio/contract-t2.yaml",
+        "fixtures/ok/t1-full-year/contract.yaml",
+    ];
+    assert_eq!(run(&[&two[..], &["--year", "2025", "--format", "html"]].concat()).0, 2);
     assert_eq!(run(&["budget", "fixtures/portfolio/contract-t2.yaml", "--format", "csv"]).0, 2);
     assert_eq!(
         run(&["compute", "fixtures/portfolio/example.csv", "--format", "csv", "--decimal-comma"]).0,
@@ -587,5 +592,76 @@ proptest! {
         });
         let one = outputs(1);
         prop_assert!(one == outputs(4), "outputs differ between 1 and 4 threads");
+    }
+}
+
+/// Issue 9: the portfolio, diff, sweep and max pages are self-contained HTML (no script, nothing
+/// fetched, print rules for A4), the sweep page holds its SVG chart, and each shows the total the
+/// command's JSON gives (another writer over the same run), written the French way.
+#[test]
+fn portfolio_diff_sweep_and_max_pages_are_self_contained_and_hold_the_json_totals() {
+    use crate::budget::assert_fetches_nothing;
+    let csv = "fixtures/portfolio/example.csv";
+    let variant = "rules/variants/negotiation-2025.yaml";
+    let eur = |v: &serde_json::Value| {
+        cpts_funding::money::format_eur(
+            v.as_str().expect("an amount").parse::<Decimal>().expect("a decimal"),
+        )
+    };
+    let json = |args: &[&str]| -> serde_json::Value {
+        let (code, out, err) = run(&[args, &["--format", "json"]].concat());
+        assert_eq!(code, 0, "{args:?}: {err}");
+        serde_json::from_str(&out).expect("json")
+    };
+    let html = |args: &[&str]| -> String {
+        let (code, out, err) = run(&[args, &["--format", "html"]].concat());
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_fetches_nothing(&out);
+        assert!(out.starts_with("<!DOCTYPE html>") && out.ends_with("</html>\n"), "{args:?}");
+        out
+    };
+    let compute = ["compute", csv, "--year", "2025"];
+    let total = eur(&json(&compute)["aggregates"]["total"]["total"]);
+    assert!(html(&compute).contains(&total), "portfolio page without {total}");
+
+    let diff = ["diff", "--variant", variant, csv, "--year", "2025"];
+    let doc = json(&diff);
+    let page = html(&diff);
+    for k in ["base", "variant"] {
+        let t = eur(&doc["total"][k]);
+        assert!(page.contains(&t), "diff page without {t}");
+    }
+    assert!(page.contains("hypothèse de négociation, pas un texte en vigueur"), "diff banner");
+
+    let sweep = [
+        "sweep",
+        "--param",
+        "missions.parcours.fixed.t2",
+        "--from",
+        "30000",
+        "--to",
+        "50000",
+        "--step",
+        "10000",
+        csv,
+        "--year",
+        "2025",
+    ];
+    let doc = json(&sweep);
+    let page = html(&sweep);
+    assert!(page.contains("<svg") && page.contains("<polyline"), "sweep page without its chart");
+    let points = doc["points"].as_array().expect("points");
+    assert_eq!(points.len(), 3);
+    for p in points {
+        let t = eur(&p["total"]);
+        assert!(page.contains(&t), "sweep page without the point {t}");
+    }
+
+    let max = ["max", "--date", "2025-06-01", "--variant", variant];
+    let doc = json(&max);
+    let page = html(&max);
+    for t in doc["tiers"].as_array().expect("tiers") {
+        let v = eur(&t["variant"]["total"]);
+        assert!(page.contains(&v), "max page without {v}");
     }
 }

@@ -121,9 +121,9 @@ pub enum ComputeFormat {
     Text,
     /// Diagnostics and messages go to stderr as JSON lines.
     Json,
-    /// Markdown (one contract): the content of the HTML page.
+    /// Markdown: the content of the HTML page.
     Md,
-    /// One self-contained, printable HTML page (one contract).
+    /// One self-contained, printable HTML page (one contract, or a portfolio with its sums).
     Html,
     /// CSV (a portfolio): one row per CPTS-year, then the sums.
     Csv,
@@ -151,6 +151,10 @@ pub enum TableFormat {
     Json,
     /// One row per CPTS-year, then the sums.
     Csv,
+    /// Markdown: the content of the HTML page.
+    Md,
+    /// One self-contained, printable HTML page.
+    Html,
 }
 
 /// The formats of `sweep` (its text is CSV: one row per value).
@@ -162,9 +166,26 @@ pub enum SweepFormat {
     Csv,
     /// Diagnostics and messages go to stderr as JSON lines.
     Json,
+    /// Markdown: the chart as text bars and the table of points.
+    Md,
+    /// One self-contained, printable HTML page: the chart (inline SVG) and the table of points.
+    Html,
 }
 
-/// The formats of `max` and `check`.
+/// The formats of `max`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum MaxFormat {
+    #[default]
+    Text,
+    /// Diagnostics and messages go to stderr as JSON lines.
+    Json,
+    /// Markdown: the content of the HTML page.
+    Md,
+    /// One self-contained, printable HTML page.
+    Html,
+}
+
+/// The formats of `check` and `test`.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum PlainFormat {
     #[default]

@@ -96,7 +96,7 @@ impl Command {
             Command::Sweep(a) => a.format == SweepFormat::Json,
             Command::Cashflow(a) => a.format == cmd::cashflow::Format::Json,
             Command::Project(a) => a.format == cmd::project::Format::Json,
-            Command::Max(a) => a.format == PlainFormat::Json,
+            Command::Max(a) => a.format == MaxFormat::Json,
             Command::Budget(a) => a.format == PageFormat::Json,
             Command::Explain(a) => a.format == PageFormat::Json,
             Command::Check(a) => a.format == PlainFormat::Json,

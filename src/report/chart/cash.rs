@@ -1,5 +1,7 @@
 //! The cash-flow chart as inline SVG: one bar per month (what arrives that month, left axis)
-//! and the running total as a line (right axis). Coordinates are integers in tenths of a
+//! and the running total as a line (right axis). The two scales differ by far (a month against
+//! years), so each axis carries its own title, in the colour of what it measures, as well as the
+//! legend: a reader cannot take a bar's height on the running total's scale. Coordinates are integers in tenths of a
 //! pixel computed from whole euros, so no float is involved; the SVG scales with its viewBox.
 
 use crate::money::format_eur;
@@ -13,7 +15,9 @@ const WIDTH: i128 = 720;
 const HEIGHT: i128 = 280;
 const LEFT: i128 = 78;
 const RIGHT: i128 = 78;
-const TOP: i128 = 34;
+const TOP: i128 = 48;
+/// The baseline of the two axis titles, between the legend and the plot.
+const SCALE_TITLES: i128 = 38;
 const BOTTOM: i128 = 36;
 
 /// Whole euros (amounts are never negative in a schedule; a negative one counts as 0).
@@ -160,6 +164,12 @@ pub fn chart(c: &Chart) -> String {
         px(x0 + pw),
         px(y0),
         px(y0)
+    );
+    // Axis titles: which scale is which.
+    let _ = write!(
+        o,
+        r#"<text class="scale bars" x="4" y="{SCALE_TITLES}">€ par mois (barres)</text><text class="scale cum" x="{}" y="{SCALE_TITLES}" text-anchor="end">€ cumulés (ligne)</text>"#,
+        WIDTH - 4
     );
     // Legend.
     let _ = write!(

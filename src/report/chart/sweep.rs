@@ -1,8 +1,10 @@
 //! The sweep chart: total cost against the swept value, as one self-contained SVG (no script, no
-//! font or link fetched). Coordinates are whole pixels computed with `Decimal` (no floats).
+//! font or link fetched), from the page model's [`Curve`] (so the `--svg` file and the sweep
+//! page draw the same chart). Coordinates are whole pixels computed with `Decimal` (no floats).
 
 use crate::money::{format_eur, format_plain};
 use crate::report::escape::escape;
+use crate::report::page::Curve;
 use crate::variant::sweep::Sweep;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -30,18 +32,36 @@ fn euros(v: Decimal) -> String {
     format_eur(v.round()).replace(",00", "")
 }
 
+/// The curve of `sweep`: the total per value that could apply, the base as the reference.
+pub fn curve(sweep: &Sweep, title: &str) -> Curve {
+    Curve {
+        title: title.to_string(),
+        x_label: sweep.spec.path.clone(),
+        points: sweep
+            .points
+            .iter()
+            .filter_map(|p| p.result.as_ref().ok().map(|t| (p.value, t.totals.total)))
+            .collect(),
+        reference: Some(("base".to_string(), sweep.base.totals.total)),
+    }
+}
+
 /// The SVG chart of `sweep` (total per value; the base as a dashed line). `None` without points.
 pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
-    let pts: Vec<(Decimal, Decimal)> = sweep
-        .points
-        .iter()
-        .filter_map(|p| p.result.as_ref().ok().map(|t| (p.value, t.totals.total)))
-        .collect();
+    svg(&curve(sweep, title))
+}
+
+/// A curve as SVG. `None` without points.
+pub fn svg(c: &Curve) -> Option<String> {
+    let pts = &c.points;
     let (first, last) = (pts.first()?, pts.last()?);
     let (xmin, xmax) = (first.0, last.0);
-    let base = sweep.base.totals.total;
-    let mut ymin = pts.iter().map(|p| p.1).min()?.min(base);
-    let mut ymax = pts.iter().map(|p| p.1).max()?.max(base);
+    let mut ymin = pts.iter().map(|p| p.1).min()?;
+    let mut ymax = pts.iter().map(|p| p.1).max()?;
+    if let Some((_, r)) = &c.reference {
+        ymin = ymin.min(*r);
+        ymax = ymax.max(*r);
+    }
     if ymin == ymax {
         ymin -= Decimal::ONE;
         ymax += Decimal::ONE;
@@ -60,7 +80,7 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
         o,
         r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
         WIDTH / 2,
-        escape(title)
+        escape(&c.title)
     );
     // Grid and ticks: five on each axis.
     for k in 0..=4i64 {
@@ -97,18 +117,21 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
         r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
         (x0 + x1) / 2,
         HEIGHT - 22,
-        escape(&sweep.spec.path)
+        escape(&c.x_label)
     );
-    let yb = scale(base, ymin, ymax, y0, y1);
-    let _ = writeln!(
-        o,
-        r##"<line x1="{x0}" y1="{yb}" x2="{x1}" y2="{yb}" stroke="#999999" stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="end" fill="#666666">base {}</text>"##,
-        x1,
-        yb - 6,
-        escape(&euros(base))
-    );
+    if let Some((name, r)) = &c.reference {
+        let yb = scale(*r, ymin, ymax, y0, y1);
+        let _ = writeln!(
+            o,
+            r##"<line x1="{x0}" y1="{yb}" x2="{x1}" y2="{yb}" stroke="#999999" stroke-dasharray="6 4"/><text x="{}" y="{}" text-anchor="end" fill="#666666">{} {}</text>"##,
+            x1,
+            yb - 6,
+            escape(name),
+            escape(&euros(*r))
+        );
+    }
     let mut line = String::new();
-    for (x, y) in &pts {
+    for (x, y) in pts {
         let _ =
             write!(line, "{},{} ", scale(*x, xmin, xmax, x0, x1), scale(*y, ymin, ymax, y0, y1));
     }
@@ -118,7 +141,7 @@ pub fn chart(sweep: &Sweep, title: &str) -> Option<String> {
         line.trim_end()
     );
     if pts.len() <= 60 {
-        for (x, y) in &pts {
+        for (x, y) in pts {
             let _ = writeln!(
                 o,
                 r##"<circle cx="{}" cy="{}" r="3" fill="#1f5fa8"><title>{} : {}</title></circle>"##,

@@ -153,12 +153,6 @@ pub fn compute(
     unreadable: Vec<Record>,
     p: &mut Printer,
 ) -> Result<ExitCode, CliError> {
-    if matches!(a.format, ComputeFormat::Md | ComputeFormat::Html) {
-        return Err(CliError::usage(
-            "--format",
-            "--format md and html render one contract; a portfolio gives text, csv or json",
-        ));
-    }
     let opts = a.csv.options()?;
     let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
     let (base, rules) = (&ruled.base, &ruled.rules);
@@ -186,7 +180,11 @@ pub fn compute(
         ComputeFormat::Csv => {
             p.out(&csv_out::portfolio(rules, pf, &run, (!a.no_sums).then_some(&sums), opts))?
         }
-        _ => p.out(&text_out::portfolio(rules, pf, &run, &sums))?,
+        ComputeFormat::Md | ComputeFormat::Html => p.out(&crate::cmd::budget::render_page(
+            &cpts_funding::report::page::portfolio(rules, &ruled.variants, pf, &run, &sums),
+            a.format == ComputeFormat::Html,
+        ))?,
+        ComputeFormat::Text => p.out(&text_out::portfolio(rules, pf, &run, &sums))?,
     }
     p.message("summary", &run.summary.sentence(sel));
     Ok(exit_code(run.summary.failed, loaded.io_errors))

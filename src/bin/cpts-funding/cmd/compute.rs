@@ -17,7 +17,8 @@ use std::process::ExitCode;
 pub const EXAMPLES: &str = "Examples:
   cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024
   cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024 --format html > compute.html
-  cpts-funding compute fixtures/portfolio/sample-800-synthetic.csv --year 2025 --format csv --excel-fr > cpam.csv";
+  cpts-funding compute fixtures/portfolio/sample-800-synthetic.csv --year 2025 --format csv --excel-fr > cpam.csv
+  cpts-funding compute fixtures/portfolio/example.csv --year 2025 --format html > portfolio.html";
 
 #[derive(clap::Args)]
 pub struct Args {

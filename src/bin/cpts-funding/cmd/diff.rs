@@ -3,18 +3,21 @@
 
 use crate::args::{CsvArgs, RulesArg, RunArgs, TableFormat, VariantArgs, YearArgs};
 use crate::cmd::batch;
+use crate::cmd::budget::render_page;
 use crate::error::CliError;
 use crate::inputs;
 use crate::load;
 use crate::output::Printer;
 use crate::progress;
+use cpts_funding::report::page;
 use cpts_funding::variant::{diff, render};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub const EXAMPLES: &str = "Examples:
   cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025
-  cpts-funding diff --variant rules/variants/negotiation-2025.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025 --format csv --excel-fr > diff.csv";
+  cpts-funding diff --variant rules/variants/negotiation-2025.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025 --format csv --excel-fr > diff.csv
+  cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/example.csv --year 2025 --format html > diff.html";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -68,6 +71,10 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         TableFormat::Json => p.out(&render::diff_json(base, variants, pf, &d, sel))?,
         TableFormat::Csv => p.out(&render::diff_csv(base, pf, &d, opts))?,
         TableFormat::Text => p.out(&render::diff_text(base, variants, pf, &d, sel))?,
+        TableFormat::Md | TableFormat::Html => p.out(&render_page(
+            &page::diff(base, variants, pf, &d, sel),
+            a.format == TableFormat::Html,
+        ))?,
     }
     p.message("summary", &d.base.summary.sentence(sel));
     Ok(batch::exit_code(d.failures.len(), loaded.io_errors))

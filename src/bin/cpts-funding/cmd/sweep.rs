@@ -1,8 +1,10 @@
 //! `sweep --param PATH --from A --to B --step S PORTFOLIO`: the portfolio's total cost as one
-//! value of the rules varies, as CSV or JSON, and an SVG chart.
+//! value of the rules varies, as CSV or JSON, and an SVG chart; or a printable page (Markdown,
+//! HTML) holding both.
 
 use crate::args::{CsvArgs, RulesArg, RunArgs, SweepFormat, VariantArgs, YearArgs};
 use crate::cmd::batch;
+use crate::cmd::budget::render_page;
 use crate::error::CliError;
 use crate::inputs;
 use crate::load;
@@ -11,12 +13,14 @@ use crate::progress;
 use cpts_funding::calendar::{parse_date, Date};
 use cpts_funding::diagnostic::Code;
 use cpts_funding::money::parse_decimal;
+use cpts_funding::report::page;
 use cpts_funding::variant::{render, svg, sweep};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXAMPLES: &str = "Example:
-  cpts-funding sweep --param tiers.t2.min_population --from 30000 --to 60000 --step 1000 fixtures/portfolio/sample-800-synthetic.csv --year 2025 --svg sweep.svg";
+pub const EXAMPLES: &str = "Examples:
+  cpts-funding sweep --param tiers.t2.min_population --from 30000 --to 60000 --step 1000 fixtures/portfolio/sample-800-synthetic.csv --year 2025 --svg sweep.svg
+  cpts-funding sweep --param missions.parcours.fixed.t2 --from 30000 --to 50000 --step 5000 fixtures/portfolio/example.csv --year 2025 --format html > sweep.html";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -106,6 +110,10 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     match a.format {
         SweepFormat::Json => p.out(&render::sweep_json(rules, &sw))?,
         SweepFormat::Csv => p.out(&render::sweep_csv(rules, &sw, opts))?,
+        SweepFormat::Md | SweepFormat::Html => p.out(&render_page(
+            &page::sweep(rules, variants, &loaded.portfolio, &sw),
+            a.format == SweepFormat::Html,
+        ))?,
     }
     if let Some(file) = &a.svg {
         let title = format!("Coût total du portefeuille selon {}", spec.path);

@@ -55,8 +55,10 @@ pub struct Words {
     pub prorata: [&'static str; 6],
     pub binary_reached: &'static str,
     pub binary_not_reached: &'static str,
-    /// Steps: `observed value N`, then `: step ≥ T reached → amount`.
+    /// Steps: `observed value N` (`expected value N` when a budget assumes it), then
+    /// `: step ≥ T reached → amount`.
     pub steps_observed: &'static str,
+    pub steps_expected: &'static str,
     pub step_reached: [&'static str; 2],
     pub no_step_reached: &'static str,
     /// Linear: `max × (obs − base) / (target − base), clamped (= ratio) → amount`.
@@ -109,6 +111,7 @@ pub const FR: Words = Words {
     binary_reached: "objectif atteint: maximum ",
     binary_not_reached: "objectif non atteint: 0,00 €",
     steps_observed: "valeur observée ",
+    steps_expected: "valeur attendue ",
     step_reached: [": palier ", " atteint → "],
     no_step_reached: ": aucun palier atteint → 0,00 €",
     linear_clamped: "), borné entre 0 et 1 (= ",
@@ -166,6 +169,7 @@ pub const EN: Words = Words {
     binary_reached: "target reached: maximum ",
     binary_not_reached: "target not reached: 0,00 €",
     steps_observed: "observed value ",
+    steps_expected: "expected value ",
     step_reached: [": step ", " reached → "],
     no_step_reached: ": no step reached → 0,00 €",
     linear_clamped: "), clamped between 0 and 1 (= ",
@@ -291,7 +295,21 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
         }
         Formula::Binary { reached: false } => o.push_str(w.binary_not_reached),
         Formula::Steps { observed, reached } => {
-            o.push_str(w.steps_observed);
+            // A budget's expected scenario marks the values that are expectations, not measures.
+            let expected = match line.item {
+                Item::Variable { indicator, .. } => b
+                    .contract
+                    .results
+                    .get(&b.contract_year)
+                    .is_some_and(|r| r.expected.contains(&indicator.id)),
+                Item::Fonctionnement { .. }
+                | Item::Uplift { .. }
+                | Item::Fixed { .. }
+                | Item::Crisis { .. }
+                | Item::AssumedVariable { .. }
+                | Item::VariableCap { .. } => false,
+            };
+            o.push_str(if expected { w.steps_expected } else { w.steps_observed });
             push_plain(o, *observed);
             let step = match (reached, variable_payout(line)) {
                 (Some(i), Some(Payout::Steps { direction, steps })) => {

@@ -393,7 +393,12 @@ pub(super) fn validate(
         }
         results.insert(
             r.contract_year,
-            YearResult { population: pop, crisis_recognised: r.crisis_recognised, observations },
+            YearResult {
+                population: pop,
+                crisis_recognised: r.crisis_recognised,
+                observations,
+                expected: Default::default(),
+            },
         );
     }
     let indicators: Vec<&Indicator> = engagements.iter().flat_map(|(_, e)| &e.indicators).collect();

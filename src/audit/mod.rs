@@ -14,7 +14,7 @@ use crate::eval::{Breakdown, Category, Formula, Item, Line, Payment, PaymentKind
 use crate::input::{Contract, Direction, Observation, Payout, Step};
 use crate::money::format_2dp;
 use crate::money::{Eur, Plain, TwoDp};
-use crate::rules::{Mission, RuleSet};
+use crate::rules::{Mission, RuleSet, Uplift, UpliftAmount, UpliftPay};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::fmt;
@@ -104,6 +104,7 @@ pub fn line_id(line: &Line) -> String {
 fn line_id_cow<'a>(line: &Line<'a>) -> Cow<'a, str> {
     match line.item {
         Item::Fonctionnement { .. } => Cow::Borrowed("fonctionnement"),
+        Item::Uplift { uplift } => Cow::Owned(concat(&["uplift.", &uplift.id])),
         Item::Fixed { mission, first_year: true } => {
             Cow::Owned(concat(&[&mission.id, ".fixed_first_year"]))
         }
@@ -127,10 +128,10 @@ pub fn line_label(b: &Breakdown, line: &Line) -> String {
 fn line_label_cow<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> Cow<'a, str> {
     let rules: &'a RuleSet = b.rules;
     match line.item {
-        Item::Fonctionnement { uplift: true } => {
-            Cow::Borrowed(rules.uplift.as_ref().map(|u| u.label.as_str()).unwrap_or_default())
+        Item::Fonctionnement { uplift: Some(u) } | Item::Uplift { uplift: u } => {
+            Cow::Borrowed(u.label.as_str())
         }
-        Item::Fonctionnement { uplift: false } => Cow::Borrowed(&rules.fonctionnement.label),
+        Item::Fonctionnement { uplift: None } => Cow::Borrowed(&rules.fonctionnement.label),
         Item::Fixed { mission, first_year } => {
             let table_label = if first_year {
                 mission.fixed_first_year.as_ref().and_then(|(l, _)| l.as_ref())
@@ -184,17 +185,30 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
             inputs.push(("tier", Value::Text(tier)));
             inputs.push(("population", Value::Count(b.population)));
             inputs.push(("value_date", Value::Date(b.value_date)));
-            if uplift {
-                inputs.push(("signature_date", Value::Date(contract.signature)));
-                if let Some(u) = &rules.uplift {
-                    inputs.push(("signed_on_or_before", Value::Date(u.signed_on_or_before)));
+            match uplift {
+                Some(u) => {
+                    uplift_inputs(&mut inputs, contract, u);
+                    (None, u.reference.as_str())
                 }
+                None => (None, rules.fonctionnement.reference.as_str()),
             }
-            let r = match (&rules.uplift, uplift) {
-                (Some(u), true) => &u.reference,
-                _ => &rules.fonctionnement.reference,
-            };
-            (None, r)
+        }
+        Item::Uplift { uplift } => {
+            inputs.push(("tier", Value::Text(tier)));
+            inputs.push(("population", Value::Count(b.population)));
+            inputs.push(("value_date", Value::Date(b.value_date)));
+            uplift_inputs(&mut inputs, contract, uplift);
+            inputs.push(("uplift_from", Value::Date(uplift.from)));
+            if let Some(u) = uplift.until {
+                inputs.push(("uplift_until", Value::Date(u)));
+            }
+            inputs.push(("pay", Value::Text(pay_name(uplift.pay))));
+            if let UpliftAmount::ShareOfFonctionnement(rate) = &uplift.amount {
+                inputs.push(("rate", Value::Number(rate.amount)));
+                inputs.push(("rate_status", Value::Text(rate.status.name())));
+                inputs.push(("rate_source", Value::Text(&rate.source)));
+            }
+            (None, uplift.reference.as_str())
         }
         Item::Fixed { mission, .. } => {
             inputs.push(("tier", Value::Text(tier)));
@@ -268,8 +282,42 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
         before_rounding: line.before_rounding,
         rounding_applied: line.before_rounding != line.amount,
         amount: line.amount,
-        status: line.cell.map(|c| c.status.name()),
+        // A line on a confirmed cell is provisional when an uplift's rate is.
+        status: line.cell.map(|c| {
+            if line.is_provisional() {
+                crate::rules::Status::Provisional.name()
+            } else {
+                c.status.name()
+            }
+        }),
         source: line.cell.map(|c| c.source.as_str()),
+    }
+}
+
+/// The conditions of an uplift the contract met: its signature and the dates it was compared to,
+/// the mission it engages.
+fn uplift_inputs<'a>(
+    inputs: &mut Vec<(&'static str, Value<'a>)>,
+    contract: &Contract,
+    u: &'a Uplift,
+) {
+    inputs.push(("signature_date", Value::Date(contract.signature)));
+    if let Some(d) = u.contracts.signed_on_or_before {
+        inputs.push(("signed_on_or_before", Value::Date(d)));
+    }
+    if let Some(d) = u.contracts.signed_after {
+        inputs.push(("signed_after", Value::Date(d)));
+    }
+    if let Some(m) = &u.contracts.mission {
+        inputs.push(("mission_engaged", Value::Text(m)));
+    }
+}
+
+/// `once` or `yearly`, as in the rules file.
+pub fn pay_name(p: UpliftPay) -> &'static str {
+    match p {
+        UpliftPay::Once => "once",
+        UpliftPay::Yearly => "yearly",
     }
 }
 

@@ -10,6 +10,7 @@ use crate::calendar::push_date;
 use crate::eval::{Breakdown, Formula, Item, Line};
 use crate::input::{Direction, Payout};
 use crate::money::{push_eur, push_plain};
+use crate::rules::{Uplift, UpliftPay};
 use rust_decimal::Decimal;
 
 /// A language of the explanations and audit words.
@@ -42,6 +43,10 @@ impl Lang {
 pub struct Words {
     /// Uplifted fonctionnement: `…tier…in force on…, signed on…(on or before…): amount`.
     pub uplift: [&'static str; 5],
+    /// When an uplift pays, opening its formula: once or yearly from a date, `…and before…`, `: `.
+    pub uplift_when: [&'static str; 4],
+    /// An uplift's share of the fonctionnement: `…tier…in force on… (base) × rate = amount`.
+    pub share: [&'static str; 4],
     /// A crisis envelope: `…tier…in force on… = amount`.
     pub crisis: [&'static str; 3],
     /// A tier amount: `…tier…in force on… = amount`.
@@ -50,8 +55,10 @@ pub struct Words {
     pub prorata: [&'static str; 6],
     pub binary_reached: &'static str,
     pub binary_not_reached: &'static str,
-    /// Steps: `observed value N`, then `: step ≥ T reached → amount`.
+    /// Steps: `observed value N` (`expected value N` when a budget assumes it), then
+    /// `: step ≥ T reached → amount`.
     pub steps_observed: &'static str,
+    pub steps_expected: &'static str,
     pub step_reached: [&'static str; 2],
     pub no_step_reached: &'static str,
     /// Linear: `max × (obs − base) / (target − base), clamped (= ratio) → amount`.
@@ -80,6 +87,13 @@ pub const FR: Words = Words {
         " (au plus tard le ",
         "): ",
     ],
+    uplift_when: [
+        "versement unique, la première année de contrat commençant à partir du ",
+        "chaque année de contrat commençant à partir du ",
+        " et avant le ",
+        ": ",
+    ],
+    share: ["fonctionnement de la taille ", " en vigueur au ", " (", ") × "],
     crisis: [
         "crise sanitaire grave reconnue par l'ARS: enveloppe de la taille ",
         " en vigueur au ",
@@ -97,6 +111,7 @@ pub const FR: Words = Words {
     binary_reached: "objectif atteint: maximum ",
     binary_not_reached: "objectif non atteint: 0,00 €",
     steps_observed: "valeur observée ",
+    steps_expected: "valeur attendue ",
     step_reached: [": palier ", " atteint → "],
     no_step_reached: ": aucun palier atteint → 0,00 €",
     linear_clamped: "), borné entre 0 et 1 (= ",
@@ -130,6 +145,13 @@ pub const EN: Words = Words {
         " (on or before ",
         "): ",
     ],
+    uplift_when: [
+        "paid once, in the first contract year starting on or after ",
+        "every contract year starting on or after ",
+        " and before ",
+        ": ",
+    ],
+    share: ["fonctionnement of tier ", " in force on ", " (", ") × "],
     crisis: [
         "serious sanitary crisis recognised by the ARS: envelope of tier ",
         " in force on ",
@@ -147,6 +169,7 @@ pub const EN: Words = Words {
     binary_reached: "target reached: maximum ",
     binary_not_reached: "target not reached: 0,00 €",
     steps_observed: "observed value ",
+    steps_expected: "expected value ",
     step_reached: [": step ", " reached → "],
     no_step_reached: ": no step reached → 0,00 €",
     linear_clamped: "), clamped between 0 and 1 (= ",
@@ -198,17 +221,43 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
         o.push_str(words[1]);
         push_date(o, b.value_date);
     };
+    // `paid once, in the first contract year starting on or after <from> … : `.
+    let uplift_when = |o: &mut String, u: &Uplift| {
+        o.push_str(match u.pay {
+            UpliftPay::Once => w.uplift_when[0],
+            UpliftPay::Yearly => w.uplift_when[1],
+        });
+        push_date(o, u.from);
+        if let Some(until) = u.until {
+            o.push_str(w.uplift_when[2]);
+            push_date(o, until);
+        }
+        o.push_str(w.uplift_when[3]);
+    };
     match &line.formula {
         Formula::TierAmount => match line.item {
-            Item::Fonctionnement { uplift: true } => {
-                tier_in_force(o, &w.uplift);
-                o.push_str(w.uplift[2]);
-                push_date(o, b.contract.signature);
-                o.push_str(w.uplift[3]);
-                if let Some(u) = &b.rules.uplift {
-                    push_date(o, u.signed_on_or_before);
+            // The older `fonctionnement_uplift` says its signature date (its words unchanged).
+            Item::Fonctionnement { uplift: Some(u) } => match u.contracts.signed_on_or_before {
+                Some(limit) => {
+                    tier_in_force(o, &w.uplift);
+                    o.push_str(w.uplift[2]);
+                    push_date(o, b.contract.signature);
+                    o.push_str(w.uplift[3]);
+                    push_date(o, limit);
+                    o.push_str(w.uplift[4]);
+                    push_eur(o, before);
                 }
-                o.push_str(w.uplift[4]);
+                None => {
+                    uplift_when(o, u);
+                    tier_in_force(o, &w.uplift);
+                    o.push_str(w.uplift[4]);
+                    push_eur(o, before);
+                }
+            },
+            Item::Uplift { uplift } => {
+                uplift_when(o, uplift);
+                tier_in_force(o, &w.tier_amount);
+                o.push_str(w.tier_amount[2]);
                 push_eur(o, before);
             }
             Item::Crisis { .. } => {
@@ -216,7 +265,7 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
                 o.push_str(w.crisis[2]);
                 push_eur(o, before);
             }
-            Item::Fonctionnement { uplift: false }
+            Item::Fonctionnement { uplift: None }
             | Item::Fixed { .. }
             | Item::Variable { .. }
             | Item::AssumedVariable { .. }
@@ -246,7 +295,21 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
         }
         Formula::Binary { reached: false } => o.push_str(w.binary_not_reached),
         Formula::Steps { observed, reached } => {
-            o.push_str(w.steps_observed);
+            // A budget's expected scenario marks the values that are expectations, not measures.
+            let expected = match line.item {
+                Item::Variable { indicator, .. } => b
+                    .contract
+                    .results
+                    .get(&b.contract_year)
+                    .is_some_and(|r| r.expected.contains(&indicator.id)),
+                Item::Fonctionnement { .. }
+                | Item::Uplift { .. }
+                | Item::Fixed { .. }
+                | Item::Crisis { .. }
+                | Item::AssumedVariable { .. }
+                | Item::VariableCap { .. } => false,
+            };
+            o.push_str(if expected { w.steps_expected } else { w.steps_observed });
             push_plain(o, *observed);
             let step = match (reached, variable_payout(line)) {
                 (Some(i), Some(Payout::Steps { direction, steps })) => {
@@ -288,6 +351,18 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
             push_eur(o, rounded);
         }
         Formula::Missing => o.push_str(w.missing),
+        Formula::Share { base, rate } => {
+            if let Item::Uplift { uplift } = line.item {
+                uplift_when(o, uplift);
+            }
+            tier_in_force(o, &w.share);
+            o.push_str(w.share[2]);
+            push_eur(o, *base);
+            o.push_str(w.share[3]);
+            push_plain(o, *rate);
+            o.push_str(w.tier_amount[2]);
+            push_eur(o, rounded);
+        }
         Formula::Cap { envelope, indicators } => {
             tier_in_force(o, &w.cap);
             o.push_str(w.cap[2]);
@@ -314,6 +389,7 @@ fn variable_payout<'a>(line: &Line<'a>) -> Option<&'a Payout> {
     match line.item {
         Item::Variable { indicator, .. } => Some(&indicator.payout),
         Item::Fonctionnement { .. }
+        | Item::Uplift { .. }
         | Item::Fixed { .. }
         | Item::Crisis { .. }
         | Item::AssumedVariable { .. }

@@ -203,6 +203,7 @@ impl Scenarios {
                 });
                 if let Some(o) = expected {
                     mid.observations.insert(ind.id.clone(), o);
+                    mid.expected.insert(ind.id.clone());
                 }
             }
             out.minimum.results.insert(k, min);

@@ -263,6 +263,7 @@ fn assumed(measured: &Contract, b: &Breakdown, p: &Payment) -> Decimal {
         Item::Crisis { .. } if observed.is_none() => return p.amount,
         Item::Variable { mission, .. } => mission,
         Item::Fonctionnement { .. }
+        | Item::Uplift { .. }
         | Item::Fixed { .. }
         | Item::Crisis { .. }
         | Item::VariableCap { .. } => return Decimal::ZERO,
@@ -296,7 +297,9 @@ fn group_of(g: Option<Grouping>, b: &Breakdown, p: &Payment) -> String {
                 | Item::AssumedVariable { mission }
                 | Item::VariableCap { mission },
             ) => mission.id.clone(),
-            Some(Item::Fonctionnement { .. }) | None => "fonctionnement".into(),
+            Some(Item::Fonctionnement { .. } | Item::Uplift { .. }) | None => {
+                "fonctionnement".into()
+            }
         },
     }
 }

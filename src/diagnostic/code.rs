@@ -59,6 +59,8 @@ pub enum Code {
     E0216,
     /// empty tier
     E0217,
+    /// an uplift rule that cannot pay as written
+    E0218,
     /// unknown mission id
     E0301,
     /// mission starts before signature, before it exists, or is deployed before it starts
@@ -172,6 +174,7 @@ impl Code {
         Code::E0215,
         Code::E0216,
         Code::E0217,
+        Code::E0218,
         Code::E0301,
         Code::E0302,
         Code::E0303,
@@ -243,6 +246,7 @@ impl Code {
             Code::E0215 => "E0215",
             Code::E0216 => "E0216",
             Code::E0217 => "E0217",
+            Code::E0218 => "E0218",
             Code::E0301 => "E0301",
             Code::E0302 => "E0302",
             Code::E0303 => "E0303",
@@ -315,6 +319,7 @@ impl Code {
             Code::E0215 => "unknown choice",
             Code::E0216 => "unsupported `format_version`",
             Code::E0217 => "empty tier",
+            Code::E0218 => "an uplift rule that cannot pay as written (no amount or two, unknown text or mission, dates out of order, two rules replacing the fonctionnement)",
             Code::E0301 => "unknown mission id",
             Code::E0302 => "mission starts before signature, before it exists, or is deployed before it starts",
             Code::E0303 => "negative or non-integer population",

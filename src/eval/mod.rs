@@ -20,14 +20,18 @@ pub use warning::Warning;
 
 use crate::calendar::{days_between, Date};
 use crate::input::{Contract, Engagement, Indicator, Observation};
-use crate::rules::{Cell, Mission, RuleSet, Status, Text, Tier};
+use crate::rules::{Cell, Mission, RuleSet, Status, Text, Tier, Uplift, UpliftAmount, UpliftPay};
 use rust_decimal::Decimal;
 
 /// What a line pays for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item<'a> {
-    /// Fonctionnement; `uplift` when the avenant-2 +75 % amount applies.
-    Fonctionnement { uplift: bool },
+    /// Fonctionnement; `uplift`: the rule whose amount replaces it that year (the avenant-2
+    /// +75 % of the older `fonctionnement_uplift`).
+    Fonctionnement { uplift: Option<&'a Uplift> },
+    /// A dated uplift paid on top of the fonctionnement (a share of it or an amount per tier),
+    /// counted with the fonctionnement in the totals.
+    Uplift { uplift: &'a Uplift },
     /// A mission's fixed part; `first_year` when the mission's first-year amount applies.
     Fixed { mission: &'a Mission, first_year: bool },
     /// One indicator's payout, from the mission's variable part.
@@ -55,7 +59,7 @@ pub enum Category {
 impl Item<'_> {
     pub fn category(&self) -> Category {
         match self {
-            Item::Fonctionnement { .. } => Category::Fonctionnement,
+            Item::Fonctionnement { .. } | Item::Uplift { .. } => Category::Fonctionnement,
             Item::Fixed { .. } => Category::Fixed,
             Item::Variable { .. } | Item::AssumedVariable { .. } | Item::VariableCap { .. } => {
                 Category::Variable
@@ -83,6 +87,8 @@ pub enum Formula {
     Missing,
     /// The tier's variable envelope × the attainment a variant assumes, not prorated.
     Assumed { envelope: Decimal, attainment: Decimal },
+    /// An uplift's share of the year's fonctionnement amount: `base × rate`.
+    Share { base: Decimal, rate: Decimal },
     /// The envelope of the year's tier minus what the mission's indicators pay (each rounded),
     /// when they pay more: the line is `envelope − indicators` (negative).
     Cap { envelope: Decimal, indicators: Decimal },
@@ -100,8 +106,22 @@ pub struct Line<'a> {
 }
 
 impl Line<'_> {
+    /// Whether the line rests on a provisional cell: its tier-table cell, or the rate of an
+    /// uplift's share.
     pub fn is_provisional(&self) -> bool {
-        self.cell.is_some_and(|c| c.status == Status::Provisional)
+        let rate = match self.item {
+            Item::Uplift { uplift } => match &uplift.amount {
+                UpliftAmount::ShareOfFonctionnement(rate) => Some(rate),
+                UpliftAmount::PerTier(_) | UpliftAmount::FonctionnementAmount(_) => None,
+            },
+            Item::Fonctionnement { .. }
+            | Item::Fixed { .. }
+            | Item::Variable { .. }
+            | Item::Crisis { .. }
+            | Item::AssumedVariable { .. }
+            | Item::VariableCap { .. } => None,
+        };
+        self.cell.into_iter().chain(rate).any(|c| c.status == Status::Provisional)
     }
 }
 
@@ -175,7 +195,8 @@ pub fn evaluate<'a>(
         }
     }
     let mut lines = Vec::with_capacity(16);
-    lines.push(fonctionnement(rules, contract, k, from, tier_index)?);
+    let year = Year { k, prev_from, from, to, tier: tier_index, tier_id: &tiers[tier_index].id };
+    fonctionnement(rules, contract, &year, &mut lines)?;
 
     for mission in &rules.missions {
         if mission.overlay.until.is_some_and(|until| from >= until) {
@@ -340,40 +361,77 @@ fn cell_at(table: &crate::rules::TierTable, date: Date, tier: usize) -> Result<&
     table.at(date).map(|(_, row)| &row[tier]).ok_or(EvalError::NoValue { date })
 }
 
+/// What decides which uplifts a contract year gets.
+struct Year<'t> {
+    k: u32,
+    /// The previous contract year's first day (none in year 1).
+    prev_from: Option<Date>,
+    from: Date,
+    to: Date,
+    tier: usize,
+    tier_id: &'t str,
+}
+
+/// Whether uplift `u` pays this contract year of `contract`: the contract is one it names
+/// (signature, tier of the year, a mission engaged and started by the end of the year), the
+/// year's value date is in its dates, and, for `once`, the year is the first one whose value
+/// date is on or after `from` (the previous one's is before it, or there is none).
+fn uplift_applies(u: &Uplift, contract: &Contract, y: &Year) -> bool {
+    let c = &u.contracts;
+    let signed = c.signed_on_or_before.is_none_or(|d| contract.signature <= d)
+        && c.signed_after.is_none_or(|d| contract.signature > d);
+    let tier = c.tiers.as_ref().is_none_or(|t| t.iter().any(|t| t == y.tier_id));
+    let mission =
+        c.mission.as_ref().is_none_or(|m| contract.engagement(m).is_some_and(|e| e.start < y.to));
+    let when = match u.pay {
+        UpliftPay::Yearly => true,
+        UpliftPay::Once => y.k == 1 || y.prev_from.is_some_and(|p| p < u.from),
+    };
+    signed && tier && mission && u.in_force_on(y.from) && when
+}
+
+/// The fonctionnement line (its amount replaced by the uplift that says so, if it applies),
+/// then one line per other uplift that applies, in the rules' order.
 fn fonctionnement<'a>(
     rules: &'a RuleSet,
     contract: &Contract,
-    k: u32,
-    from: Date,
-    tier: usize,
-) -> Result<Line<'a>, EvalError> {
-    let base = cell_at(&rules.fonctionnement.table, from, tier)?;
-    let uplift =
-        rules.uplift.as_ref().filter(|u| contract.signature <= u.signed_on_or_before).and_then(
-            |u| {
-                let start = u.table.first_date()?;
-                let (_, row) = u.table.at(from)?;
-                let applies = match u.scope {
-                    crate::rules::UpliftScope::Annual => true,
-                    // Once: the first contract year evaluated under the uplift's values.
-                    crate::rules::UpliftScope::Once => {
-                        k == 1
-                            || rules
-                                .contract_year_period(contract.signature, k - 1)
-                                .is_some_and(|(prev, _)| prev < start)
-                    }
-                };
-                applies.then(|| &row[tier])
-            },
-        );
-    let cell = uplift.unwrap_or(base);
-    Ok(Line {
-        item: Item::Fonctionnement { uplift: uplift.is_some() },
+    y: &Year,
+    lines: &mut Vec<Line<'a>>,
+) -> Result<(), EvalError> {
+    let base = cell_at(&rules.fonctionnement.table, y.from, y.tier)?;
+    let replacement = rules.fonctionnement_replacement().filter(|u| uplift_applies(u, contract, y));
+    let cell = match replacement.and_then(|u| u.table()) {
+        Some(table) => cell_at(table, y.from, y.tier)?,
+        None => base,
+    };
+    lines.push(Line {
+        item: Item::Fonctionnement { uplift: replacement },
         cell: Some(cell),
         formula: Formula::TierAmount,
         before_rounding: cell.amount,
         amount: cell.amount,
-    })
+    });
+    for u in rules.uplifts.iter().filter(|u| uplift_applies(u, contract, y)) {
+        let (cell, formula, before) = match &u.amount {
+            UpliftAmount::FonctionnementAmount(_) => continue,
+            UpliftAmount::ShareOfFonctionnement(rate) => {
+                let v = base.amount.checked_mul(rate.amount).ok_or(EvalError::Overflow)?;
+                (base, Formula::Share { base: base.amount, rate: rate.amount }, v)
+            }
+            UpliftAmount::PerTier(table) => {
+                let c = cell_at(table, y.from, y.tier)?;
+                (c, Formula::TierAmount, c.amount)
+            }
+        };
+        lines.push(Line {
+            item: Item::Uplift { uplift: u },
+            cell: Some(cell),
+            formula,
+            before_rounding: before,
+            amount: before,
+        });
+    }
+    Ok(())
 }
 
 fn fixed_part<'a>(

@@ -73,7 +73,8 @@ pub(super) fn build(
     let mut variable_mission: Option<&str> = None;
     for (i, line) in lines.iter().enumerate() {
         match line.item {
-            Item::Fonctionnement { .. } => {
+            // An uplift is paid as the fonctionnement of its year (README, *Rules format: uplifts*).
+            Item::Fonctionnement { .. } | Item::Uplift { .. } => {
                 if k == 1
                     && policy.first_year_fonctionnement == FirstYearFonctionnement::AtSignature
                 {

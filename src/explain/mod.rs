@@ -52,6 +52,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
             ids[*i] == sel
                 || match l.item {
                     Item::Fonctionnement { .. } => false,
+                    Item::Uplift { uplift } => uplift.id == sel,
                     Item::Fixed { mission, .. }
                     | Item::Crisis { mission }
                     | Item::AssumedVariable { mission }
@@ -79,6 +80,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
                 Item::Variable { mission, indicator } => {
                     names.extend([mission.id.as_str(), indicator.id.as_str()])
                 }
+                Item::Uplift { uplift } => names.push(&uplift.id),
                 Item::Fonctionnement { .. } => {}
             }
         }

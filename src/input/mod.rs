@@ -64,6 +64,9 @@ pub struct YearResult {
     pub population: Option<u64>,
     pub crisis_recognised: bool,
     pub observations: BTreeMap<String, Observation>,
+    /// The indicators whose observation is a treasurer's expectation (the expected scenario of a
+    /// budget), not a measure: the audit words say "valeur attendue". Empty in a contract file.
+    pub expected: std::collections::BTreeSet<String>,
 }
 
 /// A validated contract.

@@ -393,7 +393,12 @@ pub(super) fn validate(
         }
         results.insert(
             r.contract_year,
-            YearResult { population: pop, crisis_recognised: r.crisis_recognised, observations },
+            YearResult {
+                population: pop,
+                crisis_recognised: r.crisis_recognised,
+                observations,
+                expected: Default::default(),
+            },
         );
     }
     let indicators: Vec<&Indicator> = engagements.iter().flat_map(|(_, e)| &e.indicators).collect();
@@ -407,6 +412,7 @@ pub(super) fn validate(
     );
 
     let (Some(population), Some(signature)) = (population, signature) else {
+        name_fields(&mut ctx.errors, raw, rules);
         return Err(ctx.errors);
     };
     let mut contract = Contract {
@@ -434,6 +440,7 @@ pub(super) fn validate(
         }
     }
     if !ctx.errors.is_empty() {
+        name_fields(&mut ctx.errors, raw, rules);
         return Err(ctx.errors);
     }
     contract.engagements = engagements.into_iter().map(|(_, e)| e).collect();
@@ -486,4 +493,53 @@ pub(crate) fn over_envelope(
         }
     }
     None
+}
+
+/// Treasurers read labels, not ids or paths (issue 12): a diagnostic located in a mission or an
+/// indicator (`missions[0].indicators[2]…`, or an observation or expectation of an indicator id)
+/// also names it as the contract and the rules label it. Code and location are unchanged.
+fn name_fields(errors: &mut [Diagnostic], raw: &RawContract, rules: &RuleSet) {
+    let mission_label =
+        |id: &str| rules.mission(id).map_or_else(|| id.to_string(), |m| m.label.clone());
+    let indicator_by_id = |id: &str| {
+        raw.missions
+            .iter()
+            .find_map(|e| e.indicators.iter().find(|i| i.id == id).map(|i| (e.mission.as_str(), i)))
+    };
+    for d in errors.iter_mut() {
+        let Some(path) = d.location.path.as_deref() else { continue };
+        let index = |s: &str, key: &str| -> Option<usize> {
+            s.strip_prefix(key)?.split(']').next()?.parse().ok()
+        };
+        let note = if let Some(i) = index(path, "missions[") {
+            let Some(e) = raw.missions.get(i) else { continue };
+            let rest = path.split_once("].").map_or("", |(_, r)| r);
+            match index(rest, "indicators[").and_then(|j| e.indicators.get(j)) {
+                Some(ind) if ind.label != ind.id => format!(
+                    "indicator « {} » (`{}`) of mission « {} »",
+                    ind.label,
+                    ind.id,
+                    mission_label(&e.mission)
+                ),
+                _ if rules.mission(&e.mission).is_some() => {
+                    format!("mission « {} »", mission_label(&e.mission))
+                }
+                _ => continue,
+            }
+        } else if let Some((_, id)) =
+            path.split_once(".observations.").or_else(|| path.split_once(".attainment."))
+        {
+            let Some((mission, ind)) = indicator_by_id(id) else { continue };
+            if ind.label == ind.id {
+                format!("mission « {} »", mission_label(mission))
+            } else {
+                format!("indicator « {} » of mission « {} »", ind.label, mission_label(mission))
+            }
+        } else {
+            continue;
+        };
+        if !d.message.contains(&note) {
+            d.message = format!("{} ({note})", d.message);
+        }
+    }
 }

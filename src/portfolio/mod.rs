@@ -399,7 +399,7 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
             | Item::Crisis { mission }
             | Item::AssumedVariable { mission }
             | Item::VariableCap { mission } => mission,
-            Item::Fonctionnement { .. } => continue,
+            Item::Fonctionnement { .. } | Item::Uplift { .. } => continue,
         };
         let Some(i) = rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else {
             continue;

@@ -20,6 +20,9 @@ struct RulesDoc {
     fonctionnement: TableDoc,
     #[serde(skip_serializing_if = "Option::is_none")]
     fonctionnement_uplift: Option<UpliftDoc>,
+    /// The rules of `uplifts` (the older key is shown as `fonctionnement_uplift`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    uplifts: Vec<UpliftRuleDoc>,
     missions: Vec<MissionDoc>,
     payment: PaymentDoc,
     choices: Vec<ChoiceDoc>,
@@ -66,6 +69,38 @@ struct UpliftDoc {
     table: TableDoc,
     signed_on_or_before: String,
     scope: crate::rules::UpliftScope,
+}
+
+/// One uplift rule: which contracts, what it pays (a share of the fonctionnement with its status
+/// and source, or a table by tier), when.
+#[derive(Serialize)]
+struct UpliftRuleDoc {
+    id: String,
+    label: String,
+    text: Option<String>,
+    reference: String,
+    choice: Option<String>,
+    /// Whether a contract year whose values apply on the date is in its dates.
+    in_force: bool,
+    contracts: UpliftContractsDoc,
+    from: String,
+    until: Option<String>,
+    pay: crate::rules::UpliftPay,
+    /// The rate, as a cell (`amount` is the rate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    share_of_fonctionnement: Option<CellDoc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_tier: Option<TableDoc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fonctionnement_amount: Option<TableDoc>,
+}
+
+#[derive(Serialize)]
+struct UpliftContractsDoc {
+    signed_on_or_before: Option<String>,
+    signed_after: Option<String>,
+    tiers: Option<Vec<String>>,
+    mission: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -217,11 +252,22 @@ fn doc(rules: &RuleSet, date: Date) -> Result<RulesDoc, EvalError> {
             &rules.fonctionnement.table,
             date,
         ),
-        fonctionnement_uplift: rules.uplift.as_ref().map(|u| UpliftDoc {
-            table: table(rules, &u.label, &u.reference, &u.table, date),
-            signed_on_or_before: u.signed_on_or_before.to_string(),
-            scope: u.scope,
+        fonctionnement_uplift: rules.uplifts.iter().find(|u| u.legacy).and_then(|u| {
+            Some(UpliftDoc {
+                table: table(rules, &u.label, &u.reference, u.table()?, date),
+                signed_on_or_before: u.contracts.signed_on_or_before?.to_string(),
+                scope: match u.pay {
+                    crate::rules::UpliftPay::Once => crate::rules::UpliftScope::Once,
+                    crate::rules::UpliftPay::Yearly => crate::rules::UpliftScope::Annual,
+                },
+            })
         }),
+        uplifts: rules
+            .uplifts
+            .iter()
+            .filter(|u| !u.legacy)
+            .map(|u| uplift_doc(rules, u, date))
+            .collect(),
         missions,
         payment: PaymentDoc {
             reference: p.reference.clone(),
@@ -267,6 +313,92 @@ fn doc(rules: &RuleSet, date: Date) -> Result<RulesDoc, EvalError> {
     Ok(doc)
 }
 
+fn uplift_doc(rules: &RuleSet, u: &crate::rules::Uplift, date: Date) -> UpliftRuleDoc {
+    use crate::rules::UpliftAmount;
+    let c = &u.contracts;
+    let t = |t: &TierTable| table(rules, &u.label, &u.reference, t, date);
+    UpliftRuleDoc {
+        id: u.id.clone(),
+        label: u.label.clone(),
+        text: u.text.clone(),
+        reference: u.reference.clone(),
+        choice: u.choice.clone(),
+        in_force: u.in_force_on(date),
+        contracts: UpliftContractsDoc {
+            signed_on_or_before: c.signed_on_or_before.map(|d| d.to_string()),
+            signed_after: c.signed_after.map(|d| d.to_string()),
+            tiers: c.tiers.clone(),
+            mission: c.mission.clone(),
+        },
+        from: u.from.to_string(),
+        until: u.until.map(|d| d.to_string()),
+        pay: u.pay,
+        share_of_fonctionnement: match &u.amount {
+            UpliftAmount::ShareOfFonctionnement(r) => {
+                Some(cell(rules, "*", r, r.amount.to_string()))
+            }
+            UpliftAmount::PerTier(_) | UpliftAmount::FonctionnementAmount(_) => None,
+        },
+        per_tier: match &u.amount {
+            UpliftAmount::PerTier(x) => Some(t(x)),
+            UpliftAmount::ShareOfFonctionnement(_) | UpliftAmount::FonctionnementAmount(_) => None,
+        },
+        fonctionnement_amount: match &u.amount {
+            UpliftAmount::FonctionnementAmount(x) => Some(t(x)),
+            UpliftAmount::ShareOfFonctionnement(_) | UpliftAmount::PerTier(_) => None,
+        },
+    }
+}
+
+/// The group under which the uplifts' tables are listed.
+const UPLIFTS_GROUP: &str = "Majorations et versements ponctuels";
+
+/// One uplift in French: what it pays, when, for which contracts (the `rules` text and page).
+fn uplift_sentence(u: &UpliftRuleDoc) -> String {
+    let what = match (&u.share_of_fonctionnement, &u.per_tier) {
+        (Some(r), _) => format!(
+            "{} % du fonctionnement de l'année ({}{}, source : {})",
+            r.amount
+                .parse::<rust_decimal::Decimal>()
+                .ok()
+                .and_then(|d| d.checked_mul(rust_decimal::Decimal::ONE_HUNDRED))
+                .map_or_else(|| r.amount.clone(), crate::money::format_plain),
+            if r.status == "provisional" { "provisoire" } else { "confirmé" },
+            if r.status == "provisional" { " *" } else { "" },
+            r.citation.as_deref().unwrap_or(&r.source)
+        ),
+        (None, Some(_)) => "un montant par taille (tableau des montants)".into(),
+        (None, None) => "le fonctionnement payé au montant par taille du tableau".into(),
+    };
+    let until = u.until.as_ref().map_or_else(String::new, |d| format!(" et avant le {d}"));
+    let when = match u.pay {
+        crate::rules::UpliftPay::Once => format!(
+            "une fois, la première année de contrat commençant à partir du {}{until}",
+            u.from
+        ),
+        crate::rules::UpliftPay::Yearly => {
+            format!("chaque année de contrat commençant à partir du {}{until}", u.from)
+        }
+    };
+    let c = &u.contracts;
+    let mut who = Vec::new();
+    if let Some(d) = &c.signed_on_or_before {
+        who.push(format!("signés au plus tard le {d}"));
+    }
+    if let Some(d) = &c.signed_after {
+        who.push(format!("signés après le {d}"));
+    }
+    if let Some(t) = &c.tiers {
+        who.push(format!("tailles {}", t.join(", ")));
+    }
+    if let Some(m) = &c.mission {
+        who.push(format!("engageant la mission {m}"));
+    }
+    let who = if who.is_empty() { "tous".to_string() } else { who.join(", ") };
+    let choice = u.choice.as_ref().map_or_else(String::new, |c| format!(" ; choix déclaré : {c}"));
+    format!("{} — {} ({}) : {what} ; {when} ; contrats : {who}{choice}", u.id, u.label, u.reference)
+}
+
 fn eur_text(amount: &str) -> String {
     amount.parse().map(crate::money::format_eur).unwrap_or_else(|_| amount.to_string())
 }
@@ -277,6 +409,11 @@ fn tables(d: &RulesDoc) -> Vec<(Option<&str>, &TableDoc)> {
     let mut out = vec![(None, &d.fonctionnement)];
     if let Some(u) = &d.fonctionnement_uplift {
         out.push((None, &u.table));
+    }
+    for u in d.uplifts.iter().filter(|u| u.in_force) {
+        for t in [&u.per_tier, &u.fonctionnement_amount].into_iter().flatten() {
+            out.push((Some(UPLIFTS_GROUP), t));
+        }
     }
     for m in d.missions.iter().filter(|m| m.in_force) {
         let parts = [
@@ -327,6 +464,19 @@ pub fn rules_text(
                 );
             }
         }
+        for u in d.uplifts.iter().filter(|u| u.in_force) {
+            for r in u.share_of_fonctionnement.iter().filter(|r| r.status == "provisional") {
+                n += 1;
+                let _ = writeln!(
+                    o,
+                    "  {UPLIFTS_GROUP} : {} — taux {} (depuis le {}) ; source : {}",
+                    u.label,
+                    r.amount,
+                    u.from,
+                    r.citation.as_deref().unwrap_or(&r.source)
+                );
+            }
+        }
         let _ = writeln!(o, "{n} cellule(s) provisoire(s) ; une correction est une ligne du fichier de règles (`status: confirmed` et sa `source`), et `cpts-funding test rules/tests/*.yaml` dit ce qu'elle change.");
         return Ok(o);
     }
@@ -362,6 +512,13 @@ pub fn rules_text(
             let _ = write!(line, "{v:>16}");
         }
         let _ = writeln!(o, "{}", line.trim_end());
+    }
+    let in_force: Vec<&UpliftRuleDoc> = d.uplifts.iter().filter(|u| u.in_force).collect();
+    if !in_force.is_empty() {
+        let _ = writeln!(o, "\n{UPLIFTS_GROUP} (versés comme le fonctionnement de l'année)");
+        for u in in_force {
+            let _ = writeln!(o, "  {}", uplift_sentence(u));
+        }
     }
     let p = &d.payment;
     let _ = writeln!(o, "\nVersements ({})", p.reference);
@@ -466,27 +623,57 @@ pub fn rules_page(rules: &RuleSet, date: Date) -> Result<crate::report::page::Pa
         .iter()
         .map(|c| Block::Para(format!("{} — {} : {}", c.id, c.topic, c.choice)))
         .collect();
+    let uplifts: Vec<Block> =
+        d.uplifts.iter().filter(|u| u.in_force).map(|u| Block::Para(uplift_sentence(u))).collect();
     let provisional: usize = tables(&d)
         .iter()
         .map(|(_, t)| t.cells.iter().filter(|c| c.status == "provisional").count())
-        .sum();
+        .sum::<usize>()
+        + d.uplifts
+            .iter()
+            .filter(|u| u.in_force)
+            .filter(|u| {
+                u.share_of_fonctionnement.as_ref().is_some_and(|r| r.status == "provisional")
+            })
+            .count();
+    let mut sections = vec![
+        Section { title: "Tailles".into(), blocks: vec![Block::Table(tier_table)], page_break: false },
+        Section {
+            title: "Montants par taille".into(),
+            blocks: vec![
+                Block::Table(amounts),
+                Block::Note(format!("* : cellule provisoire ({provisional} au total), à confirmer par le Journal officiel ; `cpts-funding rules --provisional` les liste avec leurs sources.")),
+            ],
+            page_break: false,
+        },
+    ];
+    if !uplifts.is_empty() {
+        sections.push(Section { title: UPLIFTS_GROUP.into(), blocks: uplifts, page_break: false });
+    }
+    sections.extend([
+        Section {
+            title: "Maxima par taille".into(),
+            blocks: vec![Block::Table(max_table)],
+            page_break: false,
+        },
+        Section { title: "Choix déclarés".into(), blocks: choices, page_break: false },
+    ]);
     Ok(Page {
         lang: "fr",
         title: format!("Règles en vigueur au {}", d.date),
-        subtitle: vec![d.title.clone(), format!("{} ({}), en vigueur depuis le {}", d.text.label, d.text.reference, d.text.in_force_from)],
-        sections: vec![
-            Section { title: "Tailles".into(), blocks: vec![Block::Table(tier_table)], page_break: false },
-            Section {
-                title: "Montants par taille".into(),
-                blocks: vec![
-                    Block::Table(amounts),
-                    Block::Note(format!("* : cellule provisoire ({provisional} au total), à confirmer par le Journal officiel ; `cpts-funding rules --provisional` les liste avec leurs sources.")),
-                ],
-                page_break: false,
-            },
-            Section { title: "Maxima par taille".into(), blocks: vec![Block::Table(max_table)], page_break: false },
-            Section { title: "Choix déclarés".into(), blocks: choices, page_break: false },
+        subtitle: vec![
+            d.title.clone(),
+            format!(
+                "{} ({}), en vigueur depuis le {}",
+                d.text.label, d.text.reference, d.text.in_force_from
+            ),
         ],
-        footer: format!("Règles : {} (sha256 {}) — cpts-funding {}", rules.file, rules.sha256.get(..12).unwrap_or(&rules.sha256), env!("CARGO_PKG_VERSION")),
+        sections,
+        footer: format!(
+            "Règles : {} (sha256 {}) — cpts-funding {}",
+            rules.file,
+            rules.sha256.get(..12).unwrap_or(&rules.sha256),
+            env!("CARGO_PKG_VERSION")
+        ),
     })
 }

@@ -12,7 +12,7 @@ use crate::money::Rounding;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-pub use raw::{BalanceDue, FirstYearFonctionnement, MissionKind, UpliftScope};
+pub use raw::{BalanceDue, FirstYearFonctionnement, MissionKind, UpliftPay, UpliftScope};
 
 /// The default rules, embedded in the binary.
 pub const DEFAULT_RULES_TEXT: &str = include_str!("../../rules/aci-cpts.yaml");
@@ -123,14 +123,73 @@ pub struct AmountItem {
     pub table: TierTable,
 }
 
+/// A dated uplift (`uplifts`, or the older `fonctionnement_uplift`): a payment for the contracts
+/// it names, once or every year of its dates. Which contract years it pays is decided by `eval`
+/// (the rules know no contract).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uplift {
+    /// Its audit line is `uplift.<id>` (the `fonctionnement` line for a replacement).
+    pub id: String,
     pub label: String,
+    /// The text it comes from (`None` for the older key, which names none).
+    pub text: Option<String>,
     pub reference: String,
     pub choice: Option<String>,
-    pub signed_on_or_before: Date,
-    pub scope: UpliftScope,
-    pub table: TierTable,
+    pub contracts: UpliftContracts,
+    pub amount: UpliftAmount,
+    /// Pays contract years whose value date is on or after `from`…
+    pub from: Date,
+    /// …and before `until`, if given.
+    pub until: Option<Date>,
+    pub pay: UpliftPay,
+    /// Written under the older key `fonctionnement_uplift` (the rules document shows it there).
+    pub legacy: bool,
+}
+
+impl Uplift {
+    /// Whether a contract year whose values apply on `date` is in the rule's dates.
+    pub fn in_force_on(&self, date: Date) -> bool {
+        self.from <= date && self.until.is_none_or(|u| date < u)
+    }
+
+    /// Its table of amounts by tier, for the two table forms.
+    pub fn table(&self) -> Option<&TierTable> {
+        match &self.amount {
+            UpliftAmount::PerTier(t) | UpliftAmount::FonctionnementAmount(t) => Some(t),
+            UpliftAmount::ShareOfFonctionnement(_) => None,
+        }
+    }
+
+    /// The same, to change (variants).
+    pub(crate) fn table_mut(&mut self) -> Option<&mut TierTable> {
+        match &mut self.amount {
+            UpliftAmount::PerTier(t) | UpliftAmount::FonctionnementAmount(t) => Some(t),
+            UpliftAmount::ShareOfFonctionnement(_) => None,
+        }
+    }
+}
+
+/// The contracts an uplift is for; `None`: no condition.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpliftContracts {
+    pub signed_on_or_before: Option<Date>,
+    pub signed_after: Option<Date>,
+    /// Tier ids of the contract year.
+    pub tiers: Option<Vec<String>>,
+    /// A mission engaged and started by the end of the contract year.
+    pub mission: Option<String>,
+}
+
+/// What an uplift pays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpliftAmount {
+    /// The rate (as a cell: `amount` is the rate) × the year's base fonctionnement amount, as
+    /// its own line.
+    ShareOfFonctionnement(Cell),
+    /// The tier's amount, as its own line.
+    PerTier(TierTable),
+    /// The fonctionnement line is paid the tier's amount instead of its own.
+    FonctionnementAmount(TierTable),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +289,9 @@ pub struct RuleSet {
     pub tiers_reference: String,
     pub tiers: Vec<Tier>,
     pub fonctionnement: AmountItem,
-    pub uplift: Option<Uplift>,
+    /// In file order; the older `fonctionnement_uplift` first. At most one replaces the
+    /// fonctionnement amount (validated).
+    pub uplifts: Vec<Uplift>,
     pub missions: Vec<Mission>,
     pub payment: Payment,
     pub rounding: Rounding,
@@ -315,6 +376,11 @@ impl RuleSet {
             .iter()
             .position(|t| population >= t.min && t.max.is_none_or(|m| population <= m))
             .unwrap_or(tiers.len() - 1)
+    }
+
+    /// The uplift that replaces the fonctionnement amount, if any (at most one, by validation).
+    pub fn fonctionnement_replacement(&self) -> Option<&Uplift> {
+        self.uplifts.iter().find(|u| matches!(u.amount, UpliftAmount::FonctionnementAmount(_)))
     }
 
     pub fn mission(&self, id: &str) -> Option<&Mission> {

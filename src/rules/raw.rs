@@ -19,8 +19,14 @@ pub struct RawRules {
     pub choices: Vec<RawChoice>,
     pub tiers: RawTiers,
     pub fonctionnement: RawAmountItem,
+    /// The older form of the avenant-2 +75 %, kept loading: validated as one rule of `uplifts`
+    /// (the first), which replaces the fonctionnement amount.
     #[serde(default)]
     pub fonctionnement_uplift: Option<RawUplift>,
+    /// Dated uplifts: payments on top of (or instead of) the fonctionnement for the contracts a
+    /// rule names, once or every year of its validity (README, *Rules format: uplifts*).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uplifts: Vec<RawUpliftRule>,
     pub missions: Vec<RawMission>,
     pub payment: RawPayment,
     pub rounding: RawRounding,
@@ -165,6 +171,93 @@ pub struct RawUplift {
     pub signed_on_or_before: String,
     pub scope: UpliftScope,
     pub values: BTreeMap<String, BTreeMap<String, RawCell>>,
+}
+
+/// One rule of `uplifts`: which contracts, which amount, when.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawUpliftRule {
+    /// The rule's id: its audit line is `uplift.<id>`.
+    pub id: String,
+    pub label: String,
+    /// The text it comes from (an id of `texts`).
+    pub text: String,
+    /// The article (legal reference), as for every other rule.
+    pub reference: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+    /// Which contracts; every contract when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contracts: Option<RawUpliftContracts>,
+    pub amount: RawUpliftAmount,
+    pub when: RawUpliftWhen,
+}
+
+/// The contracts an uplift is for: every condition given must hold.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawUpliftContracts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_on_or_before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_after: Option<String>,
+    /// The tiers of the contract year (their ids); every tier when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<String>>,
+    /// A mission the contract engages and has started by the end of the contract year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mission: Option<String>,
+}
+
+/// What an uplift pays: exactly one of the three forms.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawUpliftAmount {
+    /// A share of the year's fonctionnement amount (`"0.75"`: +75 %), as its own line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_of_fonctionnement: Option<RawRate>,
+    /// An amount per tier (a dated table), as its own line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_tier: Option<RawTierTable>,
+    /// The fonctionnement line paid this amount per tier instead of its own (the form of the
+    /// older `fonctionnement_uplift`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fonctionnement_amount: Option<RawTierTable>,
+}
+
+/// A rate with its provenance.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawRate {
+    pub rate: String,
+    pub status: RawStatus,
+    pub source: String,
+}
+
+/// When an uplift pays: from a date (the value date of a contract year on or after it), until
+/// a date (exclusive) if given, once (the first such contract year) or every such year.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawUpliftWhen {
+    pub from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    pub pay: UpliftPay,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UpliftPay {
+    /// In one contract year: the first whose value date is in the rule's dates.
+    Once,
+    /// In every contract year whose value date is in the rule's dates.
+    Yearly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

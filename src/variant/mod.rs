@@ -544,10 +544,17 @@ pub fn apply_change(rules: &mut RuleSet, change: &Change) -> Result<(), ApplyErr
         Target::Table { table: TableRef::Fonctionnement, tier } => {
             change_table(&mut rules.fonctionnement.table, tier, change, "fonctionnement")
         }
-        Target::Table { table: TableRef::Uplift, tier } => match rules.uplift.as_mut() {
-            Some(u) => change_table(&mut u.table, tier, change, "fonctionnement_uplift"),
-            None => Err(fail(Code::E0601, "these rules have no `fonctionnement_uplift`")),
-        },
+        Target::Table { table: TableRef::Uplift(id), tier } => {
+            let u = rules.uplifts.iter_mut().find(|u| u.id == id);
+            let what = match &u {
+                Some(u) if u.legacy => "fonctionnement_uplift".to_string(),
+                _ => format!("uplifts.{id}"),
+            };
+            match u.and_then(|u| u.table_mut()) {
+                Some(t) => change_table(t, tier, change, &what),
+                None => Err(fail(Code::E0601, format!("these rules have no `{what}` table"))),
+            }
+        }
         Target::Table { table: TableRef::Mission(id, t), tier } => {
             let mut touched = 0;
             for m in rules.missions.iter_mut().filter(|m| id.as_deref().is_none_or(|i| i == m.id)) {

@@ -4,7 +4,8 @@
 //! | path | what |
 //! |---|---|
 //! | `fonctionnement[.TIER]` | the fonctionnement amount (of one tier, or of all) |
-//! | `fonctionnement_uplift[.TIER]` | the avenant-2 uplifted amount |
+//! | `fonctionnement_uplift[.TIER]` | the avenant-2 uplifted amount (the older key) |
+//! | `uplifts.UPLIFT[.TIER]` | the table of an uplift rule (`per_tier` or `fonctionnement_amount`) |
 //! | `missions.MISSION.TABLE[.TIER]` | a mission's `fixed`, `fixed_first_year`, `variable` or `crisis_envelope` |
 //! | `missions.*.TABLE[.TIER]` | that table of every mission that has it |
 //! | `missions.MISSION` | a mission (`remove`, or `new_mission` for a new id) |
@@ -39,7 +40,8 @@ impl MissionTable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TableRef {
     Fonctionnement,
-    Uplift,
+    /// The table of the uplift with this id (`fonctionnement_uplift` for the older key).
+    Uplift(String),
     /// A mission's table; `None`: every mission that has it.
     Mission(Option<String>, MissionTable),
 }
@@ -99,9 +101,38 @@ fn too_long(path: &str, rest: &[&str]) -> PathError {
 /// Resolves `path` against `rules`.
 pub fn resolve(path: &str, rules: &RuleSet) -> Result<Target, PathError> {
     let segs: Vec<&str> = path.trim().split('.').collect();
-    const TOP: [&str; 5] =
-        ["fonctionnement", "fonctionnement_uplift", "missions", "tiers", "payment"];
+    let mut top = vec!["fonctionnement", "fonctionnement_uplift", "missions", "tiers", "payment"];
+    // Named only where the rules have such rules, so that older messages stay as they were.
+    let listed: Vec<&str> =
+        rules.uplifts.iter().filter(|u| !u.legacy).map(|u| u.id.as_str()).collect();
+    if !listed.is_empty() {
+        top.insert(2, "uplifts");
+    }
     match segs.as_slice() {
+        ["uplifts"] => Err(PathError {
+            message: "`uplifts` needs an uplift id".into(),
+            help: format!("uplifts are: {}", listed.join(", ")),
+        }),
+        ["uplifts", id, rest @ ..] => {
+            if rest.len() > 1 {
+                return Err(too_long(path, &rest[1..]));
+            }
+            let Some(u) = rules.uplifts.iter().find(|u| !u.legacy && u.id == *id) else {
+                return Err(unknown("uplift", id, &listed));
+            };
+            if u.table().is_none() {
+                return Err(PathError {
+                    message: format!(
+                        "uplift `{id}` is a share of the fonctionnement: it has no amounts by tier"
+                    ),
+                    help: "change `fonctionnement`, which the share follows".into(),
+                });
+            }
+            Ok(Target::Table {
+                table: TableRef::Uplift(u.id.clone()),
+                tier: tier(rules, rest.first().copied())?,
+            })
+        }
         ["fonctionnement", rest @ ..] | ["fonctionnement_uplift", rest @ ..] => {
             if rest.len() > 1 {
                 return Err(too_long(path, &rest[1..]));
@@ -109,14 +140,16 @@ pub fn resolve(path: &str, rules: &RuleSet) -> Result<Target, PathError> {
             let table = if segs[0] == "fonctionnement" {
                 TableRef::Fonctionnement
             } else {
-                TableRef::Uplift
+                match rules.uplifts.iter().find(|u| u.legacy) {
+                    Some(u) => TableRef::Uplift(u.id.clone()),
+                    None => {
+                        return Err(PathError {
+                            message: "these rules have no `fonctionnement_uplift`".into(),
+                            help: "change `fonctionnement` instead".into(),
+                        })
+                    }
+                }
             };
-            if table == TableRef::Uplift && rules.uplift.is_none() {
-                return Err(PathError {
-                    message: "these rules have no `fonctionnement_uplift`".into(),
-                    help: "change `fonctionnement` instead".into(),
-                });
-            }
             Ok(Target::Table { table, tier: tier(rules, rest.first().copied())? })
         }
         ["missions"] => Err(PathError {
@@ -207,8 +240,8 @@ pub fn resolve(path: &str, rules: &RuleSet) -> Result<Target, PathError> {
             message: "`payment` needs a field".into(),
             help: "the variant can change `payment.advance_rate`".into(),
         }),
-        [first, ..] => Err(unknown("rules section", first, &TOP)),
-        [] => Err(unknown("rules section", "", &TOP)),
+        [first, ..] => Err(unknown("rules section", first, &top)),
+        [] => Err(unknown("rules section", "", &top)),
     }
 }
 

@@ -100,7 +100,8 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
             };
             observations.insert(x.id.clone(), observation);
         }
-        results.insert(year, YearResult { population, crisis_recognised, observations });
+        let expected = Default::default();
+        results.insert(year, YearResult { population, crisis_recognised, observations, expected });
     }
     if engagements.iter().any(|e| over_envelope(rules, population, signature, e).is_some()) {
         return None;

@@ -9,7 +9,8 @@
 //!   before it; these parts add up to the total exactly (they depend on the order).
 //!
 //! Only the records evaluated under both rule sets are compared; the others are listed as
-//! failures.
+//! failures. [`DiffSums`] (`sums.rs`) is what a diff says without its rows, merged chunk by
+//! chunk when a large file is streamed.
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::{EvalError, Totals};
@@ -18,6 +19,9 @@ use crate::rules::RuleSet;
 use crate::variant::{apply, Change, Variant};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+
+mod sums;
+pub use sums::{DiffSums, NamedDelta, NamedGains};
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     a.checked_add(b).ok_or(EvalError::Overflow)

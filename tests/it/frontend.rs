@@ -307,6 +307,38 @@ fn check_and_cashflow_streamed_say_what_the_whole_file_run_says() {
     }
 }
 
+/// `diff --format csv` streams a large CSV too (issue #8): each chunk diffed (attribution
+/// included) and its rows written as it comes, the sums merged; the bytes and the diagnostics
+/// are those of the whole-file run at every chunk size, with one variant or two, with `--year`
+/// or without, and `--strict` stops as it does on the whole file.
+#[test]
+fn a_streamed_diff_csv_gives_the_bytes_of_the_whole_file_run() {
+    let nego = ["--variant", "rules/variants/negotiation-2025.yaml"];
+    let threshold = ["--variant", "rules/variants/tier2-threshold-50000.yaml"];
+    let advance = ["--variant", "rules/variants/advance-rate-90.yaml"];
+    for file in ["fixtures/portfolio/sample-800-synthetic.csv", "fixtures/portfolio/bad-rows.csv"] {
+        let mut runs: Vec<Vec<&str>> = vec![
+            [&nego[..], &["--year", "2025"]].concat(),
+            nego.to_vec(),
+            [&threshold[..], &["--year", "2026"]].concat(),
+            [&nego[..], &advance, &["--excel-fr"]].concat(),
+            [&threshold[..], &["--strict"]].concat(),
+        ];
+        for r in &mut runs {
+            r.splice(0..0, ["diff", file, "--format", "csv"]);
+        }
+        for whole in runs {
+            let expected = run(&whole);
+            assert!(expected.1.lines().any(|l| l.starts_with("interaction")) || expected.0 != 0);
+            for chunk in ["1", "5000", "100000"] {
+                let mut streamed = whole.clone();
+                streamed.extend(["--stream", "--chunk-bytes", chunk]);
+                assert_eq!(run(&streamed), expected, "{whole:?} in chunks of {chunk} bytes");
+            }
+        }
+    }
+}
+
 /// Streamed, the rows of a CPTS must be together: a CPTS met again after others is E0705 on
 /// its later rows (never counted twice), the others computed.
 #[test]

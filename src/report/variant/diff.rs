@@ -6,7 +6,7 @@ use crate::portfolio::{Portfolio, Selection};
 use crate::report::portfolio::csv_out::{CsvOptions, CsvWriter};
 use crate::report::portfolio::text_out::{left, right};
 use crate::rules::RuleSet;
-use crate::variant::diff::{Delta, Diff};
+use crate::variant::diff::{Delta, Diff, DiffRow, DiffSums};
 use crate::variant::Variant;
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -230,8 +230,18 @@ fn gains_text(o: &mut String, p: &Portfolio, d: &Diff) {
 
 /// The `diff --format csv` table: one row per CPTS-year, then the sums by tier, mission, region,
 /// department and the total, the advances, the cash by calendar year (`cash_year`), then the
-/// attribution (`level` = `change`, `interaction`).
+/// attribution (`level` = `change`, `interaction`). A streamed file is written in the same three
+/// parts: [`diff_csv_header`], the [`diff_csv_rows`] of each chunk, the [`diff_csv_sums`] merged.
 pub fn diff_csv(base: &RuleSet, p: &Portfolio, d: &Diff, opts: CsvOptions) -> String {
+    let mut o = diff_csv_header(opts);
+    let opts = CsvOptions { bom: false, ..opts };
+    o.push_str(&diff_csv_rows(base, p, &d.rows, opts));
+    o.push_str(&diff_csv_sums(base, &DiffSums::of(d, p, 0), opts));
+    o
+}
+
+/// The header of the `diff` CSV (after the BOM when asked).
+pub fn diff_csv_header(opts: CsvOptions) -> String {
     let mut w = CsvWriter::new(opts);
     for c in [
         "level",
@@ -254,7 +264,14 @@ pub fn diff_csv(base: &RuleSet, p: &Portfolio, d: &Diff, opts: CsvOptions) -> St
         w.field(c);
     }
     w.end_row();
-    for r in &d.rows {
+    w.finish()
+}
+
+/// The CPTS-year rows of the `diff` CSV (of `p`, or of a chunk of a streamed file), without
+/// header or BOM.
+pub fn diff_csv_rows(base: &RuleSet, p: &Portfolio, rows: &[DiffRow], opts: CsvOptions) -> String {
+    let mut w = CsvWriter::new(CsvOptions { bom: false, ..opts });
+    for r in rows {
         let c = &p.contracts[r.contract];
         w.field("cpts");
         w.empty();
@@ -274,6 +291,12 @@ pub fn diff_csv(base: &RuleSet, p: &Portfolio, d: &Diff, opts: CsvOptions) -> St
         w.empty();
         w.end_row();
     }
+    w.finish()
+}
+
+/// The sums and the attribution of the `diff` CSV, without header or BOM.
+pub fn diff_csv_sums(base: &RuleSet, d: &DiffSums, opts: CsvOptions) -> String {
+    let mut w = CsvWriter::new(CsvOptions { bom: false, ..opts });
     let sums = |w: &mut CsvWriter, level: &str, group: &str, d: &Delta| {
         w.field(level);
         w.field(group);

@@ -15,7 +15,7 @@ mod diff_json;
 mod max;
 mod sweep;
 
-pub use diff::{diff_csv, diff_text};
+pub use diff::{diff_csv, diff_csv_header, diff_csv_rows, diff_csv_sums, diff_text};
 pub use diff_json::diff_json;
 pub use max::{max_json, max_text};
 pub use sweep::{sweep_csv, sweep_json};

@@ -1,23 +1,32 @@
 //! `diff --variant FILE PORTFOLIO`: what a variant costs, per CPTS, tier and mission, and the
-//! delta attributed to each change.
+//! delta attributed to each change. `--format csv` on one large CSV file streams it: each chunk
+//! diffed and its rows written as it comes, the sums merged (`diff::DiffSums`) and written last.
 
-use crate::args::{CsvArgs, RulesArg, RunArgs, TableFormat, VariantArgs, YearArgs};
-use crate::cmd::batch;
+use crate::args::{CsvArgs, RulesArg, RunArgs, StreamArgs, TableFormat, VariantArgs, YearArgs};
+use crate::cmd::{batch, stream};
 use crate::cmd::budget::render_page;
 use crate::error::CliError;
 use crate::inputs;
 use crate::load;
 use crate::output::Printer;
 use crate::progress;
+use cpts_funding::diagnostic::Code;
+use cpts_funding::portfolio::{CsvOptions, RecordState, Selection};
 use cpts_funding::report::page;
 use cpts_funding::variant::{diff, render};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXAMPLES: &str = "Examples:
+pub const EXAMPLES: &str = "With --format csv, a CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in
+memory that does not grow with the file; its rows of one CPTS must then be together. The text,
+JSON, md and html reports read the file whole (they name the CPTS-years changed under counts of
+the whole file).
+
+Examples:
   cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025
   cpts-funding diff --variant rules/variants/negotiation-2025.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025 --format csv --excel-fr > diff.csv
-  cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/example.csv --year 2025 --format html > diff.html";
+  cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/example.csv --year 2025 --format html > diff.html
+  cpts-funding diff --variant rules/variants/negotiation-2025.yaml big.csv --format csv --stream > diff.csv";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,6 +41,8 @@ pub struct Args {
     pub csv: CsvArgs,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub stream: StreamArgs,
     #[command(flatten)]
     pub rules: RulesArg,
     /// Output format.
@@ -48,6 +59,9 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let (base, variants, rules) = (&ruled.base, &ruled.variants, &ruled.rules);
     let sel = a.years.selection();
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
+    if a.format == TableFormat::Csv && stream::applies(&a.portfolio, &a.stream) {
+        return batch::with_jobs(a.run.jobs, || streamed(a, &ruled, sel, opts, p))?;
+    }
     let changes: usize = variants.iter().map(|v| v.changes.len()).sum();
     let (read, unreadable) = inputs::read_all(&a.portfolio);
     let (loaded, d) = batch::with_jobs(a.run.jobs, || {
@@ -78,4 +92,86 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     }
     p.message("summary", &d.base.summary.sentence(sel));
     Ok(batch::exit_code(d.failures.len(), loaded.io_errors))
+}
+
+/// `diff --format csv` on one large CSV file, chunk by chunk: each chunk diffed under the base
+/// and the variant (attribution included), its failures printed and its rows written as it
+/// comes, the sums merged and written at the end; the bytes are those of the whole-file run.
+/// `--strict` writes nothing when a record fails, as on a whole file: the first record that
+/// fails to load (in file order) stops the run; a failed evaluation is said only once the whole
+/// file is known to load, and meanwhile the rows wait in memory (their CSV text, not the runs).
+fn streamed(
+    a: &Args,
+    ruled: &load::Ruled,
+    sel: Selection,
+    opts: CsvOptions,
+    p: &mut Printer,
+) -> Result<ExitCode, CliError> {
+    let (base, variants, rules) = (&ruled.base, &ruled.variants, &ruled.rules);
+    let eval = |e: cpts_funding::eval::EvalError| CliError::eval(&e, &rules.file);
+    let strict = a.run.strict;
+    let mut chunks = stream::Chunks::open(&a.portfolio[0], &a.stream, base)?;
+    let mut held: Vec<String> = Vec::new();
+    let mut failed_evaluation: Option<stream::Held> = None;
+    if !strict {
+        p.out(&render::diff_csv_header(opts))?;
+    }
+    let mut sums = diff::DiffSums::default();
+    let (mut contracts, mut io) = (0usize, false);
+    while let Some(chunk) = chunks.next_chunk()? {
+        let pf = &chunk.portfolio;
+        if strict {
+            let not_loaded = pf.records.iter().find_map(|r| match &r.state {
+                RecordState::Failed(ds) => Some((r, ds)),
+                RecordState::Loaded { .. } => None,
+            });
+            if let Some((r, ds)) = not_loaded {
+                chunk.print(p, ds);
+                let msg = format!("stopped (--strict) at {}: nothing written", r.origin);
+                p.line("stopped", &msg, &msg);
+                let io = ds.iter().any(|d| d.code == Code::E0001);
+                return Err(CliError::Reported(if io { 2 } else { 1 }));
+            }
+        }
+        let d = diff::diff(base, variants, rules, pf, sel, &|| {}).map_err(eval)?;
+        if strict {
+            if failed_evaluation.is_none() {
+                failed_evaluation = d.failures.first().map(|(_, ds)| stream::Held::of(&chunk, ds));
+            }
+        } else {
+            for (_, ds) in &d.failures {
+                chunk.print(p, ds);
+                io |= ds.iter().any(|d| d.code == Code::E0001);
+            }
+        }
+        if chunk.header_broken {
+            return Err(stream::header_stop(p));
+        }
+        let rows = render::diff_csv_rows(base, pf, &d.rows, opts);
+        if strict {
+            held.push(rows);
+        } else {
+            p.out(&rows)?;
+        }
+        sums.merge(&diff::DiffSums::of(&d, pf, contracts)).map_err(eval)?;
+        contracts += pf.contracts.len();
+    }
+    if sums.summary.read == 0 {
+        return Err(stream::no_record(chunks.name(), "compute"));
+    }
+    if let Some(h) = failed_evaluation {
+        h.print(p);
+        let msg = "stopped (--strict): nothing written";
+        p.line("stopped", msg, msg);
+        return Err(CliError::Reported(1));
+    }
+    if strict {
+        p.out(&render::diff_csv_header(opts))?;
+        for rows in held {
+            p.out(&rows)?;
+        }
+    }
+    p.out(&render::diff_csv_sums(base, &sums, CsvOptions { bom: false, ..opts }))?;
+    p.message("summary", &sums.summary.sentence(sel));
+    Ok(batch::exit_code(sums.failed, io))
 }

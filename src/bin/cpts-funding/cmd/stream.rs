@@ -2,8 +2,8 @@
 //! `portfolio::stream::CsvCutter` says where to cut), each chunk loaded, validated (and, for
 //! `compute --format csv` and `cashflow`, evaluated in parallel and written or summed) before
 //! the next is read. Memory holds one chunk, the ids met so far (to find a CPTS met twice) and
-//! the sums: it does not grow with the file's rows. `compute`'s output bytes are those of the
-//! whole-file run; `check` and `cashflow` say what they say of the whole file.
+//! the sums: it does not grow with the file's rows. `compute`'s and `diff`'s CSV bytes are those
+//! of the whole-file run; `check` and `cashflow` say what they say of the whole file.
 
 use crate::args::StreamArgs;
 use crate::cmd::{batch, compute};
@@ -67,14 +67,36 @@ pub struct Chunk {
 impl Chunk {
     /// Prints diagnostics with their snippet from the chunk.
     pub fn print(&self, p: &Printer, ds: &[Diagnostic]) {
-        for d in ds {
-            let local =
-                d.location.line.map(|l| if l > 1 { l.saturating_sub(self.shift) } else { l });
-            let line = local.and_then(|l| self.index.line(&self.text, l));
+        Held::of(self, ds).print(p);
+    }
+}
+
+/// Diagnostics with their snippets, kept to be printed after their chunk is gone (`diff
+/// --strict` says a failed evaluation only once the whole file is known to load).
+pub struct Held {
+    diagnostics: Vec<Diagnostic>,
+    lines: Vec<Option<String>>,
+}
+
+impl Held {
+    pub fn of(chunk: &Chunk, ds: &[Diagnostic]) -> Held {
+        let lines = ds
+            .iter()
+            .map(|d| {
+                let local =
+                    d.location.line.map(|l| if l > 1 { l.saturating_sub(chunk.shift) } else { l });
+                local.and_then(|l| chunk.index.line(&chunk.text, l)).map(str::to_string)
+            })
+            .collect();
+        Held { diagnostics: ds.to_vec(), lines }
+    }
+
+    pub fn print(&self, p: &Printer) {
+        for (d, line) in self.diagnostics.iter().zip(&self.lines) {
             if p.is_json() {
                 p.diagnostics(std::slice::from_ref(d), None);
             } else {
-                p.rendered(&render_with_line(d, line));
+                p.rendered(&render_with_line(d, line.as_deref()));
             }
         }
     }

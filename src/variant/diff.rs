@@ -48,6 +48,13 @@ pub struct DiffRow {
     pub variant_advances: Decimal,
 }
 
+impl DiffRow {
+    /// Its amount or its tier changes (the text report lists those).
+    pub fn changes(&self) -> bool {
+        !self.delta.is_zero() || self.base_tier != self.variant_tier
+    }
+}
+
 /// Base, variant and delta of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Delta {

@@ -1,6 +1,7 @@
 //! The `diff` text report and its CSV table.
 
 use super::{signed, variants_text, W};
+use crate::diagnostic::Diagnostic;
 use crate::money::format_eur;
 use crate::portfolio::{Portfolio, Selection};
 use crate::report::portfolio::csv_out::{CsvOptions, CsvWriter};
@@ -35,12 +36,31 @@ fn delta_header(o: &mut String, first: &str) {
     );
 }
 
-/// The `diff` text report.
+/// The `diff` text report. A streamed file is written in the same parts: [`diff_text_head`],
+/// each chunk's [`diff_text_rows`], [`diff_text_sums`], each chunk's
+/// [`diff_text_tier_changes`], [`diff_text_tail`], each chunk's [`diff_text_failures`].
 pub fn diff_text(
     base: &RuleSet,
     variants: &[Variant],
     p: &Portfolio,
     d: &Diff,
+    selection: Selection,
+) -> String {
+    let s = DiffSums::of(d, p, 0);
+    let mut o = diff_text_head(base, variants, &s, selection);
+    o.push_str(&diff_text_rows(base, p, &d.rows));
+    o.push_str(&diff_text_sums(base, &s));
+    o.push_str(&diff_text_tier_changes(base, p, &d.rows));
+    o.push_str(&diff_text_tail(&s));
+    o.push_str(&diff_text_failures(p, &d.failures));
+    o
+}
+
+/// The variants, the rules, the portfolio's counts and the head of the table of CPTS-years.
+pub fn diff_text_head(
+    base: &RuleSet,
+    variants: &[Variant],
+    s: &DiffSums,
     selection: Selection,
 ) -> String {
     let mut o = String::new();
@@ -51,15 +71,12 @@ pub fn diff_text(
         base.file,
         base.sha256.get(..12).unwrap_or(&base.sha256)
     );
-    let _ = writeln!(o, "Portefeuille : {}", d.base.summary.phrase(selection));
+    let _ = writeln!(o, "Portefeuille : {}", s.summary.phrase(selection));
     let _ = writeln!(o);
-    let changed: Vec<_> =
-        d.rows.iter().filter(|r| !r.delta.is_zero() || r.base_tier != r.variant_tier).collect();
     let _ = writeln!(
         o,
         "Par CPTS ({} CPTS-années sur {} changent ; toutes en CSV et JSON)",
-        changed.len(),
-        d.rows.len()
+        s.changed, s.rows
     );
     let _ = writeln!(
         o,
@@ -71,7 +88,13 @@ pub fn diff_text(
         right("Variante", W),
         right("Écart", W)
     );
-    for r in changed {
+    o
+}
+
+/// The CPTS-years of `rows` whose amount or tier changes, one line each.
+pub fn diff_text_rows(base: &RuleSet, p: &Portfolio, rows: &[DiffRow]) -> String {
+    let mut o = String::new();
+    for r in rows.iter().filter(|r| r.changes()) {
         let tiers = if r.base_tier == r.variant_tier {
             base.tiers[r.base_tier].id.clone()
         } else {
@@ -88,19 +111,25 @@ pub fn diff_text(
             right(&signed(r.delta), W)
         );
     }
+    o
+}
+
+/// The sums by tier, mission, region and department, the total, and the count of tier changes.
+pub fn diff_text_sums(base: &RuleSet, s: &DiffSums) -> String {
+    let mut o = String::new();
     let _ = writeln!(o);
     let _ = writeln!(o, "Par taille (taille de base)");
     delta_header(&mut o, "");
-    for (t, d) in base.tiers.iter().zip(&d.by_tier) {
+    for (t, d) in base.tiers.iter().zip(&s.by_tier) {
         delta_line(&mut o, &format!("  {}", t.id), d);
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "Par mission");
     delta_header(&mut o, "");
-    for (id, _, d) in &d.by_mission {
+    for (id, _, d) in &s.by_mission {
         delta_line(&mut o, &format!("  {id}"), d);
     }
-    for (title, list) in [("Par région", &d.by_region), ("Par département", &d.by_department)] {
+    for (title, list) in [("Par région", &s.by_region), ("Par département", &s.by_department)] {
         let _ = writeln!(o);
         let _ = writeln!(o, "{title}");
         delta_header(&mut o, "");
@@ -110,12 +139,17 @@ pub fn diff_text(
     }
     let _ = writeln!(o);
     delta_header(&mut o, "");
-    delta_line(&mut o, "TOTAL", &d.total);
-    delta_line(&mut o, "  dont versé d'avance", &d.advances);
+    delta_line(&mut o, "TOTAL", &s.total);
+    delta_line(&mut o, "  dont versé d'avance", &s.advances);
     let _ = writeln!(o);
-    let _ = writeln!(o, "CPTS qui changent de taille : {}", d.tier_changes.len());
-    for &i in &d.tier_changes {
-        let r = &d.rows[i];
+    let _ = writeln!(o, "CPTS qui changent de taille : {}", s.tier_changes);
+    o
+}
+
+/// The CPTS-years of `rows` whose tier changes, one line each.
+pub fn diff_text_tier_changes(base: &RuleSet, p: &Portfolio, rows: &[DiffRow]) -> String {
+    let mut o = String::new();
+    for r in rows.iter().filter(|r| r.base_tier != r.variant_tier) {
         let _ = writeln!(
             o,
             "  {} année {} (population {}) : {} → {}",
@@ -126,8 +160,15 @@ pub fn diff_text(
             base.tiers[r.variant_tier].id
         );
     }
-    gains_text(&mut o, p, d);
-    let a = &d.attribution;
+    o
+}
+
+/// Who gains and who loses, the cash by calendar year, the attribution, and the head of the
+/// records not compared.
+pub fn diff_text_tail(s: &DiffSums) -> String {
+    let mut o = String::new();
+    gains_text(&mut o, s);
+    let a = &s.attribution;
     let _ = writeln!(o);
     let _ = writeln!(o, "Attribution de l'écart total ({})", signed(a.total));
     let _ = writeln!(o, "  seule : chaque modification appliquée seule à la base ; l'interaction est l'écart total moins leur somme.");
@@ -163,21 +204,27 @@ pub fn diff_text(
         right(&signed(a.total), W),
         right(&signed(a.total), W)
     );
-    if !d.failures.is_empty() {
+    if s.failed > 0 {
         let _ = writeln!(o);
-        let _ = writeln!(o, "Non comparés ({}, détails sur la sortie d'erreur)", d.failures.len());
-        for (i, ds) in &d.failures {
-            let first =
-                ds.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
-            let _ = writeln!(o, "  {}: {first}", p.records[*i].origin);
-        }
+        let _ = writeln!(o, "Non comparés ({}, détails sur la sortie d'erreur)", s.failed);
+    }
+    o
+}
+
+/// The records not compared (of `p`), one line each: where, and the first diagnostic.
+pub fn diff_text_failures(p: &Portfolio, failures: &[(usize, Vec<Diagnostic>)]) -> String {
+    let mut o = String::new();
+    for (i, ds) in failures {
+        let first =
+            ds.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
+        let _ = writeln!(o, "  {}: {first}", p.records[*i].origin);
     }
     o
 }
 
 /// Who gains and who loses, and the cash by calendar year.
-fn gains_text(o: &mut String, p: &Portfolio, d: &Diff) {
-    let g = &d.gains;
+fn gains_text(o: &mut String, s: &DiffSums) {
+    let g = &s.gains;
     let _ = writeln!(o);
     let _ = writeln!(
         o,
@@ -191,17 +238,16 @@ fn gains_text(o: &mut String, p: &Portfolio, d: &Diff) {
             continue;
         }
         let _ = writeln!(o, "  {title}");
-        for (c, x) in list {
-            let c = &p.contracts[*c];
+        for c in list {
             let _ = writeln!(
                 o,
                 "{}{}",
                 left(&format!("    {} ({})", c.id, c.name), 64),
-                right(&signed(*x), W)
+                right(&signed(c.delta), W)
             );
         }
     }
-    if !d.cash.is_empty() {
+    if !s.cash.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(
             o,
@@ -215,7 +261,7 @@ fn gains_text(o: &mut String, p: &Portfolio, d: &Diff) {
             right("Variante", W),
             right("Écart", W)
         );
-        for c in &d.cash {
+        for c in &s.cash {
             let _ = writeln!(
                 o,
                 "{}{}{}{}",

@@ -5,9 +5,8 @@ use crate::portfolio::{Portfolio, Selection};
 use crate::report::amount;
 use crate::report::portfolio::json_out::{selection_doc, RulesDoc, SelectionDoc, SummaryDoc};
 use crate::rules::RuleSet;
-use crate::variant::diff::{Delta, Diff};
+use crate::variant::diff::{Delta, Diff, DiffRow, DiffSums, NamedDelta};
 use crate::variant::Variant;
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -131,7 +130,9 @@ struct DiffDoc {
     failures: Vec<FailureDoc>,
 }
 
-/// The `diff --format json` document.
+/// The `diff --format json` document. A streamed file is written in the same parts: the
+/// [`diff_json_parts`] around its three lists, each list a [`JsonList`] of the chunks'
+/// [`diff_json_rows`], [`diff_json_tier_changes`] and [`diff_json_failures`].
 pub fn diff_json(
     base: &RuleSet,
     variants: &[Variant],
@@ -139,6 +140,71 @@ pub fn diff_json(
     d: &Diff,
     selection: Selection,
 ) -> String {
+    let s = DiffSums::of(d, p, 0);
+    let [head, after_rows, after_tiers, tail] = diff_json_parts(base, variants, &s, selection);
+    let list = |items: Vec<String>| {
+        let mut l = JsonList::default();
+        let mut o = JsonList::OPEN.to_string();
+        o.push_str(&l.push(&items));
+        o.push_str(l.close());
+        o
+    };
+    let mut o = head;
+    o.push_str(&list(diff_json_rows(base, p, &d.rows)));
+    o.push_str(&after_rows);
+    o.push_str(&list(diff_json_tier_changes(base, p, &d.rows)));
+    o.push_str(&after_tiers);
+    o.push_str(&list(diff_json_failures(p, &d.failures)));
+    o.push_str(&tail);
+    o
+}
+
+/// A list of the document written item by item (a streamed file, chunk by chunk): its items
+/// laid out as `serde_json`'s pretty printer lays them out one level below the document's keys.
+#[derive(Debug, Default)]
+pub struct JsonList {
+    items: usize,
+}
+
+impl JsonList {
+    pub const OPEN: &'static str = "[";
+
+    /// The text of more items (each already indented), with their separators.
+    pub fn push(&mut self, items: &[String]) -> String {
+        let mut o = String::new();
+        for item in items {
+            o.push_str(if self.items == 0 { "\n" } else { ",\n" });
+            o.push_str(item);
+            self.items += 1;
+        }
+        o
+    }
+
+    pub fn close(&self) -> &'static str {
+        if self.items == 0 {
+            "]"
+        } else {
+            "\n  ]"
+        }
+    }
+}
+
+/// An item of a list of the document, pretty, each line indented to its depth.
+fn item<T: Serialize>(x: &T) -> String {
+    let text = serde_json::to_string_pretty(x).unwrap_or_default();
+    let mut o = String::with_capacity(text.len() + 64);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            o.push('\n');
+        }
+        o.push_str("    ");
+        o.push_str(line);
+    }
+    o
+}
+
+/// The rows of the document, one item per CPTS-year of `rows` (of `p`).
+pub fn diff_json_rows(base: &RuleSet, p: &Portfolio, rows: &[DiffRow]) -> Vec<String> {
     let side = |tier: usize, t: &crate::eval::Totals| SideDoc {
         tier: base.tiers[tier].id.clone(),
         total: amount(t.total),
@@ -147,47 +213,95 @@ pub fn diff_json(
         variable: amount(t.variable),
         crisis: amount(t.crisis),
     };
-    let s = d.base.summary;
+    rows.iter()
+        .map(|r| {
+            let c = &p.contracts[r.contract];
+            item(&DiffRowDoc {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                contract_year: r.contract_year,
+                population: r.population,
+                base: side(r.base_tier, &r.base),
+                variant: side(r.variant_tier, &r.variant),
+                delta: amount(r.delta),
+            })
+        })
+        .collect()
+}
+
+/// The tier changes of the document, one item per CPTS-year of `rows` whose tier changes.
+pub fn diff_json_tier_changes(base: &RuleSet, p: &Portfolio, rows: &[DiffRow]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| r.base_tier != r.variant_tier)
+        .map(|r| {
+            item(&TierChangeDoc {
+                id: p.contracts[r.contract].id.clone(),
+                contract_year: r.contract_year,
+                population: r.population,
+                from: base.tiers[r.base_tier].id.clone(),
+                to: base.tiers[r.variant_tier].id.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The records not compared, one item each (of `p`).
+pub fn diff_json_failures(
+    p: &Portfolio,
+    failures: &[(usize, Vec<crate::diagnostic::Diagnostic>)],
+) -> Vec<String> {
+    failures
+        .iter()
+        .map(|(i, ds)| {
+            let o = &p.records[*i].origin;
+            item(&FailureDoc {
+                file: o.file.clone(),
+                line: o.line,
+                entry: o.entry.clone(),
+                diagnostics: ds.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The document around its three lists (`rows`, `tier_changes`, `failures`): four texts, each
+/// list to be written between two of them.
+pub fn diff_json_parts(
+    base: &RuleSet,
+    variants: &[Variant],
+    s: &DiffSums,
+    selection: Selection,
+) -> [String; 4] {
+    let sm = s.summary;
     let doc = DiffDoc {
         format_version: 1,
         kind: "diff",
         selection: selection_doc(selection),
         rules: RulesDoc { file: base.file.clone(), sha256: base.sha256.clone() },
         variants: variant_docs(variants),
-        summary: SummaryDoc { read: s.read, evaluated: d.rows.iter().map(|r| r.record).collect::<std::collections::BTreeSet<_>>().len(), failed: d.failures.len(), not_selected: s.not_selected, rows: d.rows.len() },
-        rows: d
-            .rows
-            .iter()
-            .map(|r| {
-                let c = &p.contracts[r.contract];
-                DiffRowDoc { id: c.id.clone(), name: c.name.clone(), contract_year: r.contract_year, population: r.population, base: side(r.base_tier, &r.base), variant: side(r.variant_tier, &r.variant), delta: amount(r.delta) }
-            })
-            .collect(),
-        by_tier: base.tiers.iter().zip(&d.by_tier).map(|(t, x)| delta_doc(Some(t.id.clone()), x)).collect(),
-        by_mission: d.by_mission.iter().map(|(id, _, x)| delta_doc(Some(id.clone()), x)).collect(),
-        by_region: d.by_region.iter().map(|(g, x)| delta_doc(Some(g.clone()), x)).collect(),
-        by_department: d.by_department.iter().map(|(g, x)| delta_doc(Some(g.clone()), x)).collect(),
-        total: delta_doc(None, &d.total),
-        advances: delta_doc(None, &d.advances),
+        summary: SummaryDoc { read: sm.read, evaluated: s.compared, failed: s.failed, not_selected: sm.not_selected, rows: s.rows },
+        rows: Vec::new(),
+        by_tier: base.tiers.iter().zip(&s.by_tier).map(|(t, x)| delta_doc(Some(t.id.clone()), x)).collect(),
+        by_mission: s.by_mission.iter().map(|(id, _, x)| delta_doc(Some(id.clone()), x)).collect(),
+        by_region: s.by_region.iter().map(|(g, x)| delta_doc(Some(g.clone()), x)).collect(),
+        by_department: s.by_department.iter().map(|(g, x)| delta_doc(Some(g.clone()), x)).collect(),
+        total: delta_doc(None, &s.total),
+        advances: delta_doc(None, &s.advances),
         gains: {
-            let named = |l: &[(usize, Decimal)]| {
+            let named = |l: &[NamedDelta]| {
                 l.iter()
-                    .map(|(c, x)| CptsDeltaDoc {
-                        id: p.contracts[*c].id.clone(),
-                        name: p.contracts[*c].name.clone(),
-                        delta: amount(*x),
-                    })
+                    .map(|c| CptsDeltaDoc { id: c.id.clone(), name: c.name.clone(), delta: amount(c.delta) })
                     .collect()
             };
             GainsDoc {
-                gain: d.gains.gain,
-                lose: d.gains.lose,
-                unchanged: d.gains.unchanged,
-                largest_gains: named(&d.gains.largest_gains),
-                largest_losses: named(&d.gains.largest_losses),
+                gain: s.gains.gain,
+                lose: s.gains.lose,
+                unchanged: s.gains.unchanged,
+                largest_gains: named(&s.gains.largest_gains),
+                largest_losses: named(&s.gains.largest_losses),
             }
         },
-        cash_by_year: d
+        cash_by_year: s
             .cash
             .iter()
             .map(|c| CashYearDoc {
@@ -197,28 +311,28 @@ pub fn diff_json(
                 delta: amount(c.delta.delta),
             })
             .collect(),
-        tier_changes: d
-            .tier_changes
-            .iter()
-            .map(|&i| {
-                let r = &d.rows[i];
-                TierChangeDoc { id: p.contracts[r.contract].id.clone(), contract_year: r.contract_year, population: r.population, from: base.tiers[r.base_tier].id.clone(), to: base.tiers[r.variant_tier].id.clone() }
-            })
-            .collect(),
+        tier_changes: Vec::new(),
         attribution: AttributionDoc {
             method: "one_at_a_time: each change applied alone to the base, interaction = total - their sum; sequential: changes applied in order, each credited with what it adds to the previous ones (adds up exactly, depends on the order)",
-            changes: d.attribution.effects.iter().map(|e| EffectDoc { variant: variants[e.variant].id.clone(), change: e.change + 1, description: e.describe.clone(), one_at_a_time: e.alone.map(amount), sequential: amount(e.sequential) }).collect(),
-            interaction: amount(d.attribution.interaction),
-            total: amount(d.attribution.total),
+            changes: s.attribution.effects.iter().map(|e| EffectDoc { variant: variants.get(e.variant).map_or_else(String::new, |v| v.id.clone()), change: e.change + 1, description: e.describe.clone(), one_at_a_time: e.alone.map(amount), sequential: amount(e.sequential) }).collect(),
+            interaction: amount(s.attribution.interaction),
+            total: amount(s.attribution.total),
         },
-        failures: d
-            .failures
-            .iter()
-            .map(|(i, ds)| {
-                let o = &p.records[*i].origin;
-                FailureDoc { file: o.file.clone(), line: o.line, entry: o.entry.clone(), diagnostics: ds.clone() }
-            })
-            .collect(),
+        failures: Vec::new(),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+    // Each empty list, a key of the document (two spaces deep), is where its items go.
+    let mut parts: [String; 4] = Default::default();
+    let mut rest = text.as_str();
+    for (part, key) in parts.iter_mut().zip(["rows", "tier_changes", "failures"]) {
+        let mark = format!("\n  \"{key}\": []");
+        let (before, after) = match rest.find(&mark) {
+            Some(i) => rest.split_at(i + mark.len()),
+            None => (rest, ""),
+        };
+        *part = before.strip_suffix("[]").unwrap_or(before).to_string();
+        rest = after;
+    }
+    parts[3] = rest.to_string();
+    parts
 }

@@ -40,6 +40,12 @@ pub struct DiffSums {
     pub summary: Summary,
     /// CPTS-years compared (the diff's rows).
     pub rows: usize,
+    /// Records compared (with rows under both rule sets).
+    pub compared: usize,
+    /// CPTS-years whose amount or tier changes (those the text lists).
+    pub changed: usize,
+    /// CPTS-years whose tier changes.
+    pub tier_changes: usize,
     /// Records not compared.
     pub failed: usize,
     pub by_tier: Vec<Delta>,
@@ -105,6 +111,9 @@ impl DiffSums {
         DiffSums {
             summary: d.base.summary,
             rows: d.rows.len(),
+            compared: d.rows.iter().map(|r| r.record).collect::<std::collections::BTreeSet<_>>().len(),
+            changed: d.rows.iter().filter(|r| r.changes()).count(),
+            tier_changes: d.tier_changes.len(),
             failed: d.failures.len(),
             by_tier: d.by_tier.clone(),
             by_mission: d.by_mission.clone(),
@@ -138,6 +147,9 @@ impl DiffSums {
         s.not_selected += o.summary.not_selected;
         s.rows += o.summary.rows;
         self.rows += o.rows;
+        self.compared += o.compared;
+        self.changed += o.changed;
+        self.tier_changes += o.tier_changes;
         self.failed += o.failed;
         // Tiers and missions come from the rules, the same for every part.
         for (a, b) in self.by_tier.iter_mut().zip(&o.by_tier) {

@@ -26,7 +26,7 @@ Examples:
   cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025
   cpts-funding diff --variant rules/variants/negotiation-2025.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025 --format csv --excel-fr > diff.csv
   cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/example.csv --year 2025 --format html > diff.html
-  cpts-funding diff --variant rules/variants/negotiation-2025.yaml big.csv --format csv --stream > diff.csv";
+  cpts-funding diff --variant rules/variants/negotiation-2025.yaml fixtures/portfolio/sample-800-synthetic.csv --format csv --stream > diff.csv";
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -307,36 +307,83 @@ fn check_and_cashflow_streamed_say_what_the_whole_file_run_says() {
     }
 }
 
-/// `diff --format csv` streams a large CSV too (issue #8): each chunk diffed (attribution
-/// included) and its rows written as it comes, the sums merged; the bytes and the diagnostics
-/// are those of the whole-file run at every chunk size, with one variant or two, with `--year`
-/// or without, and `--strict` stops as it does on the whole file.
+/// `diff` streams a large CSV too (issue #8): each chunk diffed (attribution included), its CSV
+/// rows written as it comes, the sums merged; the bytes, the diagnostics and the exit code are
+/// those of the whole-file run at every chunk size, with one variant or two, with `--year` or
+/// without, and `--strict` stops as it does on the whole file. Text and JSON (their lists wait
+/// in temporary files) likewise; md and html read the file whole, `--stream` or not.
 #[test]
-fn a_streamed_diff_csv_gives_the_bytes_of_the_whole_file_run() {
+fn a_streamed_diff_gives_the_bytes_of_the_whole_file_run() {
     let nego = ["--variant", "rules/variants/negotiation-2025.yaml"];
     let threshold = ["--variant", "rules/variants/tier2-threshold-50000.yaml"];
     let advance = ["--variant", "rules/variants/advance-rate-90.yaml"];
     for file in ["fixtures/portfolio/sample-800-synthetic.csv", "fixtures/portfolio/bad-rows.csv"] {
-        let mut runs: Vec<Vec<&str>> = vec![
-            [&nego[..], &["--year", "2025"]].concat(),
-            nego.to_vec(),
-            [&threshold[..], &["--year", "2026"]].concat(),
-            [&nego[..], &advance, &["--excel-fr"]].concat(),
-            [&threshold[..], &["--strict"]].concat(),
+        let mut runs: Vec<(Vec<&str>, &[&str])> = vec![
+            ([&nego[..], &["--format", "csv", "--year", "2025"]].concat(), &["1", "5000", "100000"]),
+            ([&nego[..], &["--format", "csv"]].concat(), &["1", "5000", "100000"]),
+            ([&threshold[..], &["--format", "csv", "--year", "2026"]].concat(), &["1", "5000"]),
+            ([&nego[..], &advance, &["--format", "csv", "--excel-fr"]].concat(), &["5000"]),
+            ([&threshold[..], &["--format", "csv", "--strict"]].concat(), &["1", "5000"]),
+            ([&threshold[..], &["--year", "2025"]].concat(), &["1", "100000"]),
+            ([&nego[..], &advance, &["--format", "json"]].concat(), &["1", "100000"]),
+            ([&nego[..], &["--format", "html", "--year", "2025"]].concat(), &["5000"]),
         ];
-        for r in &mut runs {
-            r.splice(0..0, ["diff", file, "--format", "csv"]);
+        for (r, _) in &mut runs {
+            r.splice(0..0, ["diff", file]);
         }
-        for whole in runs {
+        for (whole, chunks) in runs {
             let expected = run(&whole);
-            assert!(expected.1.lines().any(|l| l.starts_with("interaction")) || expected.0 != 0);
-            for chunk in ["1", "5000", "100000"] {
+            assert!(expected.1.contains("nteraction") || expected.0 != 0, "{whole:?}: {expected:?}");
+            for chunk in chunks {
                 let mut streamed = whole.clone();
                 streamed.extend(["--stream", "--chunk-bytes", chunk]);
                 assert_eq!(run(&streamed), expected, "{whole:?} in chunks of {chunk} bytes");
             }
         }
     }
+}
+
+/// The sums of a streamed diff are the merge of its chunks' (`DiffSums::merge`): a portfolio
+/// cut in two, each half diffed alone and the halves' sums merged, gives the sums of the diff
+/// of the whole portfolio, the ten largest gains and losses named as in the whole.
+#[test]
+fn diff_sums_of_two_halves_merge_into_the_whole() {
+    use cpts_funding::portfolio;
+    use cpts_funding::variant::{apply_all, diff, Variant};
+    let rules = crate::choices::rules();
+    let text =
+        std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv")).unwrap();
+    let vtext =
+        std::fs::read_to_string(root().join("rules/variants/negotiation-2025.yaml")).unwrap();
+    let v = Variant::from_text("negotiation-2025.yaml", &vtext, &rules).unwrap();
+    let variant_rules = apply_all(&rules, std::slice::from_ref(&v)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Cut between two CPTS, near the middle.
+    let id = |l: &str| l.split(',').next().unwrap_or("").to_string();
+    let mut cut = lines.len() / 2;
+    while id(lines[cut]) == id(lines[cut - 1]) {
+        cut += 1;
+    }
+    let part = |rows: &[&str]| format!("{}\n{}\n", lines[0], rows.join("\n"));
+    let sel = portfolio::Selection::All;
+    let diff_of = |t: &str| {
+        let pf = portfolio::load(&[("p.csv".to_string(), t.to_string())], &rules);
+        let d = diff::diff(&rules, std::slice::from_ref(&v), &variant_rules, &pf, sel, &|| {})
+            .unwrap();
+        (pf, d)
+    };
+    let (pw, dw) = diff_of(&text);
+    let (p1, d1) = diff_of(&part(&lines[1..cut]));
+    let (p2, d2) = diff_of(&part(&lines[cut..]));
+    let mut merged = diff::DiffSums::default();
+    merged.merge(&diff::DiffSums::of(&d1, &p1, 0)).unwrap();
+    merged.merge(&diff::DiffSums::of(&d2, &p2, p1.contracts.len())).unwrap();
+    let whole = diff::DiffSums::of(&dw, &pw, 0);
+    assert_eq!(merged, whole);
+    // An independent check of the merged total: the sum of every row's delta.
+    let deltas = dw.rows.iter().fold(rust_decimal::Decimal::ZERO, |s, r| s + r.delta);
+    assert_eq!(merged.total.delta, deltas);
+    assert_eq!(merged.gains.largest_gains.len(), diff::LARGEST);
 }
 
 /// Streamed, the rows of a CPTS must be together: a CPTS met again after others is E0705 on

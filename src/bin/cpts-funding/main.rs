@@ -11,6 +11,7 @@ mod load;
 mod output;
 mod progress;
 mod serve;
+mod spill;
 
 use clap::{Parser, Subcommand};
 

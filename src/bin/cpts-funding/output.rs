@@ -37,6 +37,11 @@ impl Printer {
         self.out.write_all(s.as_bytes()).map_err(CliError::Output)
     }
 
+    /// Writes bytes already checked to be text (a spilled part of a report) to standard output.
+    pub fn out_bytes(&mut self, b: &[u8]) -> Result<(), CliError> {
+        self.out.write_all(b).map_err(CliError::Output)
+    }
+
     /// Flushes standard output (at the end of a run).
     pub fn flush(&mut self) -> Result<(), CliError> {
         self.out.flush().map_err(CliError::Output)

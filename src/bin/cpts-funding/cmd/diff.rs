@@ -1,6 +1,7 @@
 //! `diff --variant FILE PORTFOLIO`: what a variant costs, per CPTS, tier and mission, and the
-//! delta attributed to each change. `--format csv` on one large CSV file streams it: each chunk
-//! diffed and its rows written as it comes, the sums merged (`diff::DiffSums`) and written last.
+//! delta attributed to each change. On one large CSV file, text, JSON and CSV stream it: each
+//! chunk diffed, its CSV rows written as it comes (its text or JSON lists spilled to temporary
+//! files, as they come after counts of the whole file), the sums merged (`diff::DiffSums`).
 
 use crate::args::{CsvArgs, RulesArg, RunArgs, StreamArgs, TableFormat, VariantArgs, YearArgs};
 use crate::cmd::{batch, stream};
@@ -11,16 +12,19 @@ use crate::load;
 use crate::output::Printer;
 use crate::progress;
 use cpts_funding::diagnostic::Code;
-use cpts_funding::portfolio::{CsvOptions, RecordState, Selection};
+use crate::spill::Spill;
+use cpts_funding::portfolio::{CsvOptions, Portfolio, RecordState, Selection};
 use cpts_funding::report::page;
+use cpts_funding::rules::RuleSet;
+use cpts_funding::variant::render::JsonList;
 use cpts_funding::variant::{diff, render};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXAMPLES: &str = "With --format csv, a CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in
-memory that does not grow with the file; its rows of one CPTS must then be together. The text,
-JSON, md and html reports read the file whole (they name the CPTS-years changed under counts of
-the whole file).
+pub const EXAMPLES: &str = "A CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in memory that does not
+grow with the file; its rows of one CPTS must then be together. The text, JSON and CSV reports
+are those of the whole-file run (text and JSON keep their lists of CPTS-years in temporary files
+until the counts of the whole file are known); md and html read the file whole.
 
 Examples:
   cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025
@@ -59,7 +63,8 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let (base, variants, rules) = (&ruled.base, &ruled.variants, &ruled.rules);
     let sel = a.years.selection();
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
-    if a.format == TableFormat::Csv && stream::applies(&a.portfolio, &a.stream) {
+    let page = matches!(a.format, TableFormat::Md | TableFormat::Html);
+    if !page && stream::applies(&a.portfolio, &a.stream) {
         return batch::with_jobs(a.run.jobs, || streamed(a, &ruled, sel, opts, p))?;
     }
     let changes: usize = variants.iter().map(|v| v.changes.len()).sum();
@@ -94,12 +99,101 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     Ok(batch::exit_code(d.failures.len(), loaded.io_errors))
 }
 
-/// `diff --format csv` on one large CSV file, chunk by chunk: each chunk diffed under the base
-/// and the variant (attribution included), its failures printed and its rows written as it
-/// comes, the sums merged and written at the end; the bytes are those of the whole-file run.
-/// `--strict` writes nothing when a record fails, as on a whole file: the first record that
-/// fails to load (in file order) stops the run; a failed evaluation is said only once the whole
-/// file is known to load, and meanwhile the rows wait in memory (their CSV text, not the runs).
+/// Where a streamed diff puts what it writes of each chunk: what must wait for counts of the
+/// whole file waits in [`Spill`]s (the rows, the tier changes, the failures), not in memory.
+struct Parts {
+    format: TableFormat,
+    opts: CsvOptions,
+    strict: bool,
+    rows: Spill,
+    tiers: Spill,
+    failures: Spill,
+    lists: [JsonList; 3],
+}
+
+impl Parts {
+    /// The CSV is written as it comes, but for `--strict` (nothing is written if a record fails).
+    fn start(&self, p: &mut Printer) -> Result<(), CliError> {
+        if self.format == TableFormat::Csv && !self.strict {
+            p.out(&render::diff_csv_header(self.opts))?;
+        }
+        Ok(())
+    }
+
+    fn chunk(
+        &mut self,
+        base: &RuleSet,
+        pf: &Portfolio,
+        d: &diff::Diff,
+        p: &mut Printer,
+    ) -> Result<(), CliError> {
+        match self.format {
+            TableFormat::Csv if self.strict => {
+                self.rows.push(&render::diff_csv_rows(base, pf, &d.rows, self.opts))
+            }
+            TableFormat::Csv => p.out(&render::diff_csv_rows(base, pf, &d.rows, self.opts)),
+            TableFormat::Text => {
+                self.rows.push(&render::diff_text_rows(base, pf, &d.rows))?;
+                self.tiers.push(&render::diff_text_tier_changes(base, pf, &d.rows))?;
+                self.failures.push(&render::diff_text_failures(pf, &d.failures))
+            }
+            TableFormat::Json => {
+                let [rows, tiers, failures] = &mut self.lists;
+                self.rows.push(&rows.push(&render::diff_json_rows(base, pf, &d.rows)))?;
+                self.tiers.push(&tiers.push(&render::diff_json_tier_changes(base, pf, &d.rows)))?;
+                self.failures.push(&failures.push(&render::diff_json_failures(pf, &d.failures)))
+            }
+            TableFormat::Md | TableFormat::Html => Ok(()),
+        }
+    }
+
+    fn finish(
+        &mut self,
+        ruled: &load::Ruled,
+        s: &diff::DiffSums,
+        sel: Selection,
+        p: &mut Printer,
+    ) -> Result<(), CliError> {
+        let (base, variants) = (&ruled.base, &ruled.variants);
+        match self.format {
+            TableFormat::Csv => {
+                if self.strict {
+                    p.out(&render::diff_csv_header(self.opts))?;
+                    self.rows.copy_to(p)?;
+                }
+                p.out(&render::diff_csv_sums(base, s, CsvOptions { bom: false, ..self.opts }))
+            }
+            TableFormat::Text => {
+                p.out(&render::diff_text_head(base, variants, s, sel))?;
+                self.rows.copy_to(p)?;
+                p.out(&render::diff_text_sums(base, s))?;
+                self.tiers.copy_to(p)?;
+                p.out(&render::diff_text_tail(s))?;
+                self.failures.copy_to(p)
+            }
+            TableFormat::Json => {
+                let [head, after_rows, after_tiers, tail] =
+                    render::diff_json_parts(base, variants, s, sel);
+                let spills = [&mut self.rows, &mut self.tiers, &mut self.failures];
+                for ((text, spill), list) in [head, after_rows, after_tiers].iter().zip(spills).zip(&self.lists) {
+                    p.out(text)?;
+                    p.out(JsonList::OPEN)?;
+                    spill.copy_to(p)?;
+                    p.out(list.close())?;
+                }
+                p.out(&tail)
+            }
+            TableFormat::Md | TableFormat::Html => Ok(()),
+        }
+    }
+}
+
+/// `diff` on one large CSV file, chunk by chunk (text, JSON and CSV): each chunk diffed under
+/// the base and the variant (attribution included), its failures printed as it comes, its part
+/// of the report written (CSV rows) or spilled, the sums merged; at the end the report is
+/// written, byte for byte the whole-file run's. `--strict` writes nothing when a record fails,
+/// as on a whole file: the first record that fails to load (in file order) stops the run; a
+/// failed evaluation is said only once the whole file is known to load.
 fn streamed(
     a: &Args,
     ruled: &load::Ruled,
@@ -111,11 +205,17 @@ fn streamed(
     let eval = |e: cpts_funding::eval::EvalError| CliError::eval(&e, &rules.file);
     let strict = a.run.strict;
     let mut chunks = stream::Chunks::open(&a.portfolio[0], &a.stream, base)?;
-    let mut held: Vec<String> = Vec::new();
+    let mut parts = Parts {
+        format: a.format,
+        opts,
+        strict,
+        rows: Spill::new("diff-rows"),
+        tiers: Spill::new("diff-tier-changes"),
+        failures: Spill::new("diff-failures"),
+        lists: Default::default(),
+    };
+    parts.start(p)?;
     let mut failed_evaluation: Option<stream::Held> = None;
-    if !strict {
-        p.out(&render::diff_csv_header(opts))?;
-    }
     let mut sums = diff::DiffSums::default();
     let (mut contracts, mut io) = (0usize, false);
     while let Some(chunk) = chunks.next_chunk()? {
@@ -147,12 +247,7 @@ fn streamed(
         if chunk.header_broken {
             return Err(stream::header_stop(p));
         }
-        let rows = render::diff_csv_rows(base, pf, &d.rows, opts);
-        if strict {
-            held.push(rows);
-        } else {
-            p.out(&rows)?;
-        }
+        parts.chunk(base, pf, &d, p)?;
         sums.merge(&diff::DiffSums::of(&d, pf, contracts)).map_err(eval)?;
         contracts += pf.contracts.len();
     }
@@ -165,13 +260,7 @@ fn streamed(
         p.line("stopped", msg, msg);
         return Err(CliError::Reported(1));
     }
-    if strict {
-        p.out(&render::diff_csv_header(opts))?;
-        for rows in held {
-            p.out(&rows)?;
-        }
-    }
-    p.out(&render::diff_csv_sums(base, &sums, CsvOptions { bom: false, ..opts }))?;
+    parts.finish(ruled, &sums, sel, p)?;
     p.message("summary", &sums.summary.sentence(sel));
     Ok(batch::exit_code(sums.failed, io))
 }

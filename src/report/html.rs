@@ -126,32 +126,46 @@ footer { margin-top: 8mm; border-top: 1px solid #9db3c8; padding-top: 2mm; font-
 }
 "#;
 
-fn table(o: &mut String, t: &Table) {
-    let class = |i: usize| match t.cols.get(i) {
+fn class(t: &Table, i: usize) -> &'static str {
+    match t.cols.get(i) {
         Some(Col::Number) => r#" class="n""#,
         Some(Col::NoWrap) => r#" class="w""#,
         _ => "",
-    };
+    }
+}
+
+fn row(o: &mut String, t: &Table, r: &Row) {
+    o.push_str(if r.strong { r#"<tr class="strong">"# } else { "<tr>" });
+    for (i, c) in r.cells.iter().enumerate() {
+        let _ = write!(o, "<td{}>{}</td>", class(t, i), inline(c));
+    }
+    o.push_str("</tr>");
+}
+
+/// The body rows of `t` as [`render`] writes them in its table (a streamed page writes a long
+/// table's rows chunk by chunk).
+pub fn table_rows(t: &Table) -> String {
+    let mut o = String::new();
+    for r in &t.rows {
+        row(&mut o, t, r);
+    }
+    o
+}
+
+fn table(o: &mut String, t: &Table) {
     o.push_str("<table><thead><tr>");
     for (i, h) in t.head.iter().enumerate() {
-        let _ = write!(o, "<th{}>{}</th>", class(i), escape(h));
+        let _ = write!(o, "<th{}>{}</th>", class(t, i), escape(h));
     }
     o.push_str("</tr></thead><tbody>");
-    let row = |o: &mut String, r: &Row| {
-        o.push_str(if r.strong { r#"<tr class="strong">"# } else { "<tr>" });
-        for (i, c) in r.cells.iter().enumerate() {
-            let _ = write!(o, "<td{}>{}</td>", class(i), inline(c));
-        }
-        o.push_str("</tr>");
-    };
     for r in &t.rows {
-        row(o, r);
+        row(o, t, r);
     }
     o.push_str("</tbody>");
     if !t.foot.is_empty() {
         o.push_str("<tfoot>");
         for r in &t.foot {
-            row(o, r);
+            row(o, t, r);
         }
         o.push_str("</tfoot>");
     }

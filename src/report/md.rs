@@ -2,7 +2,7 @@
 //! the chart becomes a text bar chart in a code block.
 
 use super::budget::month_name;
-use super::page::{Block, Chart, Col, Curve, Page, Table};
+use super::page::{Block, Chart, Col, Curve, Page, Row, Table};
 use crate::money::{format_eur, format_plain};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -19,7 +19,12 @@ fn table(o: &mut String, t: &Table) {
         .map(|i| if t.cols.get(i) == Some(&Col::Number) { "---:" } else { "---" })
         .collect();
     let _ = writeln!(o, "| {} |", rule.join(" | "));
-    for r in t.rows.iter().chain(&t.foot) {
+    rows(o, t, t.rows.iter().chain(&t.foot));
+    o.push('\n');
+}
+
+fn rows<'a>(o: &mut String, t: &Table, rows: impl Iterator<Item = &'a Row>) {
+    for r in rows {
         let strong = r.strong || t.foot.contains(r);
         let cells: Vec<String> = r
             .cells
@@ -28,7 +33,14 @@ fn table(o: &mut String, t: &Table) {
             .collect();
         let _ = writeln!(o, "| {} |", cells.join(" | "));
     }
-    o.push('\n');
+}
+
+/// The body rows of `t` as [`render`] writes them in its table (a streamed page writes a long
+/// table's rows chunk by chunk).
+pub fn table_rows(t: &Table) -> String {
+    let mut o = String::new();
+    rows(&mut o, t, t.rows.iter());
+    o
 }
 
 const BAR: usize = 40;

@@ -397,6 +397,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
+/// The SHA-256 of a text read in parts (a streamed file): the hex [`sha256_hex`] gives of the
+/// whole.
+#[derive(Debug, Clone, Default)]
+pub struct Sha256Parts(Sha256);
+
+impl Sha256Parts {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:x}", self.0.clone().finalize())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -310,8 +310,8 @@ fn check_and_cashflow_streamed_say_what_the_whole_file_run_says() {
 /// `diff` streams a large CSV too (issue #8): each chunk diffed (attribution included), its CSV
 /// rows written as it comes, the sums merged; the bytes, the diagnostics and the exit code are
 /// those of the whole-file run at every chunk size, with one variant or two, with `--year` or
-/// without, and `--strict` stops as it does on the whole file. Text and JSON (their lists wait
-/// in temporary files) likewise; md and html read the file whole, `--stream` or not.
+/// without, and `--strict` stops as it does on the whole file. Text, JSON, md and html (their
+/// lists wait in temporary files) likewise.
 #[test]
 fn a_streamed_diff_gives_the_bytes_of_the_whole_file_run() {
     let nego = ["--variant", "rules/variants/negotiation-2025.yaml"];
@@ -326,7 +326,8 @@ fn a_streamed_diff_gives_the_bytes_of_the_whole_file_run() {
             ([&threshold[..], &["--format", "csv", "--strict"]].concat(), &["1", "5000"]),
             ([&threshold[..], &["--year", "2025"]].concat(), &["1", "100000"]),
             ([&nego[..], &advance, &["--format", "json"]].concat(), &["1", "100000"]),
-            ([&nego[..], &["--format", "html", "--year", "2025"]].concat(), &["5000"]),
+            ([&nego[..], &["--format", "html", "--year", "2025"]].concat(), &["1", "5000"]),
+            ([&threshold[..], &["--format", "md"]].concat(), &["1", "100000"]),
         ];
         for (r, _) in &mut runs {
             r.splice(0..0, ["diff", file]);

@@ -5,13 +5,14 @@
 //! delta to each change, the records not compared, and the receipt.
 
 use super::{
-    banner, cols, eur, failures, receipt, short, signed, variant_blocks, Block, Page, Row, Section,
-    Table,
+    banner, cols, eur, failure_rows, failures_section, failures_table, receipt, short, signed,
+    table_rows, variant_blocks, Block, Page, Row, Section, Table,
 };
+use crate::diagnostic::Diagnostic;
 use crate::portfolio::{Portfolio, Selection};
 use crate::report::text::provisional_words;
 use crate::rules::RuleSet;
-use crate::variant::diff::{Delta, Diff};
+use crate::variant::diff::{Delta, Diff, DiffRow, DiffSums};
 use crate::variant::Variant;
 use rust_decimal::Decimal;
 
@@ -34,7 +35,7 @@ fn tier_id(base: &RuleSet, i: usize) -> String {
 
 /// The sums of the CPTS-years compared, and the total with the advances and what rests on
 /// provisional amounts under each rule set.
-fn sums(base: &RuleSet, d: &Diff) -> Section {
+fn sums(base: &RuleSet, d: &DiffSums) -> Section {
     let mut blocks = vec![Block::Heading("Par taille (taille de base)".into())];
     let rows = base.tiers.iter().zip(&d.by_tier).map(|(t, x)| Row::new(delta_cells(&t.id, x)));
     blocks.push(Block::Table(delta_table("Taille", rows.collect(), Vec::new())));
@@ -54,12 +55,7 @@ fn sums(base: &RuleSet, d: &Diff) -> Section {
         Row { cells: delta_cells("TOTAL", &d.total), strong: true },
         Row::new(delta_cells("dont versé d'avance", &d.advances)),
     ];
-    let provisional = |side: fn(&crate::variant::diff::DiffRow) -> Decimal| {
-        d.rows.iter().try_fold(Decimal::ZERO, |s, r| s.checked_add(side(r)))
-    };
-    if let (Some(b), Some(v)) =
-        (provisional(|r| r.base.provisional), provisional(|r| r.variant.provisional))
-    {
+    if let (Some(b), Some(v)) = (d.base_provisional, d.variant_provisional) {
         if !(b.is_zero() && v.is_zero()) {
             foot.push(Row::new(vec![
                 String::new(),
@@ -75,7 +71,7 @@ fn sums(base: &RuleSet, d: &Diff) -> Section {
 }
 
 /// Who gains and who loses, the CPTS that change tier, and the cash by calendar year.
-fn gains(base: &RuleSet, p: &Portfolio, d: &Diff) -> Vec<Section> {
+fn gains(d: &DiffSums, tier_rows: Vec<Row>) -> Vec<Section> {
     let g = &d.gains;
     let mut blocks = vec![Block::Para(format!(
         "Écart de chaque CPTS sur ses années comparées : {} gagnent, {} perdent, {} inchangées.",
@@ -88,11 +84,8 @@ fn gains(base: &RuleSet, p: &Portfolio, d: &Diff) -> Vec<Section> {
             continue;
         }
         blocks.push(Block::Heading(title.into()));
-        let rows = list
-            .iter()
-            .filter_map(|(c, x)| p.contracts.get(*c).map(|c| (c, x)))
-            .map(|(c, x)| Row::new(vec![c.id.clone(), c.name.clone(), signed(*x)]))
-            .collect();
+        let rows =
+            list.iter().map(|c| Row::new(vec![c.id.clone(), c.name.clone(), signed(c.delta)])).collect();
         blocks.push(Block::Table(Table {
             head: ["CPTS", "Nom", "Écart"].map(String::from).to_vec(),
             cols: cols("ttn"),
@@ -102,33 +95,12 @@ fn gains(base: &RuleSet, p: &Portfolio, d: &Diff) -> Vec<Section> {
     }
     let mut sections =
         vec![Section { title: "Gagnants et perdants".into(), blocks, page_break: false }];
-    let rows: Vec<Row> = d
-        .tier_changes
-        .iter()
-        .filter_map(|&i| d.rows.get(i))
-        .map(|r| {
-            Row::new(vec![
-                p.contracts.get(r.contract).map_or_else(String::new, |c| c.id.clone()),
-                r.contract_year.to_string(),
-                r.population.to_string(),
-                tier_id(base, r.base_tier),
-                tier_id(base, r.variant_tier),
-            ])
-        })
-        .collect();
     let mut blocks = Vec::new();
-    if !rows.is_empty() {
-        blocks.push(Block::Table(Table {
-            head: ["CPTS", "Année", "Population", "Taille de base", "Taille sous la variante"]
-                .map(String::from)
-                .to_vec(),
-            cols: cols("tnntt"),
-            rows,
-            foot: Vec::new(),
-        }));
+    if d.tier_changes > 0 {
+        blocks.push(Block::Table(Table { rows: tier_rows, ..list_table(1) }));
     }
     sections.push(Section {
-        title: format!("CPTS qui changent de taille : {}", d.tier_changes.len()),
+        title: format!("CPTS qui changent de taille : {}", d.tier_changes),
         blocks,
         page_break: false,
     });
@@ -165,7 +137,7 @@ fn gains(base: &RuleSet, p: &Portfolio, d: &Diff) -> Vec<Section> {
 }
 
 /// The attribution of the total delta to each change, by the two methods.
-fn attribution(d: &Diff) -> Section {
+fn attribution(d: &DiffSums) -> Section {
     let a = &d.attribution;
     let rows = a
         .effects
@@ -199,18 +171,47 @@ fn attribution(d: &Diff) -> Section {
     }
 }
 
-/// The `diff` page.
-pub fn diff(
+/// The table of long list `i` of the page ([`DiffLists`] order), without rows or foot.
+fn list_table(i: usize) -> Table {
+    let (head, c): (&[&str], &str) = match i {
+        0 => (&["CPTS", "Année", "Taille", "Base", "Variante", "Écart"], "tnwnnn"),
+        1 => (&["CPTS", "Année", "Population", "Taille de base", "Taille sous la variante"], "tnntt"),
+        _ => return failures_table(),
+    };
+    Table { head: head.iter().map(|h| h.to_string()).collect(), cols: cols(c), rows: Vec::new(), foot: Vec::new() }
+}
+
+/// Rows of long list `i` of the page ([`DiffLists`] order: 0 the CPTS-years that change, 1 the
+/// tier changes, 2 the failures) as the page writes them: a streamed file's chunk by chunk. (The
+/// first table's foot, its total, is no row of a CPTS-year: the year cell tells them apart.)
+pub fn diff_list_rows(i: usize, rows: Vec<Row>, html: bool) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    table_rows(&Table { rows, ..list_table(i) }, html)
+}
+
+/// The three long lists of the page, as table rows: the CPTS-years that change, those that
+/// change tier, and the diagnostics of the records not compared (of `p`, or of one chunk of a
+/// streamed file).
+#[derive(Debug, Default)]
+pub struct DiffLists {
+    pub changed: Vec<Row>,
+    pub tier_changes: Vec<Row>,
+    pub failures: Vec<Row>,
+}
+
+/// [`DiffLists`] of `rows` and `failures`, a diff of `p`.
+pub fn diff_lists(
     base: &RuleSet,
-    variants: &[Variant],
     p: &Portfolio,
-    d: &Diff,
-    selection: Selection,
-) -> Page {
-    let changed: Vec<Row> = d
-        .rows
+    rows: &[DiffRow],
+    failed: &[(usize, Vec<Diagnostic>)],
+) -> DiffLists {
+    let id = |r: &DiffRow| p.contracts.get(r.contract).map_or_else(String::new, |c| c.id.clone());
+    let changed = rows
         .iter()
-        .filter(|r| !r.delta.is_zero() || r.base_tier != r.variant_tier)
+        .filter(|r| r.changes())
         .map(|r| {
             let tiers = if r.base_tier == r.variant_tier {
                 tier_id(base, r.base_tier)
@@ -218,7 +219,7 @@ pub fn diff(
                 format!("{}→{}", tier_id(base, r.base_tier), tier_id(base, r.variant_tier))
             };
             Row::new(vec![
-                p.contracts.get(r.contract).map_or_else(String::new, |c| c.id.clone()),
+                id(r),
                 r.contract_year.to_string(),
                 tiers,
                 eur(r.base.total),
@@ -227,20 +228,54 @@ pub fn diff(
             ])
         })
         .collect();
+    let tier_changes = rows
+        .iter()
+        .filter(|r| r.base_tier != r.variant_tier)
+        .map(|r| {
+            Row::new(vec![
+                id(r),
+                r.contract_year.to_string(),
+                r.population.to_string(),
+                tier_id(base, r.base_tier),
+                tier_id(base, r.variant_tier),
+            ])
+        })
+        .collect();
+    let (_, failures) = failure_rows(p, failed.iter().map(|(i, ds)| (*i, ds.as_slice())));
+    DiffLists { changed, tier_changes, failures }
+}
+
+/// The `diff` page.
+pub fn diff(
+    base: &RuleSet,
+    variants: &[Variant],
+    p: &Portfolio,
+    d: &Diff,
+    selection: Selection,
+) -> Page {
+    let lists = diff_lists(base, p, &d.rows, &d.failures);
+    diff_page(base, variants, &DiffSums::of(d, p, 0), selection, &p.inputs, lists)
+}
+
+/// The `diff` page of the sums `d` (of a portfolio read from `inputs`: names and SHA-256) and
+/// its long lists (a streamed file's page holds a [`super::marker`] in each).
+pub fn diff_page(
+    base: &RuleSet,
+    variants: &[Variant],
+    d: &DiffSums,
+    selection: Selection,
+    inputs: &[(String, String)],
+    lists: DiffLists,
+) -> Page {
     let mut sections = vec![
         Section { title: "Variantes".into(), blocks: variant_blocks(variants), page_break: false },
         Section {
             title: format!(
                 "Par CPTS ({} CPTS-années sur {} changent ; toutes en CSV et JSON)",
-                changed.len(),
-                d.rows.len()
+                d.changed, d.rows
             ),
             blocks: vec![Block::Table(Table {
-                head: ["CPTS", "Année", "Taille", "Base", "Variante", "Écart"]
-                    .map(String::from)
-                    .to_vec(),
-                cols: cols("tnwnnn"),
-                rows: changed,
+                rows: lists.changed,
                 foot: vec![Row {
                     cells: vec![
                         "TOTAL".into(),
@@ -252,21 +287,18 @@ pub fn diff(
                     ],
                     strong: true,
                 }],
+                ..list_table(0)
             })],
             page_break: false,
         },
         sums(base, d),
     ];
-    sections.extend(gains(base, p, d));
+    sections.extend(gains(d, lists.tier_changes));
     sections.push(attribution(d));
-    sections.extend(failures(
-        p,
-        "Non comparés",
-        d.failures.iter().map(|(i, ds)| (*i, ds.as_slice())),
-    ));
+    sections.extend(failures_section("Non comparés", d.failed, lists.failures));
     let mut subtitle = banner(variants);
     subtitle.push(format!("Règles de base : {} (sha256 {})", base.file, short(&base.sha256)));
-    subtitle.push(format!("Portefeuille : {}", d.base.summary.phrase(selection)));
+    subtitle.push(format!("Portefeuille : {}", d.summary.phrase(selection)));
     subtitle.push(format!(
         "Écart total : {} ({} sous la base, {} sous la variante)",
         signed(d.total.delta),
@@ -278,6 +310,6 @@ pub fn diff(
         title: "Coût d'une variante — financement ACI CPTS".into(),
         subtitle,
         sections,
-        footer: receipt(base, variants, &p.inputs),
+        footer: receipt(base, variants, inputs),
     }
 }

@@ -15,13 +15,15 @@ mod budget;
 mod contract;
 mod diff;
 mod max;
+mod parts;
 mod portfolio;
 mod sweep;
 
 use crate::explain::LineExplanation;
 pub use budget::budget;
 pub use contract::{compute, explain};
-pub use diff::diff;
+pub use diff::{diff, diff_list_rows, diff_lists, diff_page, DiffLists};
+pub use parts::{marker, table_rows, PageParts};
 pub use max::{max, max_pair};
 pub use portfolio::portfolio;
 pub use sweep::sweep;
@@ -200,6 +202,15 @@ fn failures<'a>(
     title: &str,
     failed: impl Iterator<Item = (usize, &'a [crate::diagnostic::Diagnostic])>,
 ) -> Option<Section> {
+    let (records, rows) = failure_rows(p, failed);
+    failures_section(title, records, rows)
+}
+
+/// The records left out and the rows that say them: one per diagnostic.
+fn failure_rows<'a>(
+    p: &crate::portfolio::Portfolio,
+    failed: impl Iterator<Item = (usize, &'a [crate::diagnostic::Diagnostic])>,
+) -> (usize, Vec<Row>) {
     let mut rows = Vec::new();
     let mut records = 0;
     for (i, diags) in failed {
@@ -210,18 +221,28 @@ fn failures<'a>(
             rows.push(Row::new(vec![origin.clone(), format!("{d}{help}")]));
         }
     }
+    (records, rows)
+}
+
+/// The table of the records left out, without rows.
+fn failures_table() -> Table {
+    Table {
+        head: vec!["Enregistrement".into(), "Diagnostic".into()],
+        cols: cols("tt"),
+        rows: Vec::new(),
+        foot: Vec::new(),
+    }
+}
+
+/// The section of the `records` left out, said by `rows`.
+fn failures_section(title: &str, records: usize, rows: Vec<Row>) -> Option<Section> {
     (records > 0).then(|| Section {
         title: format!("{title} ({records})"),
         blocks: vec![
             Block::Warnings(vec![format!(
                 "{records} enregistrement(s) en erreur ne sont comptés ni dans les lignes ni dans les sommes de cette page"
             )]),
-            Block::Table(Table {
-                head: vec!["Enregistrement".into(), "Diagnostic".into()],
-                cols: cols("tt"),
-                rows,
-                foot: Vec::new(),
-            }),
+            Block::Table(Table { rows, ..failures_table() }),
         ],
         page_break: false,
     })

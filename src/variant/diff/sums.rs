@@ -5,7 +5,7 @@
 //! is an exact `Decimal` addition (checked), each delta is recomputed as variant − base, and a
 //! CPTS lies in one chunk, so its gain and its rank are those of the whole file.
 
-use super::{add, sub, Attribution, CashYear, Delta, Diff, LARGEST};
+use super::{add, sub, Attribution, CashYear, Delta, Diff, DiffRow, LARGEST};
 use crate::eval::EvalError;
 use crate::portfolio::{Portfolio, Summary};
 use rust_decimal::Decimal;
@@ -52,6 +52,9 @@ pub struct DiffSums {
     pub by_mission: Vec<(String, String, Delta)>,
     pub total: Delta,
     pub advances: Delta,
+    /// What rests on provisional cells under each rule set (`None`: the sum overflows).
+    pub base_provisional: Option<Decimal>,
+    pub variant_provisional: Option<Decimal>,
     pub by_region: Vec<(String, Delta)>,
     pub by_department: Vec<(String, Delta)>,
     pub gains: NamedGains,
@@ -91,6 +94,11 @@ fn merge_largest(a: &mut Vec<NamedDelta>, b: &[NamedDelta], gains: bool) {
     a.truncate(LARGEST);
 }
 
+/// The sum of one side's provisional amounts over the rows (`None` when it overflows).
+fn provisional(d: &Diff, side: fn(&DiffRow) -> Decimal) -> Option<Decimal> {
+    d.rows.iter().try_fold(Decimal::ZERO, |s, r| s.checked_add(side(r)))
+}
+
 impl DiffSums {
     /// The sums of `d`, a diff of `p`; `contracts_before` is the number of contracts of the
     /// portfolio's earlier chunks (0 for a whole portfolio), so that ranks are the whole file's.
@@ -119,6 +127,8 @@ impl DiffSums {
             by_mission: d.by_mission.clone(),
             total: d.total,
             advances: d.advances,
+            base_provisional: provisional(d, |r| r.base.provisional),
+            variant_provisional: provisional(d, |r| r.variant.provisional),
             by_region: d.by_region.clone(),
             by_department: d.by_department.clone(),
             gains: NamedGains {
@@ -160,6 +170,9 @@ impl DiffSums {
         }
         self.total.merge(&o.total)?;
         self.advances.merge(&o.advances)?;
+        let both = |a: Option<Decimal>, b: Option<Decimal>| a.zip(b).and_then(|(a, b)| a.checked_add(b));
+        self.base_provisional = both(self.base_provisional, o.base_provisional);
+        self.variant_provisional = both(self.variant_provisional, o.variant_provisional);
         merge_keyed(&mut self.by_region, &o.by_region)?;
         merge_keyed(&mut self.by_department, &o.by_department)?;
         let g = &mut self.gains;

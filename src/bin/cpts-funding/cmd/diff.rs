@@ -1,6 +1,6 @@
 //! `diff --variant FILE PORTFOLIO`: what a variant costs, per CPTS, tier and mission, and the
-//! delta attributed to each change. On one large CSV file, text, JSON and CSV stream it: each
-//! chunk diffed, its CSV rows written as it comes (its text or JSON lists spilled to temporary
+//! delta attributed to each change. One large CSV file is streamed, in every format: each chunk
+//! diffed, its CSV rows written as it comes (the lists of the other reports spilled to temporary
 //! files, as they come after counts of the whole file), the sums merged (`diff::DiffSums`).
 
 use crate::args::{CsvArgs, RulesArg, RunArgs, StreamArgs, TableFormat, VariantArgs, YearArgs};
@@ -22,9 +22,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub const EXAMPLES: &str = "A CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in memory that does not
-grow with the file; its rows of one CPTS must then be together. The text, JSON and CSV reports
-are those of the whole-file run (text and JSON keep their lists of CPTS-years in temporary files
-until the counts of the whole file are known); md and html read the file whole.
+grow with the file; its rows of one CPTS must then be together. Every format says what the
+whole-file run says (the CSV rows are written as they come; the other reports keep their lists of
+CPTS-years, tier changes and failures in temporary files until the counts of the whole file are
+known).
 
 Examples:
   cpts-funding diff --variant rules/variants/tier2-parcours-plus.yaml fixtures/portfolio/sample-800-synthetic.csv --year 2025
@@ -63,8 +64,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let (base, variants, rules) = (&ruled.base, &ruled.variants, &ruled.rules);
     let sel = a.years.selection();
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
-    let page = matches!(a.format, TableFormat::Md | TableFormat::Html);
-    if !page && stream::applies(&a.portfolio, &a.stream) {
+    if stream::applies(&a.portfolio, &a.stream) {
         return batch::with_jobs(a.run.jobs, || streamed(a, &ruled, sel, opts, p))?;
     }
     let changes: usize = variants.iter().map(|v| v.changes.len()).sum();
@@ -100,7 +100,8 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
 }
 
 /// Where a streamed diff puts what it writes of each chunk: what must wait for counts of the
-/// whole file waits in [`Spill`]s (the rows, the tier changes, the failures), not in memory.
+/// whole file waits in [`Spill`]s (the rows, the tier changes, the failures), not in memory;
+/// a page is written around them (`page::PageParts`).
 struct Parts {
     format: TableFormat,
     opts: CsvOptions,
@@ -143,7 +144,13 @@ impl Parts {
                 self.tiers.push(&tiers.push(&render::diff_json_tier_changes(base, pf, &d.rows)))?;
                 self.failures.push(&failures.push(&render::diff_json_failures(pf, &d.failures)))
             }
-            TableFormat::Md | TableFormat::Html => Ok(()),
+            TableFormat::Md | TableFormat::Html => {
+                let html = self.format == TableFormat::Html;
+                let l = page::diff_lists(base, pf, &d.rows, &d.failures);
+                self.rows.push(&page::diff_list_rows(0, l.changed, html))?;
+                self.tiers.push(&page::diff_list_rows(1, l.tier_changes, html))?;
+                self.failures.push(&page::diff_list_rows(2, l.failures, html))
+            }
         }
     }
 
@@ -152,6 +159,7 @@ impl Parts {
         ruled: &load::Ruled,
         s: &diff::DiffSums,
         sel: Selection,
+        input: (String, String),
         p: &mut Printer,
     ) -> Result<(), CliError> {
         let (base, variants) = (&ruled.base, &ruled.variants);
@@ -183,12 +191,26 @@ impl Parts {
                 }
                 p.out(&tail)
             }
-            TableFormat::Md | TableFormat::Html => Ok(()),
+            TableFormat::Md | TableFormat::Html => {
+                let marked = page::DiffLists {
+                    changed: vec![page::marker(0)],
+                    tier_changes: vec![page::marker(1)],
+                    failures: vec![page::marker(2)],
+                };
+                let frame = page::diff_page(base, variants, s, sel, &[input], marked);
+                let parts = page::PageParts::new(&frame, 3, self.format == TableFormat::Html);
+                let spills = [&mut self.rows, &mut self.tiers, &mut self.failures];
+                for (text, spill) in parts.texts.iter().zip(spills) {
+                    p.out(text)?;
+                    spill.copy_to(p)?;
+                }
+                p.out(parts.texts.last().map_or("", String::as_str))
+            }
         }
     }
 }
 
-/// `diff` on one large CSV file, chunk by chunk (text, JSON and CSV): each chunk diffed under
+/// `diff` on one large CSV file, chunk by chunk (every format): each chunk diffed under
 /// the base and the variant (attribution included), its failures printed as it comes, its part
 /// of the report written (CSV rows) or spilled, the sums merged; at the end the report is
 /// written, byte for byte the whole-file run's. `--strict` writes nothing when a record fails,
@@ -260,7 +282,7 @@ fn streamed(
         p.line("stopped", msg, msg);
         return Err(CliError::Reported(1));
     }
-    parts.finish(ruled, &sums, sel, p)?;
+    parts.finish(ruled, &sums, sel, chunks.input(), p)?;
     p.message("summary", &sums.summary.sentence(sel));
     Ok(batch::exit_code(sums.failed, io))
 }

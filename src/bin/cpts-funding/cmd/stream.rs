@@ -17,7 +17,7 @@ use cpts_funding::portfolio::stream::{count_lines, CsvCutter};
 use cpts_funding::portfolio::{
     self, aggregate, csv_out, Aggregates, Portfolio, RecordState, Summary,
 };
-use cpts_funding::rules::RuleSet;
+use cpts_funding::rules::{RuleSet, Sha256Parts};
 use cpts_funding::source::{self, LineIndex};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -121,6 +121,8 @@ pub struct Chunks<'r> {
     /// The ids met so far, as 128-bit hashes (16 bytes each, not a string each: a million CPTS
     /// take 16 MB; two ids sharing a hash has odds of about 10^-27).
     seen: HashSet<u128>,
+    /// The SHA-256 of the bytes read (the file's once it is read: its receipt).
+    sha: Sha256Parts,
     pb: indicatif::ProgressBar,
 }
 
@@ -138,6 +140,8 @@ impl<'r> Chunks<'r> {
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut head = Vec::new();
         reader.read_until(b'\n', &mut head).map_err(|e| unreadable(&e))?;
+        let mut sha = Sha256Parts::default();
+        sha.update(&head);
         let header =
             source::decode(&name, &head).map_err(|d| CliError::Invalid(vec![d], None))?.to_string();
         let cutter = CsvCutter::new(header.trim_end()).ok_or_else(|| {
@@ -165,11 +169,17 @@ impl<'r> Chunks<'r> {
             block: vec![0u8; chunk_bytes.clamp(1 << 12, 1 << 20)],
             want: chunk_bytes.saturating_mul(2),
             seen: HashSet::new(),
+            sha,
         })
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The file's name and SHA-256 (as a portfolio's `inputs` give them), once it is all read.
+    pub fn input(&self) -> (String, String) {
+        (self.name.clone(), self.sha.hex())
     }
 
     /// The next chunk, `None` at the end of the file.
@@ -188,6 +198,7 @@ impl<'r> Chunks<'r> {
                     self.eof = true;
                 }
                 self.pending.extend_from_slice(&self.block[..n]);
+                self.sha.update(&self.block[..n]);
                 self.pb.inc(n as u64);
             }
             // The valid UTF-8 prefix (a character may straddle two reads).

@@ -319,7 +319,10 @@ fn a_streamed_diff_gives_the_bytes_of_the_whole_file_run() {
     let advance = ["--variant", "rules/variants/advance-rate-90.yaml"];
     for file in ["fixtures/portfolio/sample-800-synthetic.csv", "fixtures/portfolio/bad-rows.csv"] {
         let mut runs: Vec<(Vec<&str>, &[&str])> = vec![
-            ([&nego[..], &["--format", "csv", "--year", "2025"]].concat(), &["1", "5000", "100000"]),
+            (
+                [&nego[..], &["--format", "csv", "--year", "2025"]].concat(),
+                &["1", "5000", "100000"],
+            ),
             ([&nego[..], &["--format", "csv"]].concat(), &["1", "5000", "100000"]),
             ([&threshold[..], &["--format", "csv", "--year", "2026"]].concat(), &["1", "5000"]),
             ([&nego[..], &advance, &["--format", "csv", "--excel-fr"]].concat(), &["5000"]),
@@ -334,7 +337,10 @@ fn a_streamed_diff_gives_the_bytes_of_the_whole_file_run() {
         }
         for (whole, chunks) in runs {
             let expected = run(&whole);
-            assert!(expected.1.contains("nteraction") || expected.0 != 0, "{whole:?}: {expected:?}");
+            assert!(
+                expected.1.contains("nteraction") || expected.0 != 0,
+                "{whole:?}: {expected:?}"
+            );
             for chunk in chunks {
                 let mut streamed = whole.clone();
                 streamed.extend(["--stream", "--chunk-bytes", chunk]);
@@ -352,8 +358,8 @@ fn diff_sums_of_two_halves_merge_into_the_whole() {
     use cpts_funding::portfolio;
     use cpts_funding::variant::{apply_all, diff, Variant};
     let rules = crate::choices::rules();
-    let text =
-        std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv")).unwrap();
+    let text = std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv"))
+        .unwrap();
     let vtext =
         std::fs::read_to_string(root().join("rules/variants/negotiation-2025.yaml")).unwrap();
     let v = Variant::from_text("negotiation-2025.yaml", &vtext, &rules).unwrap();
@@ -369,8 +375,8 @@ fn diff_sums_of_two_halves_merge_into_the_whole() {
     let sel = portfolio::Selection::All;
     let diff_of = |t: &str| {
         let pf = portfolio::load(&[("p.csv".to_string(), t.to_string())], &rules);
-        let d = diff::diff(&rules, std::slice::from_ref(&v), &variant_rules, &pf, sel, &|| {})
-            .unwrap();
+        let d =
+            diff::diff(&rules, std::slice::from_ref(&v), &variant_rules, &pf, sel, &|| {}).unwrap();
         (pf, d)
     };
     let (pw, dw) = diff_of(&text);

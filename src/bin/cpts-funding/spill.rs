@@ -47,7 +47,9 @@ impl Spill {
         }
         self.empty = false;
         match self.file.as_mut() {
-            Some(f) => f.write_all(s.as_bytes()).map_err(|e| CliError::unwritable(&self.name(), &e)),
+            Some(f) => {
+                f.write_all(s.as_bytes()).map_err(|e| CliError::unwritable(&self.name(), &e))
+            }
             None => Ok(()),
         }
     }

@@ -84,8 +84,10 @@ fn gains(d: &DiffSums, tier_rows: Vec<Row>) -> Vec<Section> {
             continue;
         }
         blocks.push(Block::Heading(title.into()));
-        let rows =
-            list.iter().map(|c| Row::new(vec![c.id.clone(), c.name.clone(), signed(c.delta)])).collect();
+        let rows = list
+            .iter()
+            .map(|c| Row::new(vec![c.id.clone(), c.name.clone(), signed(c.delta)]))
+            .collect();
         blocks.push(Block::Table(Table {
             head: ["CPTS", "Nom", "Écart"].map(String::from).to_vec(),
             cols: cols("ttn"),
@@ -175,10 +177,17 @@ fn attribution(d: &DiffSums) -> Section {
 fn list_table(i: usize) -> Table {
     let (head, c): (&[&str], &str) = match i {
         0 => (&["CPTS", "Année", "Taille", "Base", "Variante", "Écart"], "tnwnnn"),
-        1 => (&["CPTS", "Année", "Population", "Taille de base", "Taille sous la variante"], "tnntt"),
+        1 => {
+            (&["CPTS", "Année", "Population", "Taille de base", "Taille sous la variante"], "tnntt")
+        }
         _ => return failures_table(),
     };
-    Table { head: head.iter().map(|h| h.to_string()).collect(), cols: cols(c), rows: Vec::new(), foot: Vec::new() }
+    Table {
+        head: head.iter().map(|h| h.to_string()).collect(),
+        cols: cols(c),
+        rows: Vec::new(),
+        foot: Vec::new(),
+    }
 }
 
 /// Rows of long list `i` of the page ([`DiffLists`] order: 0 the CPTS-years that change, 1 the

@@ -23,8 +23,8 @@ use crate::explain::LineExplanation;
 pub use budget::budget;
 pub use contract::{compute, explain};
 pub use diff::{diff, diff_list_rows, diff_lists, diff_page, DiffLists};
-pub use parts::{marker, table_rows, PageParts};
 pub use max::{max, max_pair};
+pub use parts::{marker, table_rows, PageParts};
 pub use portfolio::portfolio;
 pub use sweep::sweep;
 

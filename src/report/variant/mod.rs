@@ -20,7 +20,8 @@ pub use diff::{
     diff_text_head, diff_text_rows, diff_text_sums, diff_text_tail, diff_text_tier_changes,
 };
 pub use diff_json::{
-    diff_json, diff_json_failures, diff_json_parts, diff_json_rows, diff_json_tier_changes, JsonList,
+    diff_json, diff_json_failures, diff_json_parts, diff_json_rows, diff_json_tier_changes,
+    JsonList,
 };
 pub use max::{max_json, max_text};
 pub use sweep::{sweep_csv, sweep_json};

@@ -74,7 +74,10 @@ impl Delta {
 }
 
 /// Merges keyed groups, kept in key order.
-fn merge_keyed(mine: &mut Vec<(String, Delta)>, theirs: &[(String, Delta)]) -> Result<(), EvalError> {
+fn merge_keyed(
+    mine: &mut Vec<(String, Delta)>,
+    theirs: &[(String, Delta)],
+) -> Result<(), EvalError> {
     let mut map: BTreeMap<String, Delta> = std::mem::take(mine).into_iter().collect();
     for (k, d) in theirs {
         map.entry(k.clone()).or_default().merge(d)?;
@@ -119,7 +122,12 @@ impl DiffSums {
         DiffSums {
             summary: d.base.summary,
             rows: d.rows.len(),
-            compared: d.rows.iter().map(|r| r.record).collect::<std::collections::BTreeSet<_>>().len(),
+            compared: d
+                .rows
+                .iter()
+                .map(|r| r.record)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             changed: d.rows.iter().filter(|r| r.changes()).count(),
             tier_changes: d.tier_changes.len(),
             failed: d.failures.len(),
@@ -170,7 +178,8 @@ impl DiffSums {
         }
         self.total.merge(&o.total)?;
         self.advances.merge(&o.advances)?;
-        let both = |a: Option<Decimal>, b: Option<Decimal>| a.zip(b).and_then(|(a, b)| a.checked_add(b));
+        let both =
+            |a: Option<Decimal>, b: Option<Decimal>| a.zip(b).and_then(|(a, b)| a.checked_add(b));
         self.base_provisional = both(self.base_provisional, o.base_provisional);
         self.variant_provisional = both(self.variant_provisional, o.variant_provisional);
         merge_keyed(&mut self.by_region, &o.by_region)?;

@@ -4,15 +4,15 @@
 //! files, as they come after counts of the whole file), the sums merged (`diff::DiffSums`).
 
 use crate::args::{CsvArgs, RulesArg, RunArgs, StreamArgs, TableFormat, VariantArgs, YearArgs};
-use crate::cmd::{batch, stream};
 use crate::cmd::budget::render_page;
+use crate::cmd::{batch, stream};
 use crate::error::CliError;
 use crate::inputs;
 use crate::load;
 use crate::output::Printer;
 use crate::progress;
-use cpts_funding::diagnostic::Code;
 use crate::spill::Spill;
+use cpts_funding::diagnostic::Code;
 use cpts_funding::portfolio::{CsvOptions, Portfolio, RecordState, Selection};
 use cpts_funding::report::page;
 use cpts_funding::rules::RuleSet;
@@ -183,7 +183,9 @@ impl Parts {
                 let [head, after_rows, after_tiers, tail] =
                     render::diff_json_parts(base, variants, s, sel);
                 let spills = [&mut self.rows, &mut self.tiers, &mut self.failures];
-                for ((text, spill), list) in [head, after_rows, after_tiers].iter().zip(spills).zip(&self.lists) {
+                for ((text, spill), list) in
+                    [head, after_rows, after_tiers].iter().zip(spills).zip(&self.lists)
+                {
                     p.out(text)?;
                     p.out(JsonList::OPEN)?;
                     spill.copy_to(p)?;

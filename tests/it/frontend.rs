@@ -350,6 +350,27 @@ fn a_streamed_diff_gives_the_bytes_of_the_whole_file_run() {
     }
 }
 
+/// A streamed diff of a CSV file without rows says what the whole-file run says (E0707 with
+/// its help) and writes nothing, not even the CSV header.
+#[test]
+fn a_streamed_diff_of_a_file_without_rows_writes_nothing() {
+    let text = std::fs::read_to_string(root().join("fixtures/portfolio/example.csv")).unwrap();
+    let dir = std::env::temp_dir().join(format!("cpts-funding-empty-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("empty.csv");
+    std::fs::write(&f, text.lines().next().unwrap().to_string() + "\n").unwrap();
+    let nego = "rules/variants/negotiation-2025.yaml";
+    for format in ["csv", "text"] {
+        let whole = ["diff", f.to_str().unwrap(), "--variant", nego, "--format", format];
+        let expected = run(&whole);
+        assert_eq!((expected.0, expected.1.as_str()), (1, ""), "{expected:?}");
+        assert!(expected.2.contains("error[E0707]") && expected.2.contains("help"), "{expected:?}");
+        let streamed = [&whole[..], &["--stream"]].concat();
+        assert_eq!(run(&streamed), expected, "{format}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The sums of a streamed diff are the merge of its chunks' (`DiffSums::merge`): a portfolio
 /// cut in two, each half diffed alone and the halves' sums merged, gives the sums of the diff
 /// of the whole portfolio, the ten largest gains and losses named as in the whole.

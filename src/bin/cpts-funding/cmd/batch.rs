@@ -72,6 +72,10 @@ fn failed(r: &Record) -> Option<&[Diagnostic]> {
     }
 }
 
+/// The help of E0707 (no record at all), for whole and streamed inputs alike.
+pub const NO_RECORD_HELP: &str =
+    "a folder is read for its .yaml files; a CSV needs a row per CPTS-year under its header";
+
 impl Loaded {
     /// No record at all is an error, said (an empty folder or a header-only CSV is not an
     /// empty result: something is missing).
@@ -84,9 +88,11 @@ impl Loaded {
             vec![Diagnostic::error(
                 Code::E0707,
                 format!("no CPTS in {}: nothing to compute", names.join(", ")),
-                cpts_funding::diagnostic::Location::file(names.first().cloned().unwrap_or_default()),
+                cpts_funding::diagnostic::Location::file(
+                    names.first().cloned().unwrap_or_default(),
+                ),
             )
-            .with_help("a folder is read for its .yaml files; a CSV needs a row per CPTS-year under its header")],
+            .with_help(NO_RECORD_HELP)],
             None,
         ))
     }

@@ -106,6 +106,8 @@ struct Parts {
     format: TableFormat,
     opts: CsvOptions,
     strict: bool,
+    /// The CSV header is written.
+    csv_started: bool,
     rows: Spill,
     tiers: Spill,
     failures: Spill,
@@ -113,14 +115,9 @@ struct Parts {
 }
 
 impl Parts {
-    /// The CSV is written as it comes, but for `--strict` (nothing is written if a record fails).
-    fn start(&self, p: &mut Printer) -> Result<(), CliError> {
-        if self.format == TableFormat::Csv && !self.strict {
-            p.out(&render::diff_csv_header(self.opts))?;
-        }
-        Ok(())
-    }
-
+    /// A chunk's part of the report. The CSV is written as it comes (its header with the first
+    /// record: a file without any writes nothing), but for `--strict` (nothing is written if a
+    /// record fails).
     fn chunk(
         &mut self,
         base: &RuleSet,
@@ -128,6 +125,11 @@ impl Parts {
         d: &diff::Diff,
         p: &mut Printer,
     ) -> Result<(), CliError> {
+        let csv_now = self.format == TableFormat::Csv && !self.strict;
+        if csv_now && !self.csv_started && !pf.records.is_empty() {
+            p.out(&render::diff_csv_header(self.opts))?;
+            self.csv_started = true;
+        }
         match self.format {
             TableFormat::Csv if self.strict => {
                 self.rows.push(&render::diff_csv_rows(base, pf, &d.rows, self.opts))
@@ -233,12 +235,12 @@ fn streamed(
         format: a.format,
         opts,
         strict,
+        csv_started: false,
         rows: Spill::new("diff-rows"),
         tiers: Spill::new("diff-tier-changes"),
         failures: Spill::new("diff-failures"),
         lists: Default::default(),
     };
-    parts.start(p)?;
     let mut failed_evaluation: Option<stream::Held> = None;
     let mut sums = diff::DiffSums::default();
     let (mut contracts, mut io) = (0usize, false);

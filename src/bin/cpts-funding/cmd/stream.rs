@@ -283,7 +283,8 @@ pub fn no_record(name: &str, what: &str) -> CliError {
             Code::E0707,
             format!("no CPTS in {name}: nothing to {what}"),
             Location::file(name),
-        )],
+        )
+        .with_help(batch::NO_RECORD_HELP)],
         None,
     )
 }

@@ -86,8 +86,9 @@ fn merge_keyed(
     Ok(())
 }
 
-/// The largest of `a` and `b` (each already ordered): `better` first, ties by order, at most
-/// [`LARGEST`].
+/// The largest of `a` and `b` into `a`: the largest gains first (`gains`) or the largest losses
+/// (most negative first), ties by order, at most [`LARGEST`]. Each part's list holds its own
+/// largest, so the whole's are among them (a CPTS lies in one part).
 fn merge_largest(a: &mut Vec<NamedDelta>, b: &[NamedDelta], gains: bool) {
     a.extend(b.iter().cloned());
     a.sort_by(|x, y| {

@@ -230,7 +230,12 @@ fn streamed(
     let (base, variants, rules) = (&ruled.base, &ruled.variants, &ruled.rules);
     let eval = |e: cpts_funding::eval::EvalError| CliError::eval(&e, &rules.file);
     let strict = a.run.strict;
-    let mut chunks = stream::Chunks::open(&a.portfolio[0], &a.stream, base)?;
+    // A page's receipt gives the file's SHA-256: hashed as it is read, only then.
+    let mut chunks = if matches!(a.format, TableFormat::Md | TableFormat::Html) {
+        stream::Chunks::open_hashed(&a.portfolio[0], &a.stream, base)?
+    } else {
+        stream::Chunks::open(&a.portfolio[0], &a.stream, base)?
+    };
     let mut parts = Parts {
         format: a.format,
         opts,

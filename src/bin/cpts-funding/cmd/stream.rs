@@ -121,14 +121,28 @@ pub struct Chunks<'r> {
     /// The ids met so far, as 128-bit hashes (16 bytes each, not a string each: a million CPTS
     /// take 16 MB; two ids sharing a hash has odds of about 10^-27).
     seen: HashSet<u128>,
-    /// The SHA-256 of the bytes read (the file's once it is read: its receipt).
-    sha: Sha256Parts,
+    /// The SHA-256 of the bytes read (the file's once it is read: its receipt), when asked.
+    sha: Option<Sha256Parts>,
     pb: indicatif::ProgressBar,
 }
 
 impl<'r> Chunks<'r> {
     /// Opens `path` (or stdin) and reads its header.
     pub fn open(path: &Path, s: &StreamArgs, rules: &'r RuleSet) -> Result<Self, CliError> {
+        Self::open_with(path, s, rules, false)
+    }
+
+    /// [`Chunks::open`], the file's SHA-256 computed as it is read (for a receipt: [`Chunks::input`]).
+    pub fn open_hashed(path: &Path, s: &StreamArgs, rules: &'r RuleSet) -> Result<Self, CliError> {
+        Self::open_with(path, s, rules, true)
+    }
+
+    fn open_with(
+        path: &Path,
+        s: &StreamArgs,
+        rules: &'r RuleSet,
+        hashed: bool,
+    ) -> Result<Self, CliError> {
         let name = inputs::name_of(path);
         let unreadable = |e: &std::io::Error| CliError::unreadable(&name, e);
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -140,8 +154,10 @@ impl<'r> Chunks<'r> {
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut head = Vec::new();
         reader.read_until(b'\n', &mut head).map_err(|e| unreadable(&e))?;
-        let mut sha = Sha256Parts::default();
-        sha.update(&head);
+        let mut sha = hashed.then(Sha256Parts::default);
+        if let Some(sha) = sha.as_mut() {
+            sha.update(&head);
+        }
         let header =
             source::decode(&name, &head).map_err(|d| CliError::Invalid(vec![d], None))?.to_string();
         let cutter = CsvCutter::new(header.trim_end()).ok_or_else(|| {
@@ -177,9 +193,10 @@ impl<'r> Chunks<'r> {
         &self.name
     }
 
-    /// The file's name and SHA-256 (as a portfolio's `inputs` give them), once it is all read.
+    /// The file's name and SHA-256 (as a portfolio's `inputs` give them), once it is all read
+    /// (opened with [`Chunks::open_hashed`]; else no hash).
     pub fn input(&self) -> (String, String) {
-        (self.name.clone(), self.sha.hex())
+        (self.name.clone(), self.sha.as_ref().map(Sha256Parts::hex).unwrap_or_default())
     }
 
     /// The next chunk, `None` at the end of the file.
@@ -198,7 +215,9 @@ impl<'r> Chunks<'r> {
                     self.eof = true;
                 }
                 self.pending.extend_from_slice(&self.block[..n]);
-                self.sha.update(&self.block[..n]);
+                if let Some(sha) = self.sha.as_mut() {
+                    sha.update(&self.block[..n]);
+                }
                 self.pb.inc(n as u64);
             }
             // The valid UTF-8 prefix (a character may straddle two reads).

@@ -187,5 +187,9 @@ pub fn compute(
         ComputeFormat::Text => p.out(&text_out::portfolio(rules, pf, &run, &sums))?,
     }
     p.message("summary", &run.summary.sentence(sel));
-    Ok(exit_code(run.summary.failed, loaded.io_errors))
+    let code = exit_code(run.summary.failed, loaded.io_errors);
+    // The process ends after this command: its memory goes back to the system at once rather
+    // than freed contract by contract (7 % of a 10 000-row run).
+    std::mem::forget((loaded, run));
+    Ok(code)
 }

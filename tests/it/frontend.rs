@@ -141,6 +141,31 @@ fn each_command_accepts_only_its_own_formats() {
     assert!(!help.contains("- csv"), "{help}");
 }
 
+/// Several contract files under `--format md|html` were told "pass a single contract file",
+/// though a portfolio gets its page too: the refusal says both, and the folder it suggests works.
+#[test]
+fn a_page_of_several_contract_files_says_what_gets_a_page() {
+    let other = "fixtures/ok/t1-full-year/contract.yaml";
+    for f in ["md", "html"] {
+        let (code, out, err) = run(&["compute", CONTRACT, other, "--format", f]);
+        assert_eq!(code, 2, "{f}: {err}");
+        assert!(out.is_empty(), "{f}: {out}");
+        assert!(err.contains(&format!("error[E0002]: --format {f} renders one page")), "{err}");
+        assert!(err.contains("for a portfolio (a folder, a portfolio file or a CSV)"), "{err}");
+        assert!(err.contains("got 2 contract files"), "{err}");
+        assert!(!err.contains("single contract file"), "{err}");
+    }
+    let dir = std::env::temp_dir().join(format!("cpts-funding-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, c) in [CONTRACT, other].iter().enumerate() {
+        std::fs::copy(root().join(c), dir.join(format!("c{i}.yaml"))).unwrap();
+    }
+    let (code, out, err) = run(&["compute", dir.to_str().unwrap(), "--format", "md"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# Portefeuille"), "{out}");
+}
+
 /// Under `--format json`, stderr is JSON lines only: diagnostics, and the summary of a batch.
 #[test]
 fn json_runs_write_only_json_lines_on_stderr() {

@@ -502,9 +502,9 @@ fn name_fields(errors: &mut [Diagnostic], raw: &RawContract, rules: &RuleSet) {
     let mission_label =
         |id: &str| rules.mission(id).map_or_else(|| id.to_string(), |m| m.label.clone());
     let indicator_by_id = |id: &str| {
-        raw.missions
-            .iter()
-            .find_map(|e| e.indicators.iter().find(|i| i.id == id).map(|i| (e.mission.as_str(), i)))
+        raw.missions.iter().find_map(|e| {
+            e.indicators.iter().find(|i| i.id == id).map(|i| (e.mission.as_str(), i.label.as_str()))
+        })
     };
     for d in errors.iter_mut() {
         let Some(path) = d.location.path.as_deref() else { continue };
@@ -526,20 +526,50 @@ fn name_fields(errors: &mut [Diagnostic], raw: &RawContract, rules: &RuleSet) {
                 }
                 _ => continue,
             }
-        } else if let Some((_, id)) =
-            path.split_once(".observations.").or_else(|| path.split_once(".attainment."))
-        {
-            let Some((mission, ind)) = indicator_by_id(id) else { continue };
-            if ind.label == ind.id {
-                format!("mission « {} »", mission_label(mission))
-            } else {
-                format!("indicator « {} » of mission « {} »", ind.label, mission_label(mission))
-            }
         } else {
-            continue;
+            let Some(note) = indicator_note(path, rules, indicator_by_id) else { continue };
+            note
         };
-        if !d.message.contains(&note) {
-            d.message = format!("{} ({note})", d.message);
+        append_note(d, &note);
+    }
+}
+
+/// [`name_fields`] for a document that names indicators by id only, as a budget's scenario file
+/// does (`expected[0].observations.<id>`): `indicator` gives an indicator id's mission id and
+/// label (the contract's), or `None` for an id the contract does not have.
+pub(crate) fn name_indicator_fields<'a>(
+    errors: &mut [Diagnostic],
+    rules: &RuleSet,
+    indicator: impl Fn(&str) -> Option<(&'a str, &'a str)>,
+) {
+    for d in errors.iter_mut() {
+        let Some(path) = d.location.path.as_deref() else { continue };
+        if let Some(note) = indicator_note(path, rules, &indicator) {
+            append_note(d, &note);
         }
+    }
+}
+
+/// The note of a diagnostic located at an observation or an expectation of an indicator id
+/// (`….observations.<id>`, `….attainment.<id>`): its label (when it is not the id) and its
+/// mission's label from the rules.
+fn indicator_note<'a>(
+    path: &str,
+    rules: &RuleSet,
+    indicator: impl Fn(&str) -> Option<(&'a str, &'a str)>,
+) -> Option<String> {
+    let (_, id) = path.split_once(".observations.").or_else(|| path.split_once(".attainment."))?;
+    let (mission, label) = indicator(id)?;
+    let mission = rules.mission(mission).map_or(mission, |m| m.label.as_str());
+    Some(if label == id {
+        format!("mission « {mission} »")
+    } else {
+        format!("indicator « {label} » of mission « {mission} »")
+    })
+}
+
+fn append_note(d: &mut Diagnostic, note: &str) {
+    if !d.message.contains(note) {
+        d.message = format!("{} ({note})", d.message);
     }
 }

@@ -313,6 +313,28 @@ fn an_expected_binary_result_says_it_is_expected() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Scenario-file diagnostics named indicator ids only, while those of a contract's own
+/// `expected` section gave the labels (issue 12): both now name the indicator as the contract
+/// labels it and its mission as the rules do; an unknown id stays as it is, with its suggestion.
+#[test]
+fn scenario_file_diagnostics_name_the_indicator_and_its_mission() {
+    let dir = scratch("scenario-labels");
+    let contract = "fixtures/budget/t1-early-signer-scenario-file/contract.yaml";
+    let bad = write(&dir, "bad.yaml", "format_version: 1\nexpected:\n  - contract_year: 3\n    observations: {mt: maybe, mtt: true}\n    attainment: {parcours_bpco: \"140\"}\n");
+    let (code, _, err) = run(&["budget", contract, "--scenario", &bad]);
+    assert_eq!(code, 1, "{err}");
+    let access = "mission « Amélioration de l'accès aux soins »";
+    let parcours = "mission « Organisation de parcours pluriprofessionnels autour du patient »";
+    for line in [
+        format!("{bad}:4:24: error[E0310]: binary indicator `mt` takes `true` or `false`, not `maybe` (indicator « Patients sans médecin traitant » of {access})"),
+        format!("{bad}:4:36: error[E0310]: expected value for unknown indicator `mtt`\n"),
+        format!("{bad}:5:33: error[E0210]: expected attainment 140 % of `parcours_bpco` is outside 0 to 100 % (indicator « Patients BPCO inclus dans le parcours » of {parcours})"),
+    ] {
+        assert!(err.contains(&line), "{line}\n{err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn explain_names_an_unknown_line_and_suggests() {
     let (code, _, err) = run(&[

@@ -6,7 +6,7 @@ use super::*;
 use crate::calendar::parse_date;
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::money::{format_2dp, parse_decimal};
+use crate::money::{format_eur, parse_decimal};
 use crate::yaml::Locator;
 use std::collections::HashSet;
 use std::fmt::Arguments;
@@ -159,9 +159,9 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
                     Code::E0305,
                     &format!("{sp}.amount"),
                     format!(
-                        "step pays {} €, above the indicator's maximum {} €",
-                        format_2dp(a),
-                        format_2dp(m)
+                        "step pays {}, above the indicator's maximum {}",
+                        format_eur(a),
+                        format_eur(m)
                     ),
                 );
             }
@@ -189,7 +189,7 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
             );
             ok = false;
         } else if better.amount < easy.amount {
-            ctx.err(Code::E0306, &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {} €, less than the easier step at {} ({} €): a better result must not pay less", better.threshold, raw.id, format_2dp(better.amount), easy.threshold, format_2dp(easy.amount)));
+            ctx.err(Code::E0306, &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {}, less than the easier step at {} ({}): a better result must not pay less", better.threshold, raw.id, format_eur(better.amount), easy.threshold, format_eur(easy.amount)));
             ok = false;
         }
     }
@@ -432,8 +432,8 @@ pub(super) fn validate(
     for (i, e) in &engagements {
         if let Some(o) = over_envelope(rules, contract.population, signature, e) {
             let d = ctx.err(Code::E0304, &format!("missions[{i}].indicators"), format!(
-                "indicator maxima of mission `{}` add up to {} €, above its variable envelope of {} € ({}, contract year {} from {})",
-                e.mission, format_2dp(o.total), format_2dp(o.envelope), rules.tiers[o.tier].id, o.contract_year, o.from));
+                "indicator maxima of mission `{}` add up to {}, above its variable envelope of {} ({}, contract year {} from {})",
+                e.mission, format_eur(o.total), format_eur(o.envelope), rules.tiers[o.tier].id, o.contract_year, o.from));
             d.help = Some(
                 "lower the indicators' `max` so that they add up to at most the envelope".into(),
             );

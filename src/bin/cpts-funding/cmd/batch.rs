@@ -184,7 +184,9 @@ pub fn compute(
             &cpts_funding::report::page::portfolio(rules, &ruled.variants, pf, &run, &sums),
             a.format == ComputeFormat::Html,
         ))?,
-        ComputeFormat::Text => p.out(&text_out::portfolio(rules, pf, &run, &sums))?,
+        ComputeFormat::Text => {
+            p.out(&text_out::portfolio(rules, &ruled.variants, pf, &run, &sums))?
+        }
     }
     p.message("summary", &run.summary.sentence(sel));
     let code = exit_code(run.summary.failed, loaded.io_errors);

@@ -429,8 +429,9 @@ pub(super) fn validate(
         file: loc.file().to_string(),
         sha256: String::new(),
     };
+    let check = EnvelopeCheck::new(rules, contract.population, signature);
     for (i, e) in &engagements {
-        if let Some(o) = over_envelope(rules, contract.population, signature, e) {
+        if let Some(o) = over_envelope(rules, &check, e) {
             let d = ctx.err(Code::E0304, &format!("missions[{i}].indicators"), format!(
                 "indicator maxima of mission `{}` add up to {}, above its variable envelope of {} ({}, contract year {} from {})",
                 e.mission, format_eur(o.total), format_eur(o.envelope), rules.tiers[o.tier].id, o.contract_year, o.from));
@@ -445,6 +446,23 @@ pub(super) fn validate(
     }
     contract.engagements = engagements.into_iter().map(|(_, e)| e).collect();
     Ok((contract, Vec::new()))
+}
+
+/// What [`over_envelope`] needs of a contract, worked out once for all its engagements: the
+/// periods of its contract years (up to the first that cannot be dated) and the tier of its own
+/// population under the bounds in force at signature.
+pub(crate) struct EnvelopeCheck {
+    periods: Vec<(Date, Date)>,
+    tier: usize,
+}
+
+impl EnvelopeCheck {
+    pub(crate) fn new(rules: &RuleSet, population: u64, signature: Date) -> Self {
+        let periods = (1..=rules.contract_length_years)
+            .map_while(|k| rules.contract_year_period(signature, k))
+            .collect();
+        EnvelopeCheck { periods, tier: rules.tier_index_at(population, signature) }
+    }
 }
 
 /// Where an engagement's indicator maxima add up to more than its mission's variable envelope
@@ -465,8 +483,7 @@ pub(crate) struct OverEnvelope {
 /// capped at that tier's envelope (warning W0509).
 pub(crate) fn over_envelope(
     rules: &RuleSet,
-    population: u64,
-    signature: Date,
+    envelope: &EnvelopeCheck,
     e: &Engagement,
 ) -> Option<OverEnvelope> {
     let total: Decimal =
@@ -476,9 +493,8 @@ pub(crate) fn over_envelope(
     }
     // Engagements hold known missions only (an unknown one is an error before).
     let mission = rules.mission(&e.mission)?;
-    let tier = rules.tier_index_at(population, signature);
-    for k in 1..=rules.contract_length_years {
-        let (from, to) = rules.contract_year_period(signature, k)?;
+    let tier = envelope.tier;
+    for (k, &(from, to)) in (1..).zip(&envelope.periods) {
         if e.start >= to {
             continue;
         }

@@ -118,7 +118,9 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
         let mut cells: Vec<Cell> = Vec::with_capacity(width);
         loop {
             let start = i;
-            let col = counted.1 + text[counted.0..start].chars().count();
+            let before = &text[counted.0..start];
+            let col =
+                counted.1 + if before.is_ascii() { before.len() } else { before.chars().count() };
             counted = (start, col);
             let text_of_cell: Cow<str>;
             if i < n && bytes[i] == b'"' {

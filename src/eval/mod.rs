@@ -159,6 +159,10 @@ pub struct Breakdown<'a> {
 }
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    // Adding a zero to a non-zero amount of at least its scale changes neither value nor scale.
+    if b.is_zero() && !a.is_zero() && b.scale() <= a.scale() {
+        return Ok(a);
+    }
     a.checked_add(b).ok_or(EvalError::Overflow)
 }
 

@@ -26,10 +26,41 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         }
     }
     let ok = digits && points <= 1 && !other;
+    if let Some(d) = ok.then(|| small_decimal(t)).flatten() {
+        return Ok(d);
+    }
     if !ok {
         return Err(format!("`{text}` is not a decimal number (write digits with an optional `.`, e.g. \"50000\" or \"0.75\")"));
     }
     Decimal::from_str_exact(t).map_err(|e| format!("`{text}` is not a representable decimal: {e}"))
+}
+
+/// The common form of a decimal read without the general parser: an optional sign, 1 to 18
+/// digits with at most one point between digits; not a negative zero. The same value and scale
+/// as `Decimal::from_str_exact` (tested: `small_decimals_read_as_the_general_parser_reads_them`);
+/// `None` for any other form, which the general parser reads.
+pub(crate) fn small_decimal(t: &str) -> Option<Decimal> {
+    let (negative, body) = match t.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        b => (false, b),
+    };
+    let (mut mantissa, mut digits, mut scale, mut point) = (0i64, 0u32, 0u32, false);
+    for (i, c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' if digits < 18 => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                digits += 1;
+                scale += u32::from(point);
+            }
+            b'.' if i > 0 && i + 1 < body.len() && !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 || (negative && mantissa == 0) {
+        return None;
+    }
+    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
 }
 
 /// How a rounding rounds: half away from zero, half to even, or toward zero.
@@ -276,6 +307,34 @@ pub fn dec(text: &str) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The short-cut reads what it takes as the general parser does: same value, same scale,
+        /// same sign (the 16 bytes of the decimal), and it takes the usual forms.
+        #[test]
+        fn small_decimals_read_as_the_general_parser_reads_them(
+            t in "[-+]?[0-9]{0,20}(\\.[0-9]{0,20})?|[-+]?\\.[0-9]{1,3}|[0-9]{1,3}\\.|-0(\\.0+)?"
+        ) {
+            if let Some(d) = small_decimal(&t) {
+                let general = Decimal::from_str_exact(&t).expect("the general parser reads it");
+                proptest::prop_assert_eq!(d.serialize(), general.serialize(), "{}", t);
+            }
+            if let Ok(d) = parse_decimal(&t) {
+                let general = Decimal::from_str_exact(&t).expect("the general parser reads it");
+                proptest::prop_assert_eq!(d.serialize(), general.serialize(), "{}", t);
+            }
+        }
+    }
+
+    #[test]
+    fn the_short_cut_takes_the_usual_forms_and_leaves_the_rest() {
+        for t in ["0", "62000", "1.50", "-3.5", "+5", "0.00", "123456789012345678"] {
+            assert!(small_decimal(t).is_some(), "{t}");
+        }
+        for t in ["-0", "-0.00", ".5", "5.", "1234567890123456789", "1e5", ""] {
+            assert!(small_decimal(t).is_none(), "{t}");
+        }
+    }
 
     #[test]
     fn parses_exact_text_and_rejects_floats_syntax() {

@@ -53,8 +53,12 @@ pub struct Words {
     pub tier_amount: [&'static str; 3],
     /// A prorata: `…full × days…start…anniversary…) / year days… = amount`.
     pub prorata: [&'static str; 6],
+    /// Binary: `target reached: maximum amount` or `target not reached: 0`; when a budget
+    /// assumes the result, the `expected` forms say it is not measured.
     pub binary_reached: &'static str,
     pub binary_not_reached: &'static str,
+    pub binary_expected_reached: &'static str,
+    pub binary_expected_not_reached: &'static str,
     /// Steps: `observed value N` (`expected value N` when a budget assumes it), then
     /// `: step ≥ T reached → amount`.
     pub steps_observed: &'static str,
@@ -110,6 +114,8 @@ pub const FR: Words = Words {
     ],
     binary_reached: "objectif atteint: maximum ",
     binary_not_reached: "objectif non atteint: 0,00 €",
+    binary_expected_reached: "objectif attendu comme atteint: maximum ",
+    binary_expected_not_reached: "objectif attendu comme non atteint: 0,00 €",
     steps_observed: "valeur observée ",
     steps_expected: "valeur attendue ",
     step_reached: [": palier ", " atteint → "],
@@ -168,6 +174,8 @@ pub const EN: Words = Words {
     ],
     binary_reached: "target reached: maximum ",
     binary_not_reached: "target not reached: 0,00 €",
+    binary_expected_reached: "target expected to be reached: maximum ",
+    binary_expected_not_reached: "target expected not to be reached: 0,00 €",
     steps_observed: "observed value ",
     steps_expected: "expected value ",
     step_reached: [": step ", " reached → "],
@@ -290,26 +298,20 @@ pub fn write_formula(o: &mut String, b: &Breakdown, line: &Line, w: &Words) {
             push_eur(o, rounded);
         }
         Formula::Binary { reached: true } => {
-            o.push_str(w.binary_reached);
+            o.push_str(if expected(b, line) {
+                w.binary_expected_reached
+            } else {
+                w.binary_reached
+            });
             push_eur(o, before);
         }
-        Formula::Binary { reached: false } => o.push_str(w.binary_not_reached),
+        Formula::Binary { reached: false } => o.push_str(if expected(b, line) {
+            w.binary_expected_not_reached
+        } else {
+            w.binary_not_reached
+        }),
         Formula::Steps { observed, reached } => {
-            // A budget's expected scenario marks the values that are expectations, not measures.
-            let expected = match line.item {
-                Item::Variable { indicator, .. } => b
-                    .contract
-                    .results
-                    .get(&b.contract_year)
-                    .is_some_and(|r| r.expected.contains(&indicator.id)),
-                Item::Fonctionnement { .. }
-                | Item::Uplift { .. }
-                | Item::Fixed { .. }
-                | Item::Crisis { .. }
-                | Item::AssumedVariable { .. }
-                | Item::VariableCap { .. } => false,
-            };
-            o.push_str(if expected { w.steps_expected } else { w.steps_observed });
+            o.push_str(if expected(b, line) { w.steps_expected } else { w.steps_observed });
             push_plain(o, *observed);
             let step = match (reached, variable_payout(line)) {
                 (Some(i), Some(Payout::Steps { direction, steps })) => {
@@ -394,6 +396,24 @@ fn variable_payout<'a>(line: &Line<'a>) -> Option<&'a Payout> {
         | Item::Crisis { .. }
         | Item::AssumedVariable { .. }
         | Item::VariableCap { .. } => None,
+    }
+}
+
+/// Whether an indicator line's result is a treasurer's expectation (a budget's expected
+/// scenario marks them), not a measure: its words then say "attendu(e)".
+fn expected(b: &Breakdown, line: &Line) -> bool {
+    match line.item {
+        Item::Variable { indicator, .. } => b
+            .contract
+            .results
+            .get(&b.contract_year)
+            .is_some_and(|r| r.expected.contains(&indicator.id)),
+        Item::Fonctionnement { .. }
+        | Item::Uplift { .. }
+        | Item::Fixed { .. }
+        | Item::Crisis { .. }
+        | Item::AssumedVariable { .. }
+        | Item::VariableCap { .. } => false,
     }
 }
 

@@ -87,6 +87,15 @@ pub fn load_scenario(
         &mut errors,
     );
     if !errors.is_empty() {
+        // Named as in a contract's own `expected` section: the indicator's and mission's labels.
+        crate::input::name_indicator_fields(&mut errors, rules, |id| {
+            contract.engagements.iter().find_map(|e| {
+                e.indicators
+                    .iter()
+                    .find(|i| i.id == id)
+                    .map(|i| (e.mission.as_str(), i.label.as_str()))
+            })
+        });
         return Err(errors);
     }
     Ok(ScenarioFile {

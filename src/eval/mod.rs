@@ -159,6 +159,10 @@ pub struct Breakdown<'a> {
 }
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    // Adding a zero to a non-zero amount of at least its scale changes neither value nor scale.
+    if b.is_zero() && !a.is_zero() && b.scale() <= a.scale() {
+        return Ok(a);
+    }
     a.checked_add(b).ok_or(EvalError::Overflow)
 }
 
@@ -202,15 +206,17 @@ pub fn evaluate<'a>(
         if mission.overlay.until.is_some_and(|until| from >= until) {
             continue; // removed by a variant
         }
-        if let (None, Some(d)) = (contract.engagement(&mission.id), mission.overlay.deemed_from) {
+        // The contract's engagement in the mission, looked up once (ids are compared as text).
+        let engaged = contract.engagement(&mission.id);
+        if let (None, Some(d)) = (engaged, mission.overlay.deemed_from) {
             if deemed_fixed_part(mission, contract, d, prev_from, from, to, tier_index, &mut lines)?
             {
                 assumed_variable(mission, from, tier_index, &mut lines, &mut warnings)?;
             }
             continue;
         }
-        warning::deadlines(contract, mission, from, to, &mut warnings);
-        let Some(e) = contract.engagement(&mission.id) else { continue };
+        warning::deadlines(contract, mission, engaged, from, to, &mut warnings);
+        let Some(e) = engaged else { continue };
         if e.start >= to {
             // Results given for a mission that has not started are not paid: say so.
             let observed: Vec<&str> = e

@@ -160,13 +160,13 @@ fn percent(share: Decimal) -> String {
 pub(super) fn deadlines<'a>(
     contract: &Contract,
     mission: &'a Mission,
+    engagement: Option<&crate::input::Engagement>,
     from: Date,
     to: Date,
     out: &mut Vec<Warning<'a>>,
 ) {
     let origin = contract.signature.max(mission.exists_from);
     let start_deadline = mission.start_within_months.and_then(|m| add_months(origin, m));
-    let engagement = contract.engagement(&mission.id);
     if let Some(deadline) = start_deadline {
         match engagement {
             Some(e) if e.start > deadline && e.start >= from && e.start < to => {

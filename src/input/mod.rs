@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 pub(crate) use expected::validate as validate_expected;
 pub use expected::{Expectation, Expectations};
 pub use raw::{Direction, IndicatorKind};
-pub(crate) use validate::over_envelope;
+pub(crate) use validate::{name_indicator_fields, over_envelope, EnvelopeCheck};
 
 /// How an indicator's attainment turns into euros.
 #[derive(Debug, Clone, PartialEq, Eq)]

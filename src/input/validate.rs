@@ -6,7 +6,7 @@ use super::*;
 use crate::calendar::parse_date;
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::money::{format_2dp, parse_decimal};
+use crate::money::{format_eur, parse_decimal};
 use crate::yaml::Locator;
 use std::collections::HashSet;
 use std::fmt::Arguments;
@@ -159,9 +159,9 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
                     Code::E0305,
                     &format!("{sp}.amount"),
                     format!(
-                        "step pays {} €, above the indicator's maximum {} €",
-                        format_2dp(a),
-                        format_2dp(m)
+                        "step pays {}, above the indicator's maximum {}",
+                        format_eur(a),
+                        format_eur(m)
                     ),
                 );
             }
@@ -189,7 +189,7 @@ fn steps(ctx: &mut Ctx, path: &str, raw: &RawIndicator, max: Option<Decimal>) ->
             );
             ok = false;
         } else if better.amount < easy.amount {
-            ctx.err(Code::E0306, &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {} €, less than the easier step at {} ({} €): a better result must not pay less", better.threshold, raw.id, format_2dp(better.amount), easy.threshold, format_2dp(easy.amount)));
+            ctx.err(Code::E0306, &format!("{path}.steps[{j}].amount"), format!("step at {} of `{}` pays {}, less than the easier step at {} ({}): a better result must not pay less", better.threshold, raw.id, format_eur(better.amount), easy.threshold, format_eur(easy.amount)));
             ok = false;
         }
     }
@@ -429,11 +429,12 @@ pub(super) fn validate(
         file: loc.file().to_string(),
         sha256: String::new(),
     };
+    let check = EnvelopeCheck::new(rules, contract.population, signature);
     for (i, e) in &engagements {
-        if let Some(o) = over_envelope(rules, contract.population, signature, e) {
+        if let Some(o) = over_envelope(rules, &check, e) {
             let d = ctx.err(Code::E0304, &format!("missions[{i}].indicators"), format!(
-                "indicator maxima of mission `{}` add up to {} €, above its variable envelope of {} € ({}, contract year {} from {})",
-                e.mission, format_2dp(o.total), format_2dp(o.envelope), rules.tiers[o.tier].id, o.contract_year, o.from));
+                "indicator maxima of mission `{}` add up to {}, above its variable envelope of {} ({}, contract year {} from {})",
+                e.mission, format_eur(o.total), format_eur(o.envelope), rules.tiers[o.tier].id, o.contract_year, o.from));
             d.help = Some(
                 "lower the indicators' `max` so that they add up to at most the envelope".into(),
             );
@@ -445,6 +446,23 @@ pub(super) fn validate(
     }
     contract.engagements = engagements.into_iter().map(|(_, e)| e).collect();
     Ok((contract, Vec::new()))
+}
+
+/// What [`over_envelope`] needs of a contract, worked out once for all its engagements: the
+/// periods of its contract years (up to the first that cannot be dated) and the tier of its own
+/// population under the bounds in force at signature.
+pub(crate) struct EnvelopeCheck {
+    periods: Vec<(Date, Date)>,
+    tier: usize,
+}
+
+impl EnvelopeCheck {
+    pub(crate) fn new(rules: &RuleSet, population: u64, signature: Date) -> Self {
+        let periods = (1..=rules.contract_length_years)
+            .map_while(|k| rules.contract_year_period(signature, k))
+            .collect();
+        EnvelopeCheck { periods, tier: rules.tier_index_at(population, signature) }
+    }
 }
 
 /// Where an engagement's indicator maxima add up to more than its mission's variable envelope
@@ -465,8 +483,7 @@ pub(crate) struct OverEnvelope {
 /// capped at that tier's envelope (warning W0509).
 pub(crate) fn over_envelope(
     rules: &RuleSet,
-    population: u64,
-    signature: Date,
+    envelope: &EnvelopeCheck,
     e: &Engagement,
 ) -> Option<OverEnvelope> {
     let total: Decimal =
@@ -476,9 +493,8 @@ pub(crate) fn over_envelope(
     }
     // Engagements hold known missions only (an unknown one is an error before).
     let mission = rules.mission(&e.mission)?;
-    let tier = rules.tier_index_at(population, signature);
-    for k in 1..=rules.contract_length_years {
-        let (from, to) = rules.contract_year_period(signature, k)?;
+    let tier = envelope.tier;
+    for (k, &(from, to)) in (1..).zip(&envelope.periods) {
         if e.start >= to {
             continue;
         }
@@ -502,9 +518,9 @@ fn name_fields(errors: &mut [Diagnostic], raw: &RawContract, rules: &RuleSet) {
     let mission_label =
         |id: &str| rules.mission(id).map_or_else(|| id.to_string(), |m| m.label.clone());
     let indicator_by_id = |id: &str| {
-        raw.missions
-            .iter()
-            .find_map(|e| e.indicators.iter().find(|i| i.id == id).map(|i| (e.mission.as_str(), i)))
+        raw.missions.iter().find_map(|e| {
+            e.indicators.iter().find(|i| i.id == id).map(|i| (e.mission.as_str(), i.label.as_str()))
+        })
     };
     for d in errors.iter_mut() {
         let Some(path) = d.location.path.as_deref() else { continue };
@@ -526,20 +542,50 @@ fn name_fields(errors: &mut [Diagnostic], raw: &RawContract, rules: &RuleSet) {
                 }
                 _ => continue,
             }
-        } else if let Some((_, id)) =
-            path.split_once(".observations.").or_else(|| path.split_once(".attainment."))
-        {
-            let Some((mission, ind)) = indicator_by_id(id) else { continue };
-            if ind.label == ind.id {
-                format!("mission « {} »", mission_label(mission))
-            } else {
-                format!("indicator « {} » of mission « {} »", ind.label, mission_label(mission))
-            }
         } else {
-            continue;
+            let Some(note) = indicator_note(path, rules, indicator_by_id) else { continue };
+            note
         };
-        if !d.message.contains(&note) {
-            d.message = format!("{} ({note})", d.message);
+        append_note(d, &note);
+    }
+}
+
+/// [`name_fields`] for a document that names indicators by id only, as a budget's scenario file
+/// does (`expected[0].observations.<id>`): `indicator` gives an indicator id's mission id and
+/// label (the contract's), or `None` for an id the contract does not have.
+pub(crate) fn name_indicator_fields<'a>(
+    errors: &mut [Diagnostic],
+    rules: &RuleSet,
+    indicator: impl Fn(&str) -> Option<(&'a str, &'a str)>,
+) {
+    for d in errors.iter_mut() {
+        let Some(path) = d.location.path.as_deref() else { continue };
+        if let Some(note) = indicator_note(path, rules, &indicator) {
+            append_note(d, &note);
         }
+    }
+}
+
+/// The note of a diagnostic located at an observation or an expectation of an indicator id
+/// (`….observations.<id>`, `….attainment.<id>`): its label (when it is not the id) and its
+/// mission's label from the rules.
+fn indicator_note<'a>(
+    path: &str,
+    rules: &RuleSet,
+    indicator: impl Fn(&str) -> Option<(&'a str, &'a str)>,
+) -> Option<String> {
+    let (_, id) = path.split_once(".observations.").or_else(|| path.split_once(".attainment."))?;
+    let (mission, label) = indicator(id)?;
+    let mission = rules.mission(mission).map_or(mission, |m| m.label.as_str());
+    Some(if label == id {
+        format!("mission « {mission} »")
+    } else {
+        format!("indicator « {label} » of mission « {mission} »")
+    })
+}
+
+fn append_note(d: &mut Diagnostic, note: &str) {
+    if !d.message.contains(note) {
+        d.message = format!("{} ({note})", d.message);
     }
 }

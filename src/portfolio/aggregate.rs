@@ -5,6 +5,7 @@
 use super::{add, add_totals, MissionAmounts, Portfolio, Row};
 use crate::eval::{EvalError, Totals};
 use crate::rules::RuleSet;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -117,6 +118,28 @@ pub struct Aggregates {
 
 /// Sums `rows` (of portfolio `p`, evaluated under `rules`).
 pub fn aggregate<'r>(
+    rules: &RuleSet,
+    p: &Portfolio,
+    rows: impl IntoIterator<Item = &'r Row>,
+) -> Result<Aggregates, EvalError> {
+    let rows: Vec<&Row> = rows.into_iter().collect();
+    if rows.len() < PARALLEL_FROM {
+        return aggregate_serial(rules, p, rows);
+    }
+    // Parts summed in parallel, then merged: the sums are exact, so the result is the serial
+    // one, to the cent (and the same whatever the thread count).
+    rows.par_chunks(PARALLEL_FROM / 2)
+        .map(|part| aggregate_serial(rules, p, part.iter().copied()))
+        .try_reduce(Aggregates::default, |mut a, b| {
+            a.merge(&b)?;
+            Ok(a)
+        })
+}
+
+/// Rows from which [`aggregate`] sums parts in parallel.
+const PARALLEL_FROM: usize = 4096;
+
+fn aggregate_serial<'r>(
     rules: &RuleSet,
     p: &Portfolio,
     rows: impl IntoIterator<Item = &'r Row>,

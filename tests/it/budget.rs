@@ -286,6 +286,55 @@ fn scenario_file_errors_are_located_and_exit_1() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A binary indicator whose result is only expected read "objectif atteint" as if measured
+/// (issue: a treasurer's expected values are "attendue", not "observée"): the expected years say
+/// "attendu", reached or not, and the measured years keep their words.
+#[test]
+fn an_expected_binary_result_says_it_is_expected() {
+    let dir = scratch("binary-expected");
+    let contract = "fixtures/budget/t1-early-signer-scenario-file/contract.yaml";
+    let scenario = write(&dir, "s.yaml", "format_version: 1\ncontract: cpts-plateau-fictif\nexpected:\n  - observations: {mt: false, parcours_bpco: 50}\n  - contract_year: 5\n    observations: {mt: true}\n");
+    let (code, out, err) = run(&["budget", contract, "--scenario", &scenario, "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let calc = |k: u32| {
+        let from = out.find(&format!("## Explications — année {k} ")).expect("year section");
+        let rest = &out[from..];
+        let to = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+        rest[..to].lines().filter(|l| l.contains("objectif")).collect::<Vec<_>>()
+    };
+    // Years 1 and 2 are measured (mt false, then true); 3 and 4 expect it missed, 5 reached.
+    assert_eq!(calc(1), ["- Calcul : objectif non atteint: 0,00 €."], "{out}");
+    let max = format_eur(Decimal::from(20_000));
+    assert_eq!(calc(2), [format!("- Calcul : objectif atteint: maximum {max}.")], "{out}");
+    for k in [3, 4] {
+        assert_eq!(calc(k), ["- Calcul : objectif attendu comme non atteint: 0,00 €."], "{k}");
+    }
+    assert_eq!(calc(5), [format!("- Calcul : objectif attendu comme atteint: maximum {max}.")]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Scenario-file diagnostics named indicator ids only, while those of a contract's own
+/// `expected` section gave the labels (issue 12): both now name the indicator as the contract
+/// labels it and its mission as the rules do; an unknown id stays as it is, with its suggestion.
+#[test]
+fn scenario_file_diagnostics_name_the_indicator_and_its_mission() {
+    let dir = scratch("scenario-labels");
+    let contract = "fixtures/budget/t1-early-signer-scenario-file/contract.yaml";
+    let bad = write(&dir, "bad.yaml", "format_version: 1\nexpected:\n  - contract_year: 3\n    observations: {mt: maybe, mtt: true}\n    attainment: {parcours_bpco: \"140\"}\n");
+    let (code, _, err) = run(&["budget", contract, "--scenario", &bad]);
+    assert_eq!(code, 1, "{err}");
+    let access = "mission « Amélioration de l'accès aux soins »";
+    let parcours = "mission « Organisation de parcours pluriprofessionnels autour du patient »";
+    for line in [
+        format!("{bad}:4:24: error[E0310]: binary indicator `mt` takes `true` or `false`, not `maybe` (indicator « Patients sans médecin traitant » of {access})"),
+        format!("{bad}:4:36: error[E0310]: expected value for unknown indicator `mtt`\n"),
+        format!("{bad}:5:33: error[E0210]: expected attainment 140 % of `parcours_bpco` is outside 0 to 100 % (indicator « Patients BPCO inclus dans le parcours » of {parcours})"),
+    ] {
+        assert!(err.contains(&line), "{line}\n{err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn explain_names_an_unknown_line_and_suggests() {
     let (code, _, err) = run(&[

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 
 const CONTRACT: &str = "fixtures/ok/t2-first-year-prorata/contract.yaml";
 const SAMPLE: &str = "fixtures/portfolio/sample-800-synthetic.csv";
+const EXAMPLE: &str = "fixtures/portfolio/example.csv";
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cpts-funding"));
@@ -117,18 +118,25 @@ fn a_contract_year_outside_the_contract_fails_the_same_for_a_portfolio() {
 
 /// Every subcommand offered `md|html|csv` and `sweep --format md` printed CSV: each command now
 /// has only its own formats, and clap refuses the others (exit 2). (`diff`, `sweep` and `max`
-/// have their pages since issue 9; `sweep` has no text but its CSV.)
+/// have their pages since issue 9; `sweep` has no text but its CSV.) Each command line runs
+/// without the refused format, so the refusal is the format's and not that of a missing file or
+/// argument (the `diff` line named a variant file that does not exist).
 #[test]
 fn each_command_accepts_only_its_own_formats() {
+    let variant = "rules/variants/advance-rate-90.yaml";
+    let sweep =
+        ["--param", "payment.advance_rate", "--from", "0.5", "--to", "0.6", "--step", "0.05"];
     for (args, refused) in [
         (vec!["max", "--date", "2019-09-01"], "csv"),
         (vec!["max", "--date", "2019-09-01"], "svg"),
         (vec!["check"], "md"),
         (vec!["budget", CONTRACT], "csv"),
         (vec!["explain", CONTRACT], "csv"),
-        (vec!["diff", "--variant", "rules/variants/advance-90.yaml", SAMPLE], "svg"),
-        (vec!["sweep", "--param", "payment.advance_rate", "--from", "0.5", "--to", "0.6"], "pdf"),
+        (vec!["diff", "--variant", variant, EXAMPLE, "--year", "2025"], "svg"),
+        ([&["sweep"][..], &sweep, &[EXAMPLE, "--year", "2025"]].concat(), "pdf"),
     ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{args:?} without --format: {err}");
         let mut a = args.clone();
         a.extend(["--format", refused]);
         let (code, out, err) = run(&a);
@@ -139,6 +147,31 @@ fn each_command_accepts_only_its_own_formats() {
     let (_, help, _) = run(&["max", "--help"]);
     assert!(["- text", "- json", "- md", "- html"].iter().all(|f| help.contains(f)), "{help}");
     assert!(!help.contains("- csv"), "{help}");
+}
+
+/// Several contract files under `--format md|html` were told "pass a single contract file",
+/// though a portfolio gets its page too: the refusal says both, and the folder it suggests works.
+#[test]
+fn a_page_of_several_contract_files_says_what_gets_a_page() {
+    let other = "fixtures/ok/t1-full-year/contract.yaml";
+    for f in ["md", "html"] {
+        let (code, out, err) = run(&["compute", CONTRACT, other, "--format", f]);
+        assert_eq!(code, 2, "{f}: {err}");
+        assert!(out.is_empty(), "{f}: {out}");
+        assert!(err.contains(&format!("error[E0002]: --format {f} renders one page")), "{err}");
+        assert!(err.contains("for a portfolio (a folder, a portfolio file or a CSV)"), "{err}");
+        assert!(err.contains("got 2 contract files"), "{err}");
+        assert!(!err.contains("single contract file"), "{err}");
+    }
+    let dir = std::env::temp_dir().join(format!("cpts-funding-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, c) in [CONTRACT, other].iter().enumerate() {
+        std::fs::copy(root().join(c), dir.join(format!("c{i}.yaml"))).unwrap();
+    }
+    let (code, out, err) = run(&["compute", dir.to_str().unwrap(), "--format", "md"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# Portefeuille"), "{out}");
 }
 
 /// Under `--format json`, stderr is JSON lines only: diagnostics, and the summary of a batch.

@@ -11,7 +11,8 @@ use std::borrow::Cow;
 /// Borrowed when there is nothing to change (the common case: no allocation).
 pub(super) fn number(s: &str) -> Cow<'_, str> {
     let t = s.trim();
-    if !t.contains([' ', '\u{a0}', '\u{202f}', ',']) {
+    // A byte scan (the spaces to drop are ` ` and two non-ASCII characters).
+    if !t.bytes().any(|b| b == b' ' || b == b',' || !b.is_ascii()) {
         return Cow::Borrowed(t);
     }
     let t: String =
@@ -77,7 +78,18 @@ pub(super) fn scale(s: &str) -> Result<Scale, String> {
 
 /// The trimmed text of column `col` in `row` (empty when the row is short or the column absent).
 pub(super) fn cell<'r>(row: &'r CsvRow<'_>, col: Option<usize>) -> &'r str {
-    col.and_then(|c| row.cells.get(c)).map_or("", |c| c.text.trim())
+    col.and_then(|c| row.cells.get(c)).map_or("", |c| trimmed(&c.text))
+}
+
+/// `s.trim()`, answered at once when `s` starts and ends with a visible ASCII character (most
+/// cells: `trim` is called for every use of a cell).
+fn trimmed(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 #[cfg(test)]

@@ -13,10 +13,10 @@ use super::read::CsvRow;
 use super::Ctx;
 use crate::calendar::{parse_date, Date};
 use crate::input::{
-    over_envelope, Contract, Direction, Engagement, Expectations, Indicator, Observation, Payout,
-    Step, YearResult,
+    over_envelope, Contract, Direction, Engagement, EnvelopeCheck, Expectations, Indicator,
+    Observation, Payout, Step, YearResult,
 };
-use crate::money::parse_decimal;
+use crate::money::{parse_decimal, small_decimal};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -36,10 +36,12 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
     if rules.texts.first().is_some_and(|t| signature < t.in_force_from) {
         return None;
     }
-    let mut engagements = Vec::new();
+    let mut engagements = Vec::with_capacity(rules.missions.len());
     for (m, mission) in rules.missions.iter().enumerate() {
-        let mut declared =
-            c.indicators.iter().filter(|x| x.mission == m && !cell(first, x.max).is_empty());
+        let mut declared = k.indicators_of[m]
+            .iter()
+            .map(|&i| &c.indicators[i])
+            .filter(|x| !cell(first, x.max).is_empty());
         let start = match cell(first, c.start[m]) {
             "" if declared.next().is_some() => return None,
             "" => continue,
@@ -55,7 +57,7 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
                 f => Some(f),
             },
         };
-        let mut indicators = Vec::new();
+        let mut indicators = Vec::with_capacity(k.indicators_of[m].len());
         for x in declared {
             let max = amount(cell(first, x.max))?;
             let payout = payout(cell(first, x.scale), max)?;
@@ -103,7 +105,8 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
         let expected = Default::default();
         results.insert(year, YearResult { population, crisis_recognised, observations, expected });
     }
-    if engagements.iter().any(|e| over_envelope(rules, population, signature, e).is_some()) {
+    let check = EnvelopeCheck::new(rules, population, signature);
+    if engagements.iter().any(|e| over_envelope(rules, &check, e).is_some()) {
         return None;
     }
     let opt = |col: Option<usize>| Some(cell(first, col)).filter(|s| !s.is_empty());
@@ -123,13 +126,21 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
     })
 }
 
+/// `s` around its first `byte` (an ASCII byte: both sides are then whole characters).
+fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == byte)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
 /// A date as `YYYY-MM-DD` or `DD/MM/YYYY`.
 fn day(s: &str) -> Option<Date> {
     if s.contains('/') { parse_date(&date(s)) } else { parse_date(s) }.ok()
 }
 
 fn decimal(s: &str) -> Option<Decimal> {
-    parse_decimal(&number(s)).ok()
+    // A cell in the plain form (digits, a point) is read at once: `number` would leave it as it
+    // is and `parse_decimal` would take the same short cut.
+    small_decimal(s).or_else(|| parse_decimal(&number(s)).ok())
 }
 
 /// A decimal that is not negative (a negative zero is zero).
@@ -140,8 +151,12 @@ fn amount(s: &str) -> Option<Decimal> {
 /// The payout scale of the mini-language (`binary` or empty, `linear B..T`, `steps <= T:A ...`),
 /// in its lower-case form, valid for an indicator paying at most `max`.
 fn payout(text: &str, max: Decimal) -> Option<Payout> {
-    let (word, rest) =
-        text.split_once(char::is_whitespace).map_or((text, ""), |(w, r)| (w, r.trim()));
+    // Printable ASCII and spaces only (`≤`, tabs and the like take the located path), so words
+    // are split at spaces as `split_whitespace` would split them.
+    if !text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return None;
+    }
+    let (word, rest) = split_at_byte(text, b' ').map_or((text, ""), |(w, r)| (w, r.trim()));
     match word {
         "" | "binary" if rest.is_empty() => Some(Payout::Binary),
         "linear" => {
@@ -150,15 +165,15 @@ fn payout(text: &str, max: Decimal) -> Option<Payout> {
             (baseline != target).then_some(Payout::Linear { baseline, target })
         }
         "steps" => {
-            let mut tokens = rest.split_whitespace();
+            let mut tokens = rest.split(' ').filter(|t| !t.is_empty());
             let direction = match tokens.next()? {
-                "<=" | "≤" => Direction::LowerIsBetter,
-                ">=" | "≥" => Direction::HigherIsBetter,
+                "<=" => Direction::LowerIsBetter,
+                ">=" => Direction::HigherIsBetter,
                 _ => return None,
             };
-            let mut steps = Vec::new();
+            let mut steps = Vec::with_capacity(4);
             for token in tokens {
-                let (threshold, amount_text) = token.split_once(':')?;
+                let (threshold, amount_text) = split_at_byte(token, b':')?;
                 let step = Step { threshold: decimal(threshold)?, amount: amount(amount_text)? };
                 if step.amount > max {
                     return None;

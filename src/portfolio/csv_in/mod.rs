@@ -53,6 +53,8 @@ struct Keys {
     contract_columns: Vec<usize>,
     /// No indicator id is declared by two columns groups (the fast path relies on it).
     unique_indicator_ids: bool,
+    /// Per mission of the rules, its indicators (indices into `Columns::indicators`).
+    indicators_of: Vec<Vec<usize>>,
 }
 
 impl Keys {
@@ -83,6 +85,11 @@ impl Keys {
             crisis: f("crisis_recognised"),
             contract_columns,
             unique_indicator_ids,
+            indicators_of: (0..c.start.len())
+                .map(|m| {
+                    (0..c.indicators.len()).filter(|i| c.indicators[*i].mission == m).collect()
+                })
+                .collect(),
         }
     }
 }

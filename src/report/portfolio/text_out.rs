@@ -1,9 +1,11 @@
 //! A portfolio as text tables for people (French, amounts as `1 234,50 €`): one line per
 //! CPTS-year, then the sums by tier, mission, region and department, the total, and the summary.
+//! Under variants the report opens with their banner, as every other report does.
 
 use crate::money::format_eur;
 use crate::portfolio::{Aggregates, Portfolio, Run, Sums};
 use crate::rules::RuleSet;
+use crate::variant::Variant;
 use std::fmt::Write;
 
 pub(crate) fn right(s: &str, width: usize) -> String {
@@ -102,9 +104,16 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
     o
 }
 
-/// The `compute PORTFOLIO` text report.
-pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> String {
-    let mut o = String::new();
+/// The `compute PORTFOLIO` text report; `variants` are those applied to `rules` (none for the
+/// rules in force): a variant is a negotiation hypothesis, so its banner comes before any amount.
+pub fn portfolio(
+    rules: &RuleSet,
+    variants: &[Variant],
+    p: &Portfolio,
+    run: &Run,
+    a: &Aggregates,
+) -> String {
+    let mut o = crate::report::variant::banner(variants);
     let _ = writeln!(o, "Portefeuille : {}", run.summary.phrase(run.selection));
     let _ = writeln!(
         o,

@@ -99,17 +99,23 @@ impl Loaded {
 }
 
 /// Loads `inputs` (already read) as one portfolio; `unreadable` are the inputs that could not be.
-pub fn load(inputs: Vec<Input>, unreadable: Vec<Record>, rules: &RuleSet) -> Loaded {
+/// The inputs are hashed only if `hash` (their receipts are printed).
+pub fn load_with(
+    inputs: Vec<Input>,
+    unreadable: Vec<Record>,
+    rules: &RuleSet,
+    hash: bool,
+) -> Loaded {
     let io_errors = unreadable
         .iter()
         .any(|r| failed(r).is_some_and(|d| d.iter().any(|d| d.code == Code::E0001)));
     let pairs: Vec<(String, String)> = inputs.into_iter().map(|i| (i.name, i.text)).collect();
-    let mut portfolio = portfolio::load(&pairs, rules);
+    let mut portfolio = portfolio::load_with(&pairs, rules, portfolio::LoadOptions { hash });
     portfolio.records.extend(unreadable);
     Loaded { portfolio, texts: pairs.into_iter().collect(), lines: Default::default(), io_errors }
 }
 
-/// [`load`], then what every portfolio command asks of the result: some record at all
+/// [`load_with`] (hashed), then what every portfolio command asks of the result: some record at all
 /// (E0707), and with `--strict` none failed (the first failure printed, nothing written).
 pub fn load_checked(
     inputs: Vec<Input>,
@@ -119,7 +125,20 @@ pub fn load_checked(
     strict: bool,
     p: &Printer,
 ) -> Result<Loaded, CliError> {
-    let loaded = load(inputs, unreadable, rules);
+    load_checked_with(inputs, unreadable, rules, paths, strict, true, p)
+}
+
+/// [`load_checked`], the inputs hashed only if `hash`.
+pub fn load_checked_with(
+    inputs: Vec<Input>,
+    unreadable: Vec<Record>,
+    rules: &RuleSet,
+    paths: &[std::path::PathBuf],
+    strict: bool,
+    hash: bool,
+    p: &Printer,
+) -> Result<Loaded, CliError> {
+    let loaded = load_with(inputs, unreadable, rules, hash);
     loaded.require_records(paths)?;
     if strict {
         loaded.strict_stop(p)?;
@@ -165,7 +184,9 @@ pub fn compute(
     let sel = a.years.selection();
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
     let (loaded, run) = with_jobs(a.run.jobs, || {
-        let loaded = load_checked(inputs, unreadable, base, &a.inputs, a.run.strict, p)?;
+        // A CSV table prints no input hash: none is computed.
+        let hash = a.format != ComputeFormat::Csv;
+        let loaded = load_checked_with(inputs, unreadable, base, &a.inputs, a.run.strict, hash, p)?;
         let pb = progress::bar(loaded.portfolio.records.len(), "évaluation");
         let run = portfolio::evaluate(rules, &loaded.portfolio, sel, &|| pb.inc(1));
         pb.finish_and_clear();
@@ -190,8 +211,14 @@ pub fn compute(
             &cpts_funding::report::page::portfolio(rules, &ruled.variants, pf, &run, &sums),
             a.format == ComputeFormat::Html,
         ))?,
-        ComputeFormat::Text => p.out(&text_out::portfolio(rules, pf, &run, &sums))?,
+        ComputeFormat::Text => {
+            p.out(&text_out::portfolio(rules, &ruled.variants, pf, &run, &sums))?
+        }
     }
     p.message("summary", &run.summary.sentence(sel));
-    Ok(exit_code(run.summary.failed, loaded.io_errors))
+    let code = exit_code(run.summary.failed, loaded.io_errors);
+    // The process ends after this command: its memory goes back to the system at once rather
+    // than freed contract by contract (7 % of a 10 000-row run).
+    std::mem::forget((loaded, run));
+    Ok(code)
 }

@@ -7,6 +7,7 @@ use crate::error::CliError;
 use crate::inputs;
 use crate::load;
 use crate::output::Printer;
+use cpts_funding::diagnostic::{Code, Diagnostic, Location};
 use cpts_funding::eval::{evaluate, Breakdown};
 use cpts_funding::portfolio::is_portfolio_input;
 use cpts_funding::report::{json, page, text};
@@ -60,13 +61,22 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         return batch::compute(a, read, unreadable, p);
     }
     if matches!(a.format, ComputeFormat::Md | ComputeFormat::Html) && a.inputs.len() != 1 {
+        // Several contract files are not a portfolio; a folder or a portfolio file is, and gets
+        // one page with its sums.
         let f = if a.format == ComputeFormat::Html { "html" } else { "md" };
-        return Err(CliError::usage(
-            "--format",
-            format!(
-                "--format {f} renders one page for one contract; pass a single contract file \
-                 (got {})",
-                a.inputs.len()
+        return Err(CliError::Usage(
+            Diagnostic::error(
+                Code::E0002,
+                format!(
+                    "--format {f} renders one page: for one contract file, or for a portfolio \
+                     (a folder, a portfolio file or a CSV); got {} contract files",
+                    a.inputs.len()
+                ),
+                Location::file("--format"),
+            )
+            .with_help(
+                "pass one contract file for its page, or put the contracts in a folder and pass \
+                 the folder for the portfolio page",
             ),
         ));
     }

@@ -383,8 +383,8 @@ fn a_streamed_diff_gives_the_bytes_of_the_whole_file_run() {
     }
 }
 
-/// A streamed diff of a CSV file without rows says what the whole-file run says (E0707 with
-/// its help) and writes nothing, not even the CSV header.
+/// A streamed diff, compute, check or cashflow of a CSV file without rows says what the
+/// whole-file run says (E0707 with its help) and writes nothing, not even the CSV header.
 #[test]
 fn a_streamed_diff_of_a_file_without_rows_writes_nothing() {
     let text = std::fs::read_to_string(root().join("fixtures/portfolio/example.csv")).unwrap();
@@ -400,6 +400,18 @@ fn a_streamed_diff_of_a_file_without_rows_writes_nothing() {
         assert!(expected.2.contains("error[E0707]") && expected.2.contains("help"), "{expected:?}");
         let streamed = [&whole[..], &["--stream"]].concat();
         assert_eq!(run(&streamed), expected, "{format}");
+    }
+    let f = f.to_str().unwrap();
+    for whole in [
+        vec!["compute", f, "--format", "csv"],
+        vec!["check", f],
+        vec!["cashflow", f, "--from", "2025-01", "--to", "2025-12"],
+    ] {
+        let expected = run(&whole);
+        assert_eq!(expected.0, 1, "{whole:?}: {expected:?}");
+        assert!(expected.2.contains("error[E0707]") && expected.2.contains("help"), "{expected:?}");
+        let streamed = [&whole[..], &["--stream"]].concat();
+        assert_eq!(run(&streamed), expected, "{whole:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -245,6 +245,6 @@ fn streamed(
         records += pf.records.len();
     }
     let flow = flow.filter(|_| records > 0);
-    let flow = flow.ok_or_else(|| stream::no_record(chunks.name(), "project"))?;
+    let flow = flow.ok_or_else(|| stream::no_record(chunks.name()))?;
     Ok((flow, monthly, io))
 }

@@ -112,7 +112,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
             }
         }
         if records.read == 0 {
-            if let CliError::Invalid(d, _) = stream::no_record(chunks.name(), "check") {
+            if let CliError::Invalid(d, _) = stream::no_record(chunks.name()) {
                 p.diagnostics(&d, None);
             }
             empty = true;

@@ -283,7 +283,7 @@ fn streamed(
         contracts += pf.contracts.len();
     }
     if sums.summary.read == 0 {
-        return Err(stream::no_record(chunks.name(), "compute"));
+        return Err(stream::no_record(chunks.name()));
     }
     if let Some(h) = failed_evaluation {
         h.print(p);

@@ -296,11 +296,11 @@ pub fn header_stop(p: &Printer) -> CliError {
 }
 
 /// No record in the whole file (E0707).
-pub fn no_record(name: &str, what: &str) -> CliError {
+pub fn no_record(name: &str) -> CliError {
     CliError::Invalid(
         vec![Diagnostic::error(
             Code::E0707,
-            format!("no CPTS in {name}: nothing to {what}"),
+            format!("no CPTS in {name}: nothing to compute"),
             Location::file(name),
         )
         .with_help(batch::NO_RECORD_HELP)],
@@ -326,7 +326,9 @@ fn compute(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let sel = a.years.selection();
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
     let mut chunks = Chunks::open(&a.inputs[0], &a.stream, base)?;
-    p.out(&csv_out::header(rules, opts))?;
+    // The CSV header waits for the first record: a file with none writes nothing (E0707), as
+    // the whole-file run.
+    let mut header = Some(csv_out::header(rules, opts));
     let (mut total, mut summary) = (Aggregates::default(), Summary::default());
     let (mut failed, mut io_errors) = (0usize, false);
     while let Some(chunk) = chunks.next_chunk()? {
@@ -342,6 +344,10 @@ fn compute(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         }
         let sums = aggregate(rules, pf, run.rows()).map_err(|e| CliError::eval(&e, &rules.file))?;
         total.merge(&sums).map_err(|e| CliError::eval(&e, &rules.file))?;
+        if let Some(h) = header.as_ref().filter(|_| !pf.records.is_empty()) {
+            p.out(h)?;
+            header = None;
+        }
         p.out(&csv_out::rows(rules, pf, &run, opts))?;
         let s = run.summary;
         summary.read += s.read;
@@ -351,7 +357,7 @@ fn compute(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         summary.rows += s.rows;
     }
     if summary.read == 0 {
-        return Err(no_record(chunks.name(), "compute"));
+        return Err(no_record(chunks.name()));
     }
     if !a.no_sums {
         if total.by_tier.is_empty() {

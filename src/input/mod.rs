@@ -2,7 +2,9 @@
 //! start after signature, indicators are well formed and fit the national envelopes, results
 //! name known indicators. Once built, a [`Contract`] can be evaluated for any of its years.
 
+mod envelope;
 mod expected;
+mod labels;
 pub mod raw;
 mod validate;
 
@@ -12,10 +14,11 @@ use crate::rules::RuleSet;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+pub(crate) use envelope::{over_envelope, EnvelopeCheck};
 pub(crate) use expected::validate as validate_expected;
 pub use expected::{Expectation, Expectations};
+pub(crate) use labels::name_indicator_fields;
 pub use raw::{Direction, IndicatorKind};
-pub(crate) use validate::{name_indicator_fields, over_envelope, EnvelopeCheck};
 
 /// How an indicator's attainment turns into euros.
 #[derive(Debug, Clone, PartialEq, Eq)]

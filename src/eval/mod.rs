@@ -5,11 +5,16 @@
 //! arithmetic.
 
 mod error;
+mod fonctionnement;
 mod indicator;
 mod max;
+mod mission;
 mod schedule;
 mod selection;
 mod warning;
+
+use fonctionnement::fonctionnement;
+use mission::{assumed_variable, deemed_fixed_part, fixed_part, mission_variable};
 
 pub use error::EvalError;
 pub use indicator::{payout, payout_scaled};
@@ -306,63 +311,6 @@ pub fn evaluate<'a>(
     })
 }
 
-/// A mission added by a negotiation variant, which every CPTS is deemed to engage from `since`
-/// (or from its signature if later): its fixed part, prorated like any other if it started
-/// after the value date. Returns whether the mission is funded this contract year. Contracts
-/// have no indicators for it yet: its variable part is [`assumed_variable`] or nothing.
-#[allow(clippy::too_many_arguments)]
-fn deemed_fixed_part<'a>(
-    mission: &'a Mission,
-    contract: &Contract,
-    since: Date,
-    prev_from: Option<Date>,
-    from: Date,
-    to: Date,
-    tier: usize,
-    lines: &mut Vec<Line<'a>>,
-) -> Result<bool, EvalError> {
-    let start = since.max(contract.signature);
-    if start >= to || !mission.exists_on(from) {
-        return Ok(false);
-    }
-    let e = Engagement {
-        mission: mission.id.clone(),
-        start,
-        full_deployment: None,
-        indicators: Vec::new(),
-    };
-    lines.push(fixed_part(mission, &e, prev_from, from, to, tier)?);
-    Ok(true)
-}
-
-/// The variable part of a deemed mission when the variant assumes an attainment: the tier's
-/// envelope in force on the value date × the attainment, as one line. Not prorated: the rules
-/// do not prorate the variable part (choice `partial_attainment`). Warned (W0508) as an
-/// assumption.
-fn assumed_variable<'a>(
-    mission: &'a Mission,
-    from: Date,
-    tier: usize,
-    lines: &mut Vec<Line<'a>>,
-    warnings: &mut Vec<Warning<'a>>,
-) -> Result<(), EvalError> {
-    let (Some(attainment), Some(table)) = (mission.overlay.assumed_attainment, &mission.variable)
-    else {
-        return Ok(());
-    };
-    let cell = cell_at(table, from, tier)?;
-    let before = cell.amount.checked_mul(attainment).ok_or(EvalError::Overflow)?;
-    lines.push(Line {
-        item: Item::AssumedVariable { mission },
-        cell: Some(cell),
-        formula: Formula::Assumed { envelope: cell.amount, attainment },
-        before_rounding: before,
-        amount: before,
-    });
-    warnings.push(Warning::AssumedAttainment { mission, attainment });
-    Ok(())
-}
-
 fn cell_at(table: &crate::rules::TierTable, date: Date, tier: usize) -> Result<&Cell, EvalError> {
     table.at(date).map(|(_, row)| &row[tier]).ok_or(EvalError::NoValue { date })
 }
@@ -376,170 +324,4 @@ struct Year<'t> {
     to: Date,
     tier: usize,
     tier_id: &'t str,
-}
-
-/// Whether uplift `u` pays this contract year of `contract`: the contract is one it names
-/// (signature, tier of the year, a mission engaged and started by the end of the year), the
-/// year's value date is in its dates, and, for `once`, the year is the first one whose value
-/// date is on or after `from` (the previous one's is before it, or there is none).
-fn uplift_applies(u: &Uplift, contract: &Contract, y: &Year) -> bool {
-    let c = &u.contracts;
-    let signed = c.signed_on_or_before.is_none_or(|d| contract.signature <= d)
-        && c.signed_after.is_none_or(|d| contract.signature > d);
-    let tier = c.tiers.as_ref().is_none_or(|t| t.iter().any(|t| t == y.tier_id));
-    let mission =
-        c.mission.as_ref().is_none_or(|m| contract.engagement(m).is_some_and(|e| e.start < y.to));
-    let when = match u.pay {
-        UpliftPay::Yearly => true,
-        UpliftPay::Once => y.k == 1 || y.prev_from.is_some_and(|p| p < u.from),
-    };
-    signed && tier && mission && u.in_force_on(y.from) && when
-}
-
-/// The fonctionnement line (its amount replaced by the uplift that says so, if it applies),
-/// then one line per other uplift that applies, in the rules' order.
-fn fonctionnement<'a>(
-    rules: &'a RuleSet,
-    contract: &Contract,
-    y: &Year,
-    lines: &mut Vec<Line<'a>>,
-) -> Result<(), EvalError> {
-    let base = cell_at(&rules.fonctionnement.table, y.from, y.tier)?;
-    let replacement = rules.fonctionnement_replacement().filter(|u| uplift_applies(u, contract, y));
-    let cell = match replacement.and_then(|u| u.table()) {
-        Some(table) => cell_at(table, y.from, y.tier)?,
-        None => base,
-    };
-    lines.push(Line {
-        item: Item::Fonctionnement { uplift: replacement },
-        cell: Some(cell),
-        formula: Formula::TierAmount,
-        before_rounding: cell.amount,
-        amount: cell.amount,
-    });
-    for u in rules.uplifts.iter().filter(|u| uplift_applies(u, contract, y)) {
-        let (cell, formula, before) = match &u.amount {
-            UpliftAmount::FonctionnementAmount(_) => continue,
-            UpliftAmount::ShareOfFonctionnement(rate) => {
-                let v = base.amount.checked_mul(rate.amount).ok_or(EvalError::Overflow)?;
-                (base, Formula::Share { base: base.amount, rate: rate.amount }, v)
-            }
-            UpliftAmount::PerTier(table) => {
-                let c = cell_at(table, y.from, y.tier)?;
-                (c, Formula::TierAmount, c.amount)
-            }
-        };
-        lines.push(Line {
-            item: Item::Uplift { uplift: u },
-            cell: Some(cell),
-            formula,
-            before_rounding: before,
-            amount: before,
-        });
-    }
-    Ok(())
-}
-
-fn fixed_part<'a>(
-    mission: &'a Mission,
-    e: &Engagement,
-    prev_from: Option<Date>,
-    from: Date,
-    to: Date,
-    tier: usize,
-) -> Result<Line<'a>, EvalError> {
-    // The mission's first year is the first contract year in which it is funded: the year it
-    // starts, or the first year evaluated under a text where it exists if it started before
-    // (choice `crisis_first_year`). The previous year was funded iff the mission had started by
-    // then (start < from) and existed on that year's value date.
-    let previous_funded =
-        e.start < from && prev_from.is_some_and(|prev_from| prev_from >= mission.exists_from);
-    let first_year = !previous_funded && mission.fixed_first_year.is_some();
-    let table = match (&mission.fixed_first_year, first_year) {
-        (Some((_, t)), true) => t,
-        _ => &mission.fixed.1,
-    };
-    let cell = cell_at(table, from, tier)?;
-    let (formula, before) = if e.start > from {
-        let days = days_between(e.start, to);
-        let year_days = days_between(from, to);
-        let v = cell
-            .amount
-            .checked_mul(Decimal::from(days))
-            .and_then(|x| x.checked_div(Decimal::from(year_days)))
-            .ok_or(EvalError::Overflow)?;
-        (Formula::Prorata { full: cell.amount, start: e.start, days, year_days }, v)
-    } else {
-        (Formula::TierAmount, cell.amount)
-    };
-    Ok(Line {
-        item: Item::Fixed { mission, first_year },
-        cell: Some(cell),
-        formula,
-        before_rounding: before,
-        amount: before,
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn mission_variable<'a>(
-    rules: &'a RuleSet,
-    mission: &'a Mission,
-    e: &'a Engagement,
-    observations: Option<&std::collections::BTreeMap<String, Observation>>,
-    from: Date,
-    tier: usize,
-    lines: &mut Vec<Line<'a>>,
-    warnings: &mut Vec<Warning<'a>>,
-) -> Result<(), EvalError> {
-    let mut maxima = Decimal::ZERO;
-    // What the indicators pay, each line rounded as it will be: the cap compares this sum.
-    let mut paid = Decimal::ZERO;
-    for ind in &e.indicators {
-        maxima = add(maxima, ind.max)?;
-        let obs = observations.and_then(|o| o.get(&ind.id)).copied();
-        if obs.is_none() {
-            warnings.push(Warning::MissingObservation { mission, indicator: ind });
-        }
-        let factor =
-            mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, r)| r[tier]);
-        let (before, formula) = payout_scaled(ind, obs, factor)?;
-        paid = add(paid, rules.rounding.apply(before))?;
-        lines.push(Line {
-            item: Item::Variable { mission, indicator: ind },
-            cell: None,
-            formula,
-            before_rounding: before,
-            amount: before,
-        });
-    }
-    if let Some(table) = &mission.variable {
-        let envelope = cell_at(table, from, tier)?;
-        // Indicator maxima are checked (E0304) against the tier of the contract's own
-        // population; a year in a smaller tier pays at most that tier's envelope.
-        if paid > envelope.amount {
-            let cut = envelope.amount.checked_sub(paid).ok_or(EvalError::Overflow)?;
-            lines.push(Line {
-                item: Item::VariableCap { mission },
-                cell: Some(envelope),
-                formula: Formula::Cap { envelope: envelope.amount, indicators: paid },
-                before_rounding: cut,
-                amount: cut,
-            });
-            warnings.push(Warning::VariableCapped {
-                mission,
-                cap: envelope.amount,
-                cut: -cut,
-                tier: &rules.tiers_at(from)[tier],
-            });
-        }
-        if maxima < envelope.amount {
-            warnings.push(Warning::EnvelopeShortfall {
-                mission,
-                maxima,
-                envelope: envelope.amount,
-            });
-        }
-    }
-    Ok(())
 }

@@ -49,8 +49,8 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
-    if crate::cmd::stream::applies_to_compute(a) {
-        return crate::cmd::stream::run(a, p);
+    if crate::cmd::compute_streamed::applies(a) {
+        return crate::cmd::compute_streamed::run(a, p);
     }
     // Each input is read once; what it holds decides whether this is a portfolio run.
     let (read, unreadable) = inputs::read_all(&a.inputs);

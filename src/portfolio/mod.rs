@@ -358,6 +358,17 @@ impl Summary {
 }
 
 impl Summary {
+    /// Adds the counts of other records (a later chunk of a streamed portfolio).
+    pub fn merge(&mut self, o: &Summary) {
+        self.read += o.read;
+        self.evaluated += o.evaluated;
+        self.failed += o.failed;
+        self.not_selected += o.not_selected;
+        self.rows += o.rows;
+    }
+}
+
+impl Summary {
     /// The same in French, for the text reports.
     pub fn phrase(&self, selection: Selection) -> String {
         let mut s =

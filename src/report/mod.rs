@@ -12,6 +12,7 @@ pub mod chart;
 pub mod escape;
 pub mod html;
 pub mod json;
+pub mod json_parts;
 pub mod md;
 pub mod page;
 pub mod portfolio;

@@ -101,7 +101,7 @@ pub struct RunArgs {
     pub jobs: Option<usize>,
 }
 
-/// Streaming one large CSV file (`compute --format csv`, `cashflow`, `check`).
+/// Streaming one large CSV file (`compute` but its pages, `diff`, `cashflow`, `check`).
 #[derive(clap::Args, Clone, Copy)]
 pub struct StreamArgs {
     /// One CSV file read, checked and evaluated chunk by chunk, in memory that does not grow

@@ -4,8 +4,9 @@
 //! diagnostics. Amounts are strings with two decimals.
 
 use crate::diagnostic::Diagnostic;
-use crate::portfolio::{Aggregates, Portfolio, Row, Run, Selection, Sums};
+use crate::portfolio::{Aggregates, Portfolio, Row, Run, Selection, Summary, Sums};
 use crate::report::amount;
+use crate::report::json_parts::{item, split_at_lists, JsonList};
 use crate::rules::RuleSet;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -225,16 +226,36 @@ fn aggregates_doc(rules: &RuleSet, a: &Aggregates) -> AggregatesDoc {
     }
 }
 
-/// The `compute PORTFOLIO --format json` document.
+/// The `compute PORTFOLIO --format json` document. A streamed file is written in the same
+/// parts: the [`portfolio_json_parts`] around its two lists, each a
+/// [`JsonList`](crate::report::json_parts::JsonList) of the chunks' [`portfolio_json_rows`] and
+/// [`portfolio_json_failures`].
 pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> String {
-    let s = run.summary;
+    let [head, after_rows, tail] =
+        portfolio_json_parts(rules, &p.inputs, &run.summary, run.selection, a);
+    let mut o = head;
+    o.push_str(&JsonList::whole(&portfolio_json_rows(rules, p, run.rows())));
+    o.push_str(&after_rows);
+    o.push_str(&JsonList::whole(&portfolio_json_failures(p, run.failures())));
+    o.push_str(&tail);
+    o
+}
+
+/// The document around its two lists (`rows`, `failures`): three texts, each list to be
+/// written between two of them. `inputs`: each input's name and SHA-256.
+pub fn portfolio_json_parts(
+    rules: &RuleSet,
+    inputs: &[(String, String)],
+    s: &Summary,
+    selection: Selection,
+    a: &Aggregates,
+) -> [String; 3] {
     let doc = PortfolioDoc {
         format_version: 1,
         kind: "portfolio",
-        selection: selection_doc(run.selection),
+        selection: selection_doc(selection),
         rules: RulesDoc { file: rules.file.clone(), sha256: rules.sha256.clone() },
-        inputs: p
-            .inputs
+        inputs: inputs
             .iter()
             .map(|(file, sha256)| InputDoc { file: file.clone(), sha256: sha256.clone() })
             .collect(),
@@ -245,20 +266,39 @@ pub fn portfolio(rules: &RuleSet, p: &Portfolio, run: &Run, a: &Aggregates) -> S
             not_selected: s.not_selected,
             rows: s.rows,
         },
-        rows: run.rows().map(|r| row_doc(rules, p, r)).collect(),
+        rows: Vec::new(),
         aggregates: aggregates_doc(rules, a),
-        failures: run
-            .failures()
-            .map(|(i, d)| {
-                let o = &p.records[i].origin;
-                FailureDoc {
-                    file: o.file.clone(),
-                    line: o.line,
-                    entry: o.entry.clone(),
-                    diagnostics: d.to_vec(),
-                }
-            })
-            .collect(),
+        failures: Vec::new(),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    let mut parts = split_at_lists(&doc, &["rows", "failures"]).into_iter();
+    let mut next = || parts.next().unwrap_or_default();
+    [next(), next(), next()]
+}
+
+/// The rows of the document, one item per CPTS-year of `rows` (of `p`).
+pub fn portfolio_json_rows<'r>(
+    rules: &RuleSet,
+    p: &Portfolio,
+    rows: impl IntoIterator<Item = &'r Row>,
+) -> Vec<String> {
+    rows.into_iter().map(|r| item(&row_doc(rules, p, r))).collect()
+}
+
+/// The failed records of the document, one item each (of `p`, by record index).
+pub fn portfolio_json_failures<'d>(
+    p: &Portfolio,
+    failures: impl IntoIterator<Item = (usize, &'d [Diagnostic])>,
+) -> Vec<String> {
+    failures
+        .into_iter()
+        .map(|(i, d)| {
+            let o = &p.records[i].origin;
+            item(&FailureDoc {
+                file: o.file.clone(),
+                line: o.line,
+                entry: o.entry.clone(),
+                diagnostics: d.to_vec(),
+            })
+        })
+        .collect()
 }

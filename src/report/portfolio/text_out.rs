@@ -2,8 +2,9 @@
 //! CPTS-year, then the sums by tier, mission, region and department, the total, and the summary.
 //! Under variants the report opens with their banner, as every other report does.
 
+use crate::diagnostic::Diagnostic;
 use crate::money::format_eur;
-use crate::portfolio::{Aggregates, Portfolio, Run, Sums};
+use crate::portfolio::{Aggregates, Portfolio, Row, Run, Selection, Summary, Sums};
 use crate::rules::RuleSet;
 use crate::variant::Variant;
 use std::fmt::Write;
@@ -106,6 +107,9 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
 
 /// The `compute PORTFOLIO` text report; `variants` are those applied to `rules` (none for the
 /// rules in force): a variant is a negotiation hypothesis, so its banner comes before any amount.
+/// A streamed file is written in the same parts: [`portfolio_head`] (under counts of the whole
+/// file), the chunks' [`portfolio_rows`], [`portfolio_sums`], [`portfolio_failures_title`] and
+/// the chunks' [`portfolio_failures`].
 pub fn portfolio(
     rules: &RuleSet,
     variants: &[Variant],
@@ -113,8 +117,24 @@ pub fn portfolio(
     run: &Run,
     a: &Aggregates,
 ) -> String {
+    let mut o = portfolio_head(rules, variants, &run.summary, run.selection);
+    o.push_str(&portfolio_rows(rules, p, run.rows()));
+    o.push_str(&portfolio_sums(rules, a));
+    o.push_str(&portfolio_failures_title(run.summary.failed));
+    o.push_str(&portfolio_failures(p, run.failures()));
+    o
+}
+
+/// What comes before the rows: the variants' banner, the counts of the whole run, the rules
+/// used, the rows' column titles.
+pub fn portfolio_head(
+    rules: &RuleSet,
+    variants: &[Variant],
+    summary: &Summary,
+    selection: Selection,
+) -> String {
     let mut o = crate::report::variant::banner(variants);
-    let _ = writeln!(o, "Portefeuille : {}", run.summary.phrase(run.selection));
+    let _ = writeln!(o, "Portefeuille : {}", summary.phrase(selection));
     let _ = writeln!(
         o,
         "Règles : {} (sha256 {})",
@@ -135,7 +155,17 @@ pub fn portfolio(
         right("Crise", W),
         right("Total", W)
     );
-    for r in run.rows() {
+    o
+}
+
+/// One line per CPTS-year of `rows` (of `p`).
+pub fn portfolio_rows<'r>(
+    rules: &RuleSet,
+    p: &Portfolio,
+    rows: impl IntoIterator<Item = &'r Row>,
+) -> String {
+    let mut o = String::new();
+    for r in rows {
         let c = &p.contracts[r.contract];
         let t = &r.totals;
         let _ = writeln!(
@@ -152,17 +182,35 @@ pub fn portfolio(
             right(&format_eur(t.total), W)
         );
     }
-    let _ = writeln!(o);
+    o
+}
+
+/// What comes after the rows: the sums of the whole run.
+pub fn portfolio_sums(rules: &RuleSet, a: &Aggregates) -> String {
+    let mut o = String::from("\n");
     o.push_str(&aggregates(rules, a));
-    let failures: Vec<_> = run.failures().collect();
-    if !failures.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "En échec ({}, détails sur la sortie d'erreur)", failures.len());
-        for (i, d) in failures {
-            let first =
-                d.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
-            let _ = writeln!(o, "  {}: {first}", p.records[i].origin);
-        }
+    o
+}
+
+/// The title of the failed records' list, with their count in the whole run (nothing when none
+/// failed).
+pub fn portfolio_failures_title(failed: usize) -> String {
+    if failed == 0 {
+        return String::new();
+    }
+    format!("\nEn échec ({failed}, détails sur la sortie d'erreur)\n")
+}
+
+/// One line per failed record (of `p`, by record index), its first diagnostic.
+pub fn portfolio_failures<'d>(
+    p: &Portfolio,
+    failures: impl IntoIterator<Item = (usize, &'d [Diagnostic])>,
+) -> String {
+    let mut o = String::new();
+    for (i, d) in failures {
+        let first =
+            d.first().map(|d| format!("error[{}]: {}", d.code, d.message)).unwrap_or_default();
+        let _ = writeln!(o, "  {}: {first}", p.records[i].origin);
     }
     o
 }

@@ -3,6 +3,7 @@
 use super::{variant_docs, VariantDoc};
 use crate::portfolio::{Portfolio, Selection};
 use crate::report::amount;
+use crate::report::json_parts::{item, split_at_lists, JsonList};
 use crate::report::portfolio::json_out::{selection_doc, RulesDoc, SelectionDoc, SummaryDoc};
 use crate::rules::RuleSet;
 use crate::variant::diff::{Delta, Diff, DiffRow, DiffSums, NamedDelta};
@@ -142,64 +143,13 @@ pub fn diff_json(
 ) -> String {
     let s = DiffSums::of(d, p, 0);
     let [head, after_rows, after_tiers, tail] = diff_json_parts(base, variants, &s, selection);
-    let list = |items: Vec<String>| {
-        let mut l = JsonList::default();
-        let mut o = JsonList::OPEN.to_string();
-        o.push_str(&l.push(&items));
-        o.push_str(l.close());
-        o
-    };
     let mut o = head;
-    o.push_str(&list(diff_json_rows(base, p, &d.rows)));
+    o.push_str(&JsonList::whole(&diff_json_rows(base, p, &d.rows)));
     o.push_str(&after_rows);
-    o.push_str(&list(diff_json_tier_changes(base, p, &d.rows)));
+    o.push_str(&JsonList::whole(&diff_json_tier_changes(base, p, &d.rows)));
     o.push_str(&after_tiers);
-    o.push_str(&list(diff_json_failures(p, &d.failures)));
+    o.push_str(&JsonList::whole(&diff_json_failures(p, &d.failures)));
     o.push_str(&tail);
-    o
-}
-
-/// A list of the document written item by item (a streamed file, chunk by chunk): its items
-/// laid out as `serde_json`'s pretty printer lays them out one level below the document's keys.
-#[derive(Debug, Default)]
-pub struct JsonList {
-    items: usize,
-}
-
-impl JsonList {
-    pub const OPEN: &'static str = "[";
-
-    /// The text of more items (each already indented), with their separators.
-    pub fn push(&mut self, items: &[String]) -> String {
-        let mut o = String::new();
-        for item in items {
-            o.push_str(if self.items == 0 { "\n" } else { ",\n" });
-            o.push_str(item);
-            self.items += 1;
-        }
-        o
-    }
-
-    pub fn close(&self) -> &'static str {
-        if self.items == 0 {
-            "]"
-        } else {
-            "\n  ]"
-        }
-    }
-}
-
-/// An item of a list of the document, pretty, each line indented to its depth.
-fn item<T: Serialize>(x: &T) -> String {
-    let text = serde_json::to_string_pretty(x).unwrap_or_default();
-    let mut o = String::with_capacity(text.len() + 64);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            o.push('\n');
-        }
-        o.push_str("    ");
-        o.push_str(line);
-    }
     o
 }
 
@@ -320,19 +270,7 @@ pub fn diff_json_parts(
         },
         failures: Vec::new(),
     };
-    let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
-    // Each empty list, a key of the document (two spaces deep), is where its items go.
-    let mut parts: [String; 4] = Default::default();
-    let mut rest = text.as_str();
-    for (part, key) in parts.iter_mut().zip(["rows", "tier_changes", "failures"]) {
-        let mark = format!("\n  \"{key}\": []");
-        let (before, after) = match rest.find(&mark) {
-            Some(i) => rest.split_at(i + mark.len()),
-            None => (rest, ""),
-        };
-        *part = before.strip_suffix("[]").unwrap_or(before).to_string();
-        rest = after;
-    }
-    parts[3] = rest.to_string();
-    parts
+    let mut parts = split_at_lists(&doc, &["rows", "tier_changes", "failures"]).into_iter();
+    let mut next = || parts.next().unwrap_or_default();
+    [next(), next(), next(), next()]
 }

@@ -15,13 +15,13 @@ mod diff_json;
 mod max;
 mod sweep;
 
+pub use crate::report::json_parts::JsonList;
 pub use diff::{
     diff_csv, diff_csv_header, diff_csv_rows, diff_csv_sums, diff_text, diff_text_failures,
     diff_text_head, diff_text_rows, diff_text_sums, diff_text_tail, diff_text_tier_changes,
 };
 pub use diff_json::{
     diff_json, diff_json_failures, diff_json_parts, diff_json_rows, diff_json_tier_changes,
-    JsonList,
 };
 pub use max::{max_json, max_text};
 pub use sweep::{sweep_csv, sweep_json};

@@ -15,11 +15,18 @@ use cpts_funding::variant::render::banner;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXAMPLES: &str = "Examples:
+pub const EXAMPLES: &str = "A CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in memory that does not
+grow with the file; its rows of one CPTS must then be together. The text, JSON and CSV reports
+(with --strict or not) are those of the whole-file run, byte for byte (the CSV rows are written as
+they come; the lists under counts of the whole file wait in temporary files). A printable page
+(--format md|html) of a portfolio reads the file whole.
+
+Examples:
   cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024
   cpts-funding compute fixtures/ok/t2-first-year-prorata/contract.yaml --year 2024 --format html > compute.html
   cpts-funding compute fixtures/portfolio/sample-800-synthetic.csv --year 2025 --format csv --excel-fr > cpam.csv
-  cpts-funding compute fixtures/portfolio/example.csv --year 2025 --format html > portfolio.html";
+  cpts-funding compute fixtures/portfolio/example.csv --year 2025 --format html > portfolio.html
+  cpts-funding compute fixtures/portfolio/sample-800-synthetic.csv --format json --stream > portfolio.json";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -49,8 +56,8 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
-    if crate::cmd::stream::applies_to_compute(a) {
-        return crate::cmd::stream::run(a, p);
+    if crate::cmd::compute_streamed::applies(a) {
+        return crate::cmd::compute_streamed::run(a, p);
     }
     // Each input is read once; what it holds decides whether this is a portfolio run.
     let (read, unreadable) = inputs::read_all(&a.inputs);

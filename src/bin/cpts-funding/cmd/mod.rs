@@ -6,6 +6,7 @@ pub mod budget;
 pub mod cashflow;
 pub mod check;
 pub mod compute;
+pub mod compute_streamed;
 pub mod diff;
 pub mod explain;
 pub mod max;

@@ -1,28 +1,25 @@
 //! One large CSV file, streamed: read in chunks of whole CPTS (the library's
 //! `portfolio::stream::CsvCutter` says where to cut), each chunk loaded, validated (and, for
-//! `compute --format csv` and `cashflow`, evaluated in parallel and written or summed) before
+//! `compute`, `diff` and `cashflow`, evaluated in parallel and written, spilled or summed) before
 //! the next is read. Memory holds one chunk, the ids met so far (to find a CPTS met twice) and
-//! the sums: it does not grow with the file's rows. `compute`'s and `diff`'s CSV bytes are those
-//! of the whole-file run; `check` and `cashflow` say what they say of the whole file.
+//! the sums: it does not grow with the file's rows. `compute`'s and `diff`'s bytes are those of
+//! the whole-file run (`compute_streamed`, `diff`); `check` and `cashflow` say what they say of
+//! the whole file.
 
 use crate::args::StreamArgs;
-use crate::cmd::{batch, compute};
+use crate::cmd::batch;
 use crate::error::CliError;
 use crate::inputs;
-use crate::load;
 use crate::output::Printer;
 use crate::progress;
 use cpts_funding::diagnostic::{render_with_line, Code, Diagnostic, Location};
 use cpts_funding::portfolio::stream::{count_lines, CsvCutter};
-use cpts_funding::portfolio::{
-    self, aggregate, csv_out, Aggregates, Portfolio, RecordState, Summary,
-};
+use cpts_funding::portfolio::{self, Portfolio, RecordState};
 use cpts_funding::rules::{RuleSet, Sha256Parts};
 use cpts_funding::source::{self, LineIndex};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Files larger than this are streamed by `compute --format csv` (and any with `--stream`).
 pub const AUTO_STREAM_BYTES: u64 = 32 << 20;
@@ -306,67 +303,4 @@ pub fn no_record(name: &str) -> CliError {
         .with_help(batch::NO_RECORD_HELP)],
         None,
     )
-}
-
-/// Whether `compute` streams this run: [`applies`], CSV output and no `--strict` (which
-/// writes nothing when a record fails, so must see them all first).
-pub fn applies_to_compute(a: &compute::Args) -> bool {
-    a.format == crate::args::ComputeFormat::Csv && !a.run.strict && applies(&a.inputs, &a.stream)
-}
-
-pub fn run(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
-    // One pool for the whole file (not one per chunk): `--jobs` threads, or the global pool.
-    batch::with_jobs(a.run.jobs, || compute(a, p))?
-}
-
-fn compute(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
-    let opts = a.csv.options()?;
-    let ruled = load::rules_with_variants(&a.rules, &a.variant, p)?;
-    let (base, rules) = (&ruled.base, &ruled.rules);
-    let sel = a.years.selection();
-    sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
-    let mut chunks = Chunks::open(&a.inputs[0], &a.stream, base)?;
-    // The CSV header waits for the first record: a file with none writes nothing (E0707), as
-    // the whole-file run.
-    let mut header = Some(csv_out::header(rules, opts));
-    let (mut total, mut summary) = (Aggregates::default(), Summary::default());
-    let (mut failed, mut io_errors) = (0usize, false);
-    while let Some(chunk) = chunks.next_chunk()? {
-        let pf = &chunk.portfolio;
-        let run = portfolio::evaluate(rules, pf, sel, &|| {});
-        for (_, d) in run.failures() {
-            chunk.print(p, d);
-            failed += 1;
-            io_errors |= d.iter().any(|d| d.code == Code::E0001);
-        }
-        if chunk.header_broken {
-            return Err(header_stop(p));
-        }
-        let sums = aggregate(rules, pf, run.rows()).map_err(|e| CliError::eval(&e, &rules.file))?;
-        total.merge(&sums).map_err(|e| CliError::eval(&e, &rules.file))?;
-        if let Some(h) = header.as_ref().filter(|_| !pf.records.is_empty()) {
-            p.out(h)?;
-            header = None;
-        }
-        p.out(&csv_out::rows(rules, pf, &run, opts))?;
-        let s = run.summary;
-        summary.read += s.read;
-        summary.evaluated += s.evaluated;
-        summary.failed += s.failed;
-        summary.not_selected += s.not_selected;
-        summary.rows += s.rows;
-    }
-    if summary.read == 0 {
-        return Err(no_record(chunks.name()));
-    }
-    if !a.no_sums {
-        if total.by_tier.is_empty() {
-            total = aggregate(rules, &portfolio::Portfolio::default(), std::iter::empty())
-                .map_err(|e| CliError::eval(&e, &rules.file))?;
-        }
-        p.out(&csv_out::sums_rows(rules, &total, opts))?;
-    }
-    p.out(&csv_out::failed_row(rules, summary.failed, opts))?;
-    p.message("summary", &summary.sentence(sel));
-    Ok(batch::exit_code(failed, io_errors))
 }

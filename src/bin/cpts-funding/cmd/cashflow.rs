@@ -216,13 +216,10 @@ fn streamed(
     while let Some(chunk) = chunks.next_chunk()? {
         let pf = &chunk.portfolio;
         let part = cashflow::cashflow(&ruled.rules, pf, spec).map_err(eval)?;
-        if let Some((r, d)) = part.failures.first().filter(|_| a.run.strict) {
-            // --strict: the first failure in file order stops the run, as on a whole file.
-            chunk.print(p, d);
-            let msg = format!("stopped (--strict) at {}: nothing written", pf.records[*r].origin);
-            p.line("stopped", &msg, &msg);
-            let io = d.iter().any(|d| d.code == Code::E0001);
-            return Err(CliError::Reported(if io { 2 } else { 1 }));
+        if a.run.strict {
+            // A record failing to load stops the run at once, as on a whole file; failed
+            // evaluations are said below, and the run stops after them as on a whole file.
+            chunk.strict_stop(p)?;
         }
         for (_, d) in &part.failures {
             chunk.print(p, d);

@@ -14,8 +14,8 @@ use crate::output::Printer;
 use crate::spill::Spill;
 use cpts_funding::diagnostic::Code;
 use cpts_funding::portfolio::{
-    self, aggregate, csv_out, json_out, text_out, Aggregates, CsvOptions, Portfolio, RecordState,
-    Run, Selection, Summary,
+    self, aggregate, csv_out, json_out, text_out, Aggregates, CsvOptions, Portfolio, Run,
+    Selection, Summary,
 };
 use cpts_funding::report::json_parts::JsonList;
 use cpts_funding::rules::RuleSet;
@@ -159,30 +159,17 @@ fn streamed(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
         failures: Spill::new("compute-failures"),
         lists: Default::default(),
     };
-    let mut failed_evaluation: Option<stream::Held> = None;
+    let mut failed_evaluation = stream::StrictHold::default();
     let (mut total, mut summary) = (Aggregates::default(), Summary::default());
     let mut io = false;
     while let Some(chunk) = chunks.next_chunk()? {
         let pf = &chunk.portfolio;
         if strict {
-            let not_loaded = pf.records.iter().find_map(|r| match &r.state {
-                RecordState::Failed(ds) => Some((r, ds)),
-                RecordState::Loaded { .. } => None,
-            });
-            if let Some((r, ds)) = not_loaded {
-                chunk.print(p, ds);
-                let msg = format!("stopped (--strict) at {}: nothing written", r.origin);
-                p.line("stopped", &msg, &msg);
-                let io = ds.iter().any(|d| d.code == Code::E0001);
-                return Err(CliError::Reported(if io { 2 } else { 1 }));
-            }
+            chunk.strict_stop(p)?;
         }
         let run = portfolio::evaluate(rules, pf, sel, &|| {});
         if strict {
-            if failed_evaluation.is_none() {
-                failed_evaluation =
-                    run.failures().next().map(|(_, ds)| stream::Held::of(&chunk, ds));
-            }
+            failed_evaluation.keep(&chunk, run.failures().next().map(|(_, ds)| ds));
         } else {
             for (_, ds) in run.failures() {
                 chunk.print(p, ds);
@@ -199,12 +186,7 @@ fn streamed(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     if summary.read == 0 {
         return Err(stream::no_record(chunks.name()));
     }
-    if let Some(h) = failed_evaluation {
-        h.print(p);
-        let msg = "stopped (--strict): nothing written";
-        p.line("stopped", msg, msg);
-        return Err(CliError::Reported(1));
-    }
+    failed_evaluation.stop(p)?;
     if total.by_tier.is_empty() {
         total = aggregate(rules, &Portfolio::default(), std::iter::empty()).map_err(eval)?;
     }

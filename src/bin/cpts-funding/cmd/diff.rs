@@ -13,7 +13,7 @@ use crate::output::Printer;
 use crate::progress;
 use crate::spill::Spill;
 use cpts_funding::diagnostic::Code;
-use cpts_funding::portfolio::{CsvOptions, Portfolio, RecordState, Selection};
+use cpts_funding::portfolio::{CsvOptions, Portfolio, Selection};
 use cpts_funding::report::page;
 use cpts_funding::rules::RuleSet;
 use cpts_funding::variant::render::JsonList;
@@ -246,29 +246,17 @@ fn streamed(
         failures: Spill::new("diff-failures"),
         lists: Default::default(),
     };
-    let mut failed_evaluation: Option<stream::Held> = None;
+    let mut failed_evaluation = stream::StrictHold::default();
     let mut sums = diff::DiffSums::default();
     let (mut contracts, mut io) = (0usize, false);
     while let Some(chunk) = chunks.next_chunk()? {
         let pf = &chunk.portfolio;
         if strict {
-            let not_loaded = pf.records.iter().find_map(|r| match &r.state {
-                RecordState::Failed(ds) => Some((r, ds)),
-                RecordState::Loaded { .. } => None,
-            });
-            if let Some((r, ds)) = not_loaded {
-                chunk.print(p, ds);
-                let msg = format!("stopped (--strict) at {}: nothing written", r.origin);
-                p.line("stopped", &msg, &msg);
-                let io = ds.iter().any(|d| d.code == Code::E0001);
-                return Err(CliError::Reported(if io { 2 } else { 1 }));
-            }
+            chunk.strict_stop(p)?;
         }
         let d = diff::diff(base, variants, rules, pf, sel, &|| {}).map_err(eval)?;
         if strict {
-            if failed_evaluation.is_none() {
-                failed_evaluation = d.failures.first().map(|(_, ds)| stream::Held::of(&chunk, ds));
-            }
+            failed_evaluation.keep(&chunk, d.failures.first().map(|(_, ds)| ds.as_slice()));
         } else {
             for (_, ds) in &d.failures {
                 chunk.print(p, ds);
@@ -285,12 +273,7 @@ fn streamed(
     if sums.summary.read == 0 {
         return Err(stream::no_record(chunks.name()));
     }
-    if let Some(h) = failed_evaluation {
-        h.print(p);
-        let msg = "stopped (--strict): nothing written";
-        p.line("stopped", msg, msg);
-        return Err(CliError::Reported(1));
-    }
+    failed_evaluation.stop(p)?;
     parts.finish(ruled, &sums, sel, chunks.input(), p)?;
     p.message("summary", &sums.summary.sentence(sel));
     Ok(batch::exit_code(sums.failed, io))

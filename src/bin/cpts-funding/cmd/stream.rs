@@ -62,6 +62,21 @@ pub struct Chunk {
 }
 
 impl Chunk {
+    /// `--strict`: the chunk's first record that failed to load (in file order) stops the run,
+    /// as on a whole file, where loading is checked before anything is evaluated.
+    pub fn strict_stop(&self, p: &Printer) -> Result<(), CliError> {
+        let not_loaded = self.portfolio.records.iter().find_map(|r| match &r.state {
+            RecordState::Failed(ds) => Some((r, ds)),
+            RecordState::Loaded { .. } => None,
+        });
+        let Some((r, ds)) = not_loaded else { return Ok(()) };
+        self.print(p, ds);
+        let msg = format!("stopped (--strict) at {}: nothing written", r.origin);
+        p.line("stopped", &msg, &msg);
+        let io = ds.iter().any(|d| d.code == Code::E0001);
+        Err(CliError::Reported(if io { 2 } else { 1 }))
+    }
+
     /// Prints diagnostics with their snippet from the chunk.
     pub fn print(&self, p: &Printer, ds: &[Diagnostic]) {
         Held::of(self, ds).print(p);
@@ -70,6 +85,29 @@ impl Chunk {
 
 /// Diagnostics with their snippets, kept to be printed after their chunk is gone (`diff
 /// --strict` says a failed evaluation only once the whole file is known to load).
+/// `--strict` over a streamed file: the first failed evaluation, said only once the whole file
+/// is known to load (the whole-file run checks loading first).
+#[derive(Default)]
+pub struct StrictHold(Option<Held>);
+
+impl StrictHold {
+    /// Keeps `ds` (a failed evaluation of `chunk`) unless one is already kept.
+    pub fn keep(&mut self, chunk: &Chunk, ds: Option<&[Diagnostic]>) {
+        if self.0.is_none() {
+            self.0 = ds.map(|ds| Held::of(chunk, ds));
+        }
+    }
+
+    /// At the end of the file: the failed evaluation kept, if any, stops the run.
+    pub fn stop(self, p: &Printer) -> Result<(), CliError> {
+        let Some(h) = self.0 else { return Ok(()) };
+        h.print(p);
+        let msg = "stopped (--strict): nothing written";
+        p.line("stopped", msg, msg);
+        Err(CliError::Reported(1))
+    }
+}
+
 pub struct Held {
     diagnostics: Vec<Diagnostic>,
     lines: Vec<Option<String>>,

@@ -70,6 +70,17 @@ impl CsvWriter {
         self.sep();
     }
 
+    /// The first cells of a CPTS-year row: `cpts`, no group, the contract's id, name, region
+    /// and department.
+    pub fn cpts(&mut self, c: &crate::input::Contract) {
+        self.field("cpts");
+        self.empty();
+        self.field(&c.id);
+        self.field(&c.name);
+        self.field(c.region.as_deref().unwrap_or(""));
+        self.field(c.department.as_deref().unwrap_or(""));
+    }
+
     pub fn count(&mut self, n: impl std::fmt::Display) {
         self.sep();
         use std::fmt::Write;
@@ -143,13 +154,7 @@ pub fn columns(rules: &RuleSet) -> Vec<String> {
 }
 
 fn row(w: &mut CsvWriter, rules: &RuleSet, p: &Portfolio, r: &Row) {
-    let c = &p.contracts[r.contract];
-    w.field("cpts");
-    w.empty();
-    w.field(&c.id);
-    w.field(&c.name);
-    w.field(c.region.as_deref().unwrap_or(""));
-    w.field(c.department.as_deref().unwrap_or(""));
+    w.cpts(&p.contracts[r.contract]);
     w.count(r.contract_year);
     w.date(r.from);
     w.date(r.to.pred_opt().unwrap_or(r.to));

@@ -318,13 +318,7 @@ pub fn diff_csv_header(opts: CsvOptions) -> String {
 pub fn diff_csv_rows(base: &RuleSet, p: &Portfolio, rows: &[DiffRow], opts: CsvOptions) -> String {
     let mut w = CsvWriter::new(CsvOptions { bom: false, ..opts });
     for r in rows {
-        let c = &p.contracts[r.contract];
-        w.field("cpts");
-        w.empty();
-        w.field(&c.id);
-        w.field(&c.name);
-        w.field(c.region.as_deref().unwrap_or(""));
-        w.field(c.department.as_deref().unwrap_or(""));
+        w.cpts(&p.contracts[r.contract]);
         w.count(r.contract_year);
         w.count(r.population);
         w.field(&base.tiers[r.base_tier].id);

@@ -454,36 +454,36 @@ fn a_streamed_diff_of_a_file_without_rows_writes_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A streamed diff says failed evaluations as the whole-file run does, and with `--strict` the
-/// same first failure: rules whose `fonctionnement` starts in 2021 fail the contract years
-/// before (E0402, evaluation), and a bad row appended at the end fails to load (E0102); the
-/// whole-file run stops at the row that fails to load, whatever evaluations failed before it.
-#[test]
-fn a_streamed_diff_says_failed_evaluations_and_strict_stops_as_the_whole_file_run() {
+/// What a streamed run says of failed evaluations, and with `--strict` of the first failure, is
+/// what the whole-file run says: rules whose `fonctionnement` starts in 2021 fail the contract
+/// years before (E0402, evaluation), and a bad row appended at the end of the sample fails to
+/// load (E0102); the whole-file run stops at the row that fails to load, whatever evaluations
+/// failed before it. `cases`: (bad row at the end?, options, code said, `--strict` message).
+fn streamed_failures_as_the_whole_file_run(
+    command: &[&str],
+    cases: &[(bool, &[&str], &str, Option<&str>)],
+) {
     let rules = std::fs::read_to_string(root().join("rules/aci-cpts.yaml")).unwrap();
     let at = rules.find("fonctionnement:\n").unwrap();
     let late = format!("{}{}", &rules[..at], rules[at..].replacen("2019-08-25:", "2021-01-01:", 1));
-    let text = std::fs::read_to_string(root().join("fixtures/portfolio/sample-800-synthetic.csv"))
-        .unwrap();
-    let last = text.lines().last().unwrap().split(',').collect::<Vec<_>>();
-    let mut bad = last.clone();
+    let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    let mut bad = text.lines().last().unwrap().split(',').collect::<Vec<_>>();
     bad[0] = "synth-9999";
     bad[7] = "deux";
-    let dir = std::env::temp_dir().join(format!("cpts-funding-late-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "cpts-funding-late-{}-{}",
+        command[0],
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let (r, good, tail) = (dir.join("late.yaml"), dir.join("good.csv"), dir.join("bad-end.csv"));
     std::fs::write(&r, late).unwrap();
     std::fs::write(&good, &text).unwrap();
     std::fs::write(&tail, format!("{text}{}\n", bad.join(","))).unwrap();
     let (r, good, tail) = (r.to_str().unwrap(), good.to_str().unwrap(), tail.to_str().unwrap());
-    let v = "rules/variants/advance-rate-90.yaml";
-    for (file, opts, code, stop) in [
-        (good, &["--format", "csv"][..], "E0402", None),
-        (good, &["--format", "text"], "E0402", None),
-        (good, &["--format", "csv", "--strict"], "E0402", Some("stopped (--strict): nothing")),
-        (tail, &["--format", "json", "--strict"], "E0102", Some("stopped (--strict) at ")),
-    ] {
-        let mut whole = vec!["diff", file, "--rules", r, "--variant", v];
+    for &(at_end, opts, code, stop) in cases {
+        let mut whole = vec![command[0], if at_end { tail } else { good }, "--rules", r];
+        whole.extend(&command[1..]);
         whole.extend(opts);
         let expected = run(&whole);
         assert_eq!(expected.0, 1, "{whole:?}");
@@ -501,50 +501,46 @@ fn a_streamed_diff_says_failed_evaluations_and_strict_stops_as_the_whole_file_ru
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A streamed compute says failed evaluations as the whole-file run does (E0402: rules whose
-/// `fonctionnement` starts in 2021), in text, JSON and CSV, and with `--strict` the same first
-/// failure: the failed evaluation once the whole file is known to load, or a row failing to
-/// load at the end of the file (E0102) rather than the failed evaluations before it.
+const STRICT_EVAL: Option<&str> = Some("stopped (--strict): nothing");
+const STRICT_LOAD: Option<&str> = Some("stopped (--strict) at ");
+
+#[test]
+fn a_streamed_diff_says_failed_evaluations_and_strict_stops_as_the_whole_file_run() {
+    streamed_failures_as_the_whole_file_run(
+        &["diff", "--variant", "rules/variants/advance-rate-90.yaml"],
+        &[
+            (false, &["--format", "csv"], "E0402", None),
+            (false, &["--format", "text"], "E0402", None),
+            (false, &["--format", "csv", "--strict"], "E0402", STRICT_EVAL),
+            (true, &["--format", "json", "--strict"], "E0102", STRICT_LOAD),
+        ],
+    );
+}
+
 #[test]
 fn a_streamed_compute_says_failed_evaluations_and_strict_stops_as_the_whole_file_run() {
-    let rules = std::fs::read_to_string(root().join("rules/aci-cpts.yaml")).unwrap();
-    let at = rules.find("fonctionnement:\n").unwrap();
-    let late = format!("{}{}", &rules[..at], rules[at..].replacen("2019-08-25:", "2021-01-01:", 1));
-    let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
-    let mut bad = text.lines().last().unwrap().split(',').collect::<Vec<_>>();
-    bad[0] = "synth-9999";
-    bad[7] = "deux";
-    let dir =
-        std::env::temp_dir().join(format!("cpts-funding-late-compute-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (r, good, tail) = (dir.join("late.yaml"), dir.join("good.csv"), dir.join("bad-end.csv"));
-    std::fs::write(&r, late).unwrap();
-    std::fs::write(&good, &text).unwrap();
-    std::fs::write(&tail, format!("{text}{}\n", bad.join(","))).unwrap();
-    let (r, good, tail) = (r.to_str().unwrap(), good.to_str().unwrap(), tail.to_str().unwrap());
-    for (file, opts, code, stop) in [
-        (good, &["--format", "text"][..], "E0402", None),
-        (good, &["--format", "json"], "E0402", None),
-        (good, &["--format", "csv", "--strict"], "E0402", Some("stopped (--strict): nothing")),
-        (good, &["--format", "text", "--strict"], "E0402", Some("stopped (--strict): nothing")),
-        (tail, &["--format", "json", "--strict"], "E0102", Some("stopped (--strict) at ")),
-    ] {
-        let mut whole = vec!["compute", file, "--rules", r];
-        whole.extend(opts);
-        let expected = run(&whole);
-        assert_eq!(expected.0, 1, "{whole:?}");
-        assert!(expected.2.contains(code), "{whole:?}: {}", expected.2);
-        if let Some(stop) = stop {
-            assert_eq!(expected.1, "", "{whole:?}");
-            assert!(expected.2.contains(stop), "{whole:?}: {}", expected.2);
-        }
-        for chunk in ["1", "5000"] {
-            let mut streamed = whole.clone();
-            streamed.extend(["--stream", "--chunk-bytes", chunk]);
-            assert_eq!(run(&streamed), expected, "{whole:?} in chunks of {chunk} bytes");
-        }
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    streamed_failures_as_the_whole_file_run(
+        &["compute"],
+        &[
+            (false, &["--format", "text"], "E0402", None),
+            (false, &["--format", "json"], "E0402", None),
+            (false, &["--format", "csv", "--strict"], "E0402", STRICT_EVAL),
+            (false, &["--format", "text", "--strict"], "E0402", STRICT_EVAL),
+            (true, &["--format", "json", "--strict"], "E0102", STRICT_LOAD),
+        ],
+    );
+}
+
+#[test]
+fn a_streamed_cashflow_says_failed_evaluations_and_strict_stops_as_the_whole_file_run() {
+    streamed_failures_as_the_whole_file_run(
+        &["cashflow", "--from", "2019-01", "--to", "2026-12"],
+        &[
+            (false, &["--format", "csv"], "E0402", None),
+            (false, &["--strict"], "E0402", STRICT_EVAL),
+            (true, &["--strict"], "E0102", STRICT_LOAD),
+        ],
+    );
 }
 
 /// The sums of a streamed diff are the merge of its chunks' (`DiffSums::merge`): a portfolio

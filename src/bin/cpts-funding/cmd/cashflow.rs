@@ -213,18 +213,23 @@ fn streamed(
     let (mut flow, mut monthly): (Option<cashflow::CashFlow>, Option<cashflow::CashFlow>) =
         (None, None);
     let (mut records, mut io) = (0usize, false);
+    // --strict: the failed evaluations, said when the whole file is known to load.
+    let mut held = Vec::new();
     while let Some(chunk) = chunks.next_chunk()? {
         let pf = &chunk.portfolio;
         let part = cashflow::cashflow(&ruled.rules, pf, spec).map_err(eval)?;
         if a.run.strict {
             // A record failing to load stops the run at once, as on a whole file; failed
-            // evaluations are said below, and the run stops after them as on a whole file.
+            // evaluations are said once the whole file is known to load, and the run stops
+            // after them, as on a whole file.
             chunk.strict_stop(p)?;
+            held.extend(part.failures.iter().map(|(_, d)| stream::Held::of(&chunk, d)));
+        } else {
+            for (_, d) in &part.failures {
+                chunk.print(p, d);
+            }
         }
-        for (_, d) in &part.failures {
-            chunk.print(p, d);
-            io |= d.iter().any(|d| d.code == Code::E0001);
-        }
+        io |= part.failures.iter().flat_map(|(_, d)| d).any(|d| d.code == Code::E0001);
         if chunk.header_broken {
             return Err(stream::header_stop(p));
         }
@@ -243,5 +248,8 @@ fn streamed(
     }
     let flow = flow.filter(|_| records > 0);
     let flow = flow.ok_or_else(|| stream::no_record(chunks.name()))?;
+    for h in held {
+        h.print(p);
+    }
     Ok((flow, monthly, io))
 }

@@ -233,13 +233,11 @@ pub fn audit_line<'a>(b: &Breakdown<'a>, line: &Line<'a>) -> AuditLine<'a> {
                     inputs.push(("target", Value::Number(*target)));
                 }
             }
-            let observed = contract
-                .results
-                .get(&b.contract_year)
-                .and_then(|r| r.observations.get(&indicator.id));
+            let observed =
+                contract.results.get(&b.contract_year).and_then(|r| r.observations.get(indicator));
             let observed = match observed {
-                Some(Observation::Reached(r)) => Value::Bool(*r),
-                Some(Observation::Value(v)) => Value::Number(*v),
+                Some(Observation::Reached(r)) => Value::Bool(r),
+                Some(Observation::Value(v)) => Value::Number(v),
                 None => Value::Missing,
             };
             inputs.push(("observed", observed));

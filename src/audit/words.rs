@@ -407,7 +407,7 @@ fn expected(b: &Breakdown, line: &Line) -> bool {
             .contract
             .results
             .get(&b.contract_year)
-            .is_some_and(|r| r.expected.contains(&indicator.id)),
+            .is_some_and(|r| r.expected.contains(&*indicator.id)),
         Item::Fonctionnement { .. }
         | Item::Uplift { .. }
         | Item::Fixed { .. }

@@ -69,15 +69,16 @@ pub(super) fn levers<'a>(
     for (i, line) in b.lines.iter().enumerate() {
         let Item::Variable { mission, indicator } = line.item else { continue };
         let id = &indicator.id;
-        let used = b.contract.results.get(&k).and_then(|r| r.observations.get(id)).copied();
+        let used = b.contract.results.get(&k).and_then(|r| r.observations.get(indicator));
         let exp = s.expectations.get(&k);
-        let standing = match (s.contract.results.get(&k).and_then(|r| r.observations.get(id)), used)
-        {
-            (Some(o), _) => Standing::Measured(*o),
-            (None, Some(o)) if exp.is_some_and(|e| e.observations.contains_key(id)) => {
+        // The scenario's contract is the measured one with more results: same indicator slots.
+        let measured = s.contract.results.get(&k).and_then(|r| r.observations.get(indicator));
+        let standing = match (measured, used) {
+            (Some(o), _) => Standing::Measured(o),
+            (None, Some(o)) if exp.is_some_and(|e| e.observations.contains_key(&**id)) => {
                 Standing::Expected(o)
             }
-            (None, Some(o)) => match exp.and_then(|e| e.attainment.get(id)) {
+            (None, Some(o)) => match exp.and_then(|e| e.attainment.get(&**id)) {
                 Some(a) => Standing::Attainment { fraction: *a, observation: o },
                 None => Standing::Expected(o),
             },
@@ -114,7 +115,7 @@ pub(super) fn levers<'a>(
         let mut next = Vec::with_capacity(goals.len());
         for (goal, observation) in goals {
             let mut moved = b.contract.clone();
-            moved.results.entry(k).or_default().observations.insert(id.clone(), observation);
+            moved.results.entry(k).or_default().observations.insert(indicator, observation);
             let m = evaluate(rules, &moved, k)?;
             let gain = m.totals.total.checked_sub(b.totals.total).ok_or(EvalError::Overflow)?;
             next.push(NextStep {

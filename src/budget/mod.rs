@@ -114,10 +114,8 @@ pub fn project<'a>(rules: &'a RuleSet, s: &'a Scenarios) -> Result<Budget<'a>, E
         totals.maximum = add(totals.maximum, maximum.totals.total)?;
         let levers = levers::levers(rules, s, &expected)?;
         let measured_ids = s.contract.results.get(&k).map(|r| &r.observations);
-        let measured = levers
-            .iter()
-            .filter(|l| measured_ids.is_some_and(|m| m.contains_key(&l.indicator.id)))
-            .count();
+        let measured =
+            levers.iter().filter(|l| measured_ids.is_some_and(|m| m.contains(l.indicator))).count();
         years.push(YearBudget {
             contract_year: k,
             indicators: levers.len(),
@@ -197,7 +195,7 @@ mod tests {
         assert_eq!(y1.expected.totals.variable, Decimal::from(5000));
         assert_eq!(y1.maximum.totals.variable, Decimal::from(5000));
         assert_eq!((y1.indicators, y1.measured), (2, 1));
-        let ald = y1.levers.iter().find(|l| l.indicator.id == "ald").unwrap();
+        let ald = y1.levers.iter().find(|l| &*l.indicator.id == "ald").unwrap();
         let gains: Vec<Decimal> = ald.next.iter().map(|n| n.gain).collect();
         assert_eq!(gains, [Decimal::from(3000), Decimal::from(6000)]);
         let paid: Decimal = b.months.iter().map(|m| m.amount).sum();

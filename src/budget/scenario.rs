@@ -90,10 +90,7 @@ pub fn load_scenario(
         // Named as in a contract's own `expected` section: the indicator's and mission's labels.
         crate::input::name_indicator_fields(&mut errors, rules, |id| {
             contract.engagements.iter().find_map(|e| {
-                e.indicators
-                    .iter()
-                    .find(|i| i.id == id)
-                    .map(|i| (e.mission.as_str(), i.label.as_str()))
+                e.indicators.iter().find(|i| *i.id == *id).map(|i| (e.mission.as_str(), &*i.label))
             })
         });
         return Err(errors);
@@ -202,17 +199,17 @@ impl Scenarios {
             let (mut min, mut mid, mut max): (YearResult, YearResult, YearResult) =
                 (base.clone(), base.clone(), base);
             for ind in contract.engagements.iter().flat_map(|e| &e.indicators) {
-                if measured.is_some_and(|r| r.observations.contains_key(&ind.id)) {
+                if measured.is_some_and(|r| r.observations.contains(ind)) {
                     continue;
                 }
-                min.observations.insert(ind.id.clone(), not_reached(ind));
-                max.observations.insert(ind.id.clone(), fully_reached(ind));
-                let expected = exp.observations.get(&ind.id).copied().or_else(|| {
-                    exp.attainment.get(&ind.id).map(|a| attainment_observation(ind, *a))
+                min.observations.insert(ind, not_reached(ind));
+                max.observations.insert(ind, fully_reached(ind));
+                let expected = exp.observations.get(&*ind.id).copied().or_else(|| {
+                    exp.attainment.get(&*ind.id).map(|a| attainment_observation(ind, *a))
                 });
                 if let Some(o) = expected {
-                    mid.observations.insert(ind.id.clone(), o);
-                    mid.expected.insert(ind.id.clone());
+                    mid.observations.insert(ind, o);
+                    mid.expected.insert(ind.id.to_string());
                 }
             }
             out.minimum.results.insert(k, min);

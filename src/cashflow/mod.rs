@@ -268,13 +268,14 @@ fn assumed(measured: &Contract, b: &Breakdown, p: &Payment) -> Decimal {
         | Item::Crisis { .. }
         | Item::VariableCap { .. } => return Decimal::ZERO,
     };
-    let measured_here = |id: &str| observed.is_some_and(|r| r.observations.contains_key(id));
+    let measured_here =
+        |i: &crate::input::Indicator| observed.is_some_and(|r| r.observations.contains(i));
     let part: Decimal = b
         .lines
         .iter()
         .filter_map(|l| match l.item {
             Item::Variable { mission: m, indicator } if m.id == mission.id => {
-                (!measured_here(&indicator.id)).then_some(l.amount)
+                (!measured_here(indicator)).then_some(l.amount)
             }
             _ => None,
         })

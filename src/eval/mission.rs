@@ -106,7 +106,7 @@ pub(super) fn mission_variable<'a>(
     rules: &'a RuleSet,
     mission: &'a Mission,
     e: &'a Engagement,
-    observations: Option<&std::collections::BTreeMap<String, Observation>>,
+    observations: Option<&Observations>,
     from: Date,
     tier: usize,
     lines: &mut Vec<Line<'a>>,
@@ -117,7 +117,7 @@ pub(super) fn mission_variable<'a>(
     let mut paid = Decimal::ZERO;
     for ind in &e.indicators {
         maxima = add(maxima, ind.max)?;
-        let obs = observations.and_then(|o| o.get(&ind.id)).copied();
+        let obs = observations.and_then(|o| o.get(ind));
         if obs.is_none() {
             warnings.push(Warning::MissingObservation { mission, indicator: ind });
         }

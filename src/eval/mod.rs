@@ -24,7 +24,7 @@ pub use selection::Selection;
 pub use warning::Warning;
 
 use crate::calendar::{days_between, Date};
-use crate::input::{Contract, Engagement, Indicator, Observation};
+use crate::input::{Contract, Engagement, Indicator, Observations};
 use crate::rules::{Cell, Mission, RuleSet, Status, Text, Tier, Uplift, UpliftAmount, UpliftPay};
 use rust_decimal::Decimal;
 
@@ -227,8 +227,8 @@ pub fn evaluate<'a>(
             let observed: Vec<&str> = e
                 .indicators
                 .iter()
-                .filter(|i| result.is_some_and(|r| r.observations.contains_key(&i.id)))
-                .map(|i| i.id.as_str())
+                .filter(|i| result.is_some_and(|r| r.observations.contains(i)))
+                .map(|i| &*i.id)
                 .collect();
             if !observed.is_empty() {
                 warnings.push(Warning::ObservationBeforeStart {

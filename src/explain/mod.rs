@@ -58,7 +58,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
                     | Item::AssumedVariable { mission }
                     | Item::VariableCap { mission } => mission.id == sel,
                     Item::Variable { mission, indicator } => {
-                        mission.id == sel || indicator.id == sel
+                        mission.id == sel || *indicator.id == *sel
                     }
                 }
         })
@@ -78,7 +78,7 @@ pub fn select(b: &Breakdown, selector: Option<&str>) -> Result<Vec<usize>, Diagn
                 | Item::AssumedVariable { mission }
                 | Item::VariableCap { mission } => names.push(&mission.id),
                 Item::Variable { mission, indicator } => {
-                    names.extend([mission.id.as_str(), indicator.id.as_str()])
+                    names.extend([mission.id.as_str(), &*indicator.id])
                 }
                 Item::Uplift { uplift } => names.push(&uplift.id),
                 Item::Fonctionnement { .. } => {}

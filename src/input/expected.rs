@@ -41,7 +41,7 @@ pub(crate) fn validate(
         d.help = help;
         errors.push(d);
     };
-    let known: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
+    let known: Vec<&str> = indicators.iter().map(|i| &*i.id).collect();
     let mut by_year = Expectations::new();
     let mut default: Option<Expectation> = None;
     for (i, entry) in raw.iter().enumerate() {
@@ -50,7 +50,7 @@ pub(crate) fn validate(
             Expectation { crisis_recognised: entry.crisis_recognised, ..Expectation::default() };
         for (id, value) in &entry.observations {
             let op = format!("{path}.observations.{id}");
-            let Some(ind) = indicators.iter().find(|x| &x.id == id) else {
+            let Some(ind) = indicators.iter().find(|x| *x.id == **id) else {
                 err(
                     Code::E0310,
                     &op,

@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::RuleSet;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub(crate) use envelope::{over_envelope, EnvelopeCheck};
 pub(crate) use expected::validate as validate_expected;
@@ -39,10 +40,15 @@ pub struct Step {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Indicator {
-    pub id: String,
-    pub label: String,
+    /// Shared, not copied: the rows of a CSV file name their indicators in its header once.
+    pub id: Arc<str>,
+    pub label: Arc<str>,
     pub max: Decimal,
     pub payout: Payout,
+    /// The indicator's place among the contract's indicators (in the order of its engagements,
+    /// then of their indicators): where a year's [`Observations`] keep its value. Numbered at
+    /// validation, so that evaluating never looks an indicator up by its id.
+    pub slot: usize,
 }
 
 /// A mission the CPTS engaged in, with its start date and its contract indicators.
@@ -61,12 +67,38 @@ pub enum Observation {
     Value(Decimal),
 }
 
+/// A contract year's observed values, one slot per indicator of the contract
+/// ([`Indicator::slot`]); an indicator with no value has an empty slot.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Observations(Vec<Option<Observation>>);
+
+impl Observations {
+    pub fn get(&self, indicator: &Indicator) -> Option<Observation> {
+        self.0.get(indicator.slot).copied().flatten()
+    }
+
+    pub fn contains(&self, indicator: &Indicator) -> bool {
+        self.get(indicator).is_some()
+    }
+
+    pub fn insert(&mut self, indicator: &Indicator, observation: Observation) {
+        if self.0.len() <= indicator.slot {
+            self.0.resize(indicator.slot + 1, None);
+        }
+        self.0[indicator.slot] = Some(observation);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+}
+
 /// What happened in one contract year.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct YearResult {
     pub population: Option<u64>,
     pub crisis_recognised: bool,
-    pub observations: BTreeMap<String, Observation>,
+    pub observations: Observations,
     /// The indicators whose observation is a treasurer's expectation (the expected scenario of a
     /// budget), not a measure: the audit words say "valeur attendue". Empty in a contract file.
     pub expected: std::collections::BTreeSet<String>,
@@ -139,5 +171,18 @@ impl Contract {
 
     pub fn engagement(&self, mission: &str) -> Option<&Engagement> {
         self.engagements.iter().find(|e| e.mission == mission)
+    }
+
+    /// The contract's indicator `id` (ids are unique across a contract).
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.engagements.iter().flat_map(|e| &e.indicators).find(|i| &*i.id == id)
+    }
+}
+
+/// Numbers the indicators of `engagements` in order: their [`Indicator::slot`].
+pub(crate) fn number_indicators<'e>(engagements: impl IntoIterator<Item = &'e mut Engagement>) {
+    let slots = engagements.into_iter().flat_map(|e| &mut e.indicators);
+    for (slot, indicator) in slots.enumerate() {
+        indicator.slot = slot;
     }
 }

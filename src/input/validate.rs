@@ -115,7 +115,8 @@ fn indicator(ctx: &mut Ctx, path: &str, raw: &RawIndicator) -> Option<Indicator>
             steps(ctx, path, raw, max)
         }
     };
-    Some(Indicator { id: raw.id.clone(), label: raw.label.clone(), max: max?, payout: payout? })
+    let (id, label) = (raw.id.as_str().into(), raw.label.as_str().into());
+    Some(Indicator { id, label, max: max?, payout: payout?, slot: 0 })
 }
 
 fn kind_name(k: IndicatorKind) -> &'static str {
@@ -320,6 +321,7 @@ pub(super) fn validate(
             ));
         }
     }
+    super::number_indicators(engagements.iter_mut().map(|(_, e)| e));
     // Indicator ids are unique across the contract so that observations can name them alone.
     let mut all_ids: HashSet<&str> = HashSet::new();
     for (i, e) in &engagements {
@@ -354,15 +356,12 @@ pub(super) fn validate(
             .population
             .as_ref()
             .and_then(|p| ctx.population(format_args!("{path}.population"), p));
-        let mut observations = BTreeMap::new();
+        let mut observations = Observations::default();
         for (id, value) in &r.observations {
-            let ind = engagements.iter().flat_map(|(_, e)| &e.indicators).find(|x| &x.id == id);
+            let ind = engagements.iter().flat_map(|(_, e)| &e.indicators).find(|x| *x.id == **id);
             let Some(ind) = ind else {
-                let known: Vec<&str> = engagements
-                    .iter()
-                    .flat_map(|(_, e)| &e.indicators)
-                    .map(|x| x.id.as_str())
-                    .collect();
+                let known: Vec<&str> =
+                    engagements.iter().flat_map(|(_, e)| &e.indicators).map(|x| &*x.id).collect();
                 let d = ctx.err(
                     Code::E0310,
                     &format!("{path}.observations.{id}"),
@@ -391,7 +390,7 @@ pub(super) fn validate(
                     .map(Observation::Value),
             };
             if let Some(o) = obs {
-                observations.insert(id.clone(), o);
+                observations.insert(ind, o);
             }
         }
         results.insert(

@@ -152,8 +152,8 @@ fn lever(b: &crate::eval::Breakdown, l: &Lever) -> LeverDoc {
     LeverDoc {
         line: line_id(&b.lines[l.line]),
         mission: l.mission.id.clone(),
-        indicator: l.indicator.id.clone(),
-        label: l.indicator.label.clone(),
+        indicator: l.indicator.id.to_string(),
+        label: l.indicator.label.to_string(),
         standing,
         observed: obs,
         attainment,

@@ -600,7 +600,7 @@ proptest! {
             for l in &y.levers {
                 for n in &l.next {
                     let mut moved = scenarios.expected.clone();
-                    moved.results.entry(y.contract_year).or_default().observations.insert(l.indicator.id.clone(), n.observation);
+                    moved.results.entry(y.contract_year).or_default().observations.insert(l.indicator, n.observation);
                     let m = evaluate(rules(), &moved, y.contract_year).map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert_eq!(n.gain, m.totals.total - y.expected.totals.total);
                     // ...and the indicator's own payout difference, rounded as the rules say.
@@ -636,7 +636,7 @@ proptest! {
         }).collect();
         let direction = if up { Direction::HigherIsBetter } else { Direction::LowerIsBetter };
         for p in [Payout::Binary, Payout::Steps { direction, steps }, Payout::Linear { baseline: Decimal::from(th[0]), target: Decimal::from(th[0] + 7) }] {
-            let ind = Indicator { id: "x".into(), label: "x".into(), max, payout: p };
+            let ind = Indicator { id: "x".into(), label: "x".into(), max, payout: p, slot: 0 };
             let paid = payout(&ind, Some(attainment_observation(&ind, frac))).unwrap().0;
             prop_assert!(paid <= max * frac, "{:?}: {} > {} × {}", ind.payout, paid, max, frac);
             if let Payout::Linear { .. } = ind.payout {

@@ -205,8 +205,8 @@ fn check_contracts(s: &RolloutScenario) {
             let b = evaluate(r, &c, k).expect("evaluates");
             for l in &b.lines {
                 if let Item::Variable { mission, indicator } = l.item {
-                    assert_eq!(indicator.id, indicator_id(&mission.id));
-                    let obs = observed[&(k, indicator.id.clone())];
+                    assert_eq!(*indicator.id, indicator_id(&mission.id));
+                    let obs = observed[&(k, indicator.id.to_string())];
                     let want = (indicator.max * obs / Decimal::ONE_HUNDRED)
                         .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
                     assert_eq!(l.amount, want, "{} year {k} {}", c.id, indicator.id);

@@ -164,7 +164,7 @@ proptest! {
         let mut am: Vec<i64> = amounts[..th.len()].to_vec();
         am.sort();
         let steps = th.iter().zip(&am).map(|(t, a)| Step { threshold: cents(*t), amount: cents(*a) }).collect();
-        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Steps { direction, steps } };
+        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Steps { direction, steps }, slot: 0 };
         let (worse, better) = match direction {
             Direction::HigherIsBetter => (a.min(b), a.max(b)),
             Direction::LowerIsBetter => (a.max(b), a.min(b)),
@@ -181,7 +181,7 @@ proptest! {
         max_cents in 0i64..10_000_000, a in -30_000i64..30_000, b in -30_000i64..30_000,
     ) {
         let target = if lower { baseline - span } else { baseline + span };
-        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) } };
+        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) }, slot: 0 };
         let (worse, better) = if lower { (a.max(b), a.min(b)) } else { (a.min(b), a.max(b)) };
         let pay = |v| payout(&ind, Some(Observation::Value(cents(v)))).unwrap().0;
         prop_assert!(pay(worse) <= pay(better));
@@ -217,7 +217,7 @@ proptest! {
         max_cents in 0i64..5_000_000, observed in -20_000i64..20_000,
     ) {
         let target = if lower { baseline - span } else { baseline + span };
-        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) } };
+        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) }, slot: 0 };
         let engine = rules().rounding.apply(payout(&ind, Some(Observation::Value(cents(observed)))).unwrap().0);
         let oracle = linear_oracle_cents(max_cents.into(), baseline.into(), target.into(), observed.into());
         prop_assert_eq!(engine, Decimal::from_i128_with_scale(oracle, 2));
@@ -237,7 +237,7 @@ proptest! {
         let max_cents = h * a;
         let (target, observed) =
             if lower { (baseline - span, baseline - d) } else { (baseline + span, baseline + d) };
-        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) } };
+        let ind = Indicator { id: "x".into(), label: "x".into(), max: cents(max_cents), payout: Payout::Linear { baseline: cents(baseline), target: cents(target) }, slot: 0 };
         let engine = rules().rounding.apply(payout(&ind, Some(Observation::Value(cents(observed)))).unwrap().0);
         let oracle = linear_oracle_cents(max_cents.into(), baseline.into(), target.into(), observed.into());
         prop_assert_eq!(oracle, i128::from(h / 2 + 1));
@@ -263,6 +263,7 @@ fn linear_half_cents_round_up() {
             label: "x".into(),
             max: d(max),
             payout: Payout::Linear { baseline: d(baseline), target: d(target) },
+            slot: 0,
         };
         let paid = payout(&ind, Some(Observation::Value(d(observed)))).unwrap().0;
         assert_eq!(
@@ -280,6 +281,7 @@ fn binary_payout_is_all_or_nothing() {
         label: "x".into(),
         max: cents(200_000),
         payout: Payout::Binary,
+        slot: 0,
     };
     assert_eq!(payout(&ind, Some(Observation::Reached(true))).unwrap().0, cents(200_000));
     assert_eq!(payout(&ind, Some(Observation::Reached(false))).unwrap().0, Decimal::ZERO);

@@ -14,7 +14,7 @@ use super::Ctx;
 use crate::calendar::{parse_date, Date};
 use crate::input::{
     over_envelope, Contract, Direction, Engagement, EnvelopeCheck, Expectations, Indicator,
-    Observation, Payout, Step, YearResult,
+    Observation, Observations, Payout, Step, YearResult,
 };
 use crate::money::{parse_decimal, small_decimal};
 use rust_decimal::Decimal;
@@ -37,11 +37,15 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
         return None;
     }
     let mut engagements = Vec::with_capacity(rules.missions.len());
+    // The slot of each indicator column group's indicator (the same header numbering as
+    // `Columns::indicators`), so that a row's values need no lookup by id.
+    let mut slot_of = vec![None; c.indicators.len()];
+    let mut slot = 0;
     for (m, mission) in rules.missions.iter().enumerate() {
         let mut declared = k.indicators_of[m]
             .iter()
-            .map(|&i| &c.indicators[i])
-            .filter(|x| !cell(first, x.max).is_empty());
+            .map(|&i| (i, &c.indicators[i]))
+            .filter(|(_, x)| !cell(first, x.max).is_empty());
         let start = match cell(first, c.start[m]) {
             "" if declared.next().is_some() => return None,
             "" => continue,
@@ -58,14 +62,16 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
             },
         };
         let mut indicators = Vec::with_capacity(k.indicators_of[m].len());
-        for x in declared {
+        for (i, x) in declared {
             let max = amount(cell(first, x.max))?;
             let payout = payout(cell(first, x.scale), max)?;
             let label = match cell(first, x.label) {
                 "" => x.id.clone(),
-                l => l.to_string(),
+                l => l.into(),
             };
-            indicators.push(Indicator { id: x.id.clone(), label, max, payout });
+            indicators.push(Indicator { id: x.id.clone(), label, max, payout, slot });
+            slot_of[i] = Some(slot);
+            slot += 1;
         }
         engagements.push(Engagement {
             mission: mission.id.clone(),
@@ -74,6 +80,7 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
             indicators,
         });
     }
+    let flat: Vec<&Indicator> = engagements.iter().flat_map(|e| &e.indicators).collect();
     let mut results = BTreeMap::new();
     for row in rows {
         let year: u32 = cell(row, k.contract_year).parse().ok()?;
@@ -88,19 +95,18 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
             "" => false,
             v => boolean(v)?,
         };
-        let mut observations = BTreeMap::new();
-        for x in &c.indicators {
+        let mut observations = Observations::default();
+        for (x, slot) in c.indicators.iter().zip(&slot_of) {
             let v = cell(row, x.value);
             if v.is_empty() {
                 continue;
             }
-            let indicator =
-                engagements.iter().flat_map(|e| &e.indicators).find(|i| i.id == x.id)?;
+            let indicator = flat[(*slot)?];
             let observation = match indicator.payout {
                 Payout::Binary => Observation::Reached(boolean(v)?),
-                _ => Observation::Value(parse_decimal(&number(v)).ok()?),
+                _ => Observation::Value(decimal(v)?),
             };
-            observations.insert(x.id.clone(), observation);
+            observations.insert(indicator, observation);
         }
         let expected = Default::default();
         results.insert(year, YearResult { population, crisis_recognised, observations, expected });

@@ -39,7 +39,7 @@ pub(super) const REQUIRED: [&str; 5] =
 #[derive(Debug, Clone, Default)]
 pub(super) struct IndicatorCols {
     pub(super) mission: usize,
-    pub(super) id: String,
+    pub(super) id: std::sync::Arc<str>,
     pub(super) max: Option<usize>,
     pub(super) scale: Option<usize>,
     pub(super) label: Option<usize>,
@@ -144,7 +144,7 @@ pub(super) fn header(
             errors.push(d);
             continue;
         }
-        let k = match cols.indicators.iter().position(|x| x.id == ind) {
+        let k = match cols.indicators.iter().position(|x| &*x.id == ind) {
             Some(k) if cols.indicators[k].mission != m => {
                 let other = mission_ids[cols.indicators[k].mission];
                 errors.push(Diagnostic::error(Code::E0701, format!("indicator `{ind}` is under two missions (`{other}` and `{mission}`): results could not tell them apart"), at(cell, &name)));
@@ -154,7 +154,7 @@ pub(super) fn header(
             None => {
                 cols.indicators.push(IndicatorCols {
                     mission: m,
-                    id: ind.to_string(),
+                    id: ind.into(),
                     ..IndicatorCols::default()
                 });
                 cols.indicators.len() - 1

@@ -129,7 +129,7 @@ impl Ctx<'_> {
                     .unwrap_or(&x.id)
                     .to_string();
                 indicators.push(RawIndicator {
-                    id: x.id.clone(),
+                    id: x.id.to_string(),
                     label,
                     max: number(cell(first, x.max)).into_owned(),
                     kind,
@@ -167,13 +167,13 @@ impl Ctx<'_> {
                     continue;
                 }
                 put!(format!("{rp}.observations.{}", x.id), row, x.value);
-                let v = match kinds.get(x.id.as_str()) {
+                let v = match kinds.get(&*x.id) {
                     Some(IndicatorKind::Binary) => {
                         boolean(v).map_or_else(|| v.to_string(), |b| b.to_string())
                     }
                     _ => number(v).into_owned(),
                 };
-                observations.insert(x.id.clone(), v);
+                observations.insert(x.id.to_string(), v);
             }
             // Checked before: a row whose year or crisis flag is unreadable is not kept.
             let contract_year = cell(row, f("contract_year")).parse().unwrap_or(0);

@@ -68,7 +68,7 @@ impl Keys {
         for i in &c.indicators {
             contract_columns.extend([i.max, i.scale, i.label].into_iter().flatten());
         }
-        let mut ids: Vec<&str> = c.indicators.iter().map(|i| i.id.as_str()).collect();
+        let mut ids: Vec<&str> = c.indicators.iter().map(|i| &*i.id).collect();
         ids.sort_unstable();
         let unique_indicator_ids = ids.windows(2).all(|w| w[0] != w[1]);
         Keys {

@@ -147,7 +147,7 @@ pub fn budget(budget: &Budget) -> Page {
             .iter()
             .map(|l| {
                 Row::new(vec![
-                    l.indicator.label.clone(),
+                    l.indicator.label.to_string(),
                     standing_words(&y.expected, l),
                     next_words(l),
                 ])

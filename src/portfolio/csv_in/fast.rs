@@ -171,7 +171,9 @@ fn payout(text: &str, max: Decimal) -> Option<Payout> {
             (baseline != target).then_some(Payout::Linear { baseline, target })
         }
         "steps" => {
-            let mut tokens = rest.split(' ').filter(|t| !t.is_empty());
+            // The text has no tab or line break (above): ASCII whitespace is the space, and this
+            // byte split is `split(' ')` without its char searcher.
+            let mut tokens = rest.split_ascii_whitespace();
             let direction = match tokens.next()? {
                 "<=" => Direction::LowerIsBetter,
                 ">=" => Direction::HigherIsBetter,

@@ -307,7 +307,7 @@ impl Code {
             Code::E0201 => "tiers overlap",
             Code::E0202 => "tiers leave a gap, or the last tier is bounded",
             Code::E0203 => "unknown tier in a table",
-            Code::E0204 => "a tier or a date entry missing",
+            Code::E0204 => "a tier or a date entry missing (a table starting after the text or mission it serves)",
             Code::E0205 => "bad date",
             Code::E0206 => "bad number",
             Code::E0207 => "negative amount",

@@ -455,8 +455,9 @@ fn a_streamed_diff_of_a_file_without_rows_writes_nothing() {
 }
 
 /// What a streamed run says of failed evaluations, and with `--strict` of the first failure, is
-/// what the whole-file run says: rules whose `fonctionnement` starts in 2021 fail the contract
-/// years before (E0402, evaluation), and a bad row appended at the end of the sample fails to
+/// what the whole-file run says: rules whose tier-2 `fonctionnement` is the largest decimal
+/// overflow for every tier-2 CPTS-year (E0403, evaluation), and a bad row appended at the end of
+/// the sample fails to
 /// load (E0102); the whole-file run stops at the row that fails to load, whatever evaluations
 /// failed before it. `cases`: (bad row at the end?, options, code said, `--strict` message).
 fn streamed_failures_as_the_whole_file_run(
@@ -465,19 +466,20 @@ fn streamed_failures_as_the_whole_file_run(
 ) {
     let rules = std::fs::read_to_string(root().join("rules/aci-cpts.yaml")).unwrap();
     let at = rules.find("fonctionnement:\n").unwrap();
-    let late = format!("{}{}", &rules[..at], rules[at..].replacen("2019-08-25:", "2021-01-01:", 1));
+    let (t2, max) = (r#"t2: {amount: "60000""#, r#"t2: {amount: "79228162514264337593543950335""#);
+    let huge = format!("{}{}", &rules[..at], rules[at..].replacen(t2, max, 1));
     let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
     let mut bad = text.lines().last().unwrap().split(',').collect::<Vec<_>>();
     bad[0] = "synth-9999";
     bad[7] = "deux";
     let dir = std::env::temp_dir().join(format!(
-        "cpts-funding-late-{}-{}",
+        "cpts-funding-huge-{}-{}",
         command[0],
         std::process::id()
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    let (r, good, tail) = (dir.join("late.yaml"), dir.join("good.csv"), dir.join("bad-end.csv"));
-    std::fs::write(&r, late).unwrap();
+    let (r, good, tail) = (dir.join("huge.yaml"), dir.join("good.csv"), dir.join("bad-end.csv"));
+    std::fs::write(&r, huge).unwrap();
     std::fs::write(&good, &text).unwrap();
     std::fs::write(&tail, format!("{text}{}\n", bad.join(","))).unwrap();
     let (r, good, tail) = (r.to_str().unwrap(), good.to_str().unwrap(), tail.to_str().unwrap());
@@ -509,9 +511,9 @@ fn a_streamed_diff_says_failed_evaluations_and_strict_stops_as_the_whole_file_ru
     streamed_failures_as_the_whole_file_run(
         &["diff", "--variant", "rules/variants/advance-rate-90.yaml"],
         &[
-            (false, &["--format", "csv"], "E0402", None),
-            (false, &["--format", "text"], "E0402", None),
-            (false, &["--format", "csv", "--strict"], "E0402", STRICT_EVAL),
+            (false, &["--format", "csv"], "E0403", None),
+            (false, &["--format", "text"], "E0403", None),
+            (false, &["--format", "csv", "--strict"], "E0403", STRICT_EVAL),
             (true, &["--format", "json", "--strict"], "E0102", STRICT_LOAD),
         ],
     );
@@ -522,10 +524,10 @@ fn a_streamed_compute_says_failed_evaluations_and_strict_stops_as_the_whole_file
     streamed_failures_as_the_whole_file_run(
         &["compute"],
         &[
-            (false, &["--format", "text"], "E0402", None),
-            (false, &["--format", "json"], "E0402", None),
-            (false, &["--format", "csv", "--strict"], "E0402", STRICT_EVAL),
-            (false, &["--format", "text", "--strict"], "E0402", STRICT_EVAL),
+            (false, &["--format", "text"], "E0403", None),
+            (false, &["--format", "json"], "E0403", None),
+            (false, &["--format", "csv", "--strict"], "E0403", STRICT_EVAL),
+            (false, &["--format", "text", "--strict"], "E0403", STRICT_EVAL),
             (true, &["--format", "json", "--strict"], "E0102", STRICT_LOAD),
         ],
     );
@@ -536,8 +538,8 @@ fn a_streamed_cashflow_says_failed_evaluations_and_strict_stops_as_the_whole_fil
     streamed_failures_as_the_whole_file_run(
         &["cashflow", "--from", "2019-01", "--to", "2026-12"],
         &[
-            (false, &["--format", "csv"], "E0402", None),
-            (false, &["--strict"], "E0402", STRICT_EVAL),
+            (false, &["--format", "csv"], "E0403", None),
+            (false, &["--strict"], "E0403", STRICT_EVAL),
             (true, &["--strict"], "E0102", STRICT_LOAD),
         ],
     );

@@ -194,6 +194,33 @@ impl Ctx<'_> {
         Dated::new(entries)
     }
 
+    /// E0204 when `table` (read from `values` at `path`) gives no amount on `from`, the first
+    /// day it must answer for (`why`): evaluating a year between `from` and its first entry
+    /// would find no amount. Said here, where the table is written, not once per contract year.
+    fn starts_by(
+        &mut self,
+        path: &str,
+        values: &BTreeMap<String, BTreeMap<String, RawCell>>,
+        table: &TierTable,
+        from: Option<Date>,
+        why: &str,
+    ) {
+        let (Some(from), Some(first)) = (from, table.first_date()) else { return };
+        if first <= from {
+            return;
+        }
+        let key = values
+            .keys()
+            .find(|k| crate::calendar::parse_date(k).is_ok_and(|d| d == first))
+            .map_or_else(|| format!("{path}.values"), |k| format!("{path}.values.{k}"));
+        let d = self.err(
+            Code::E0204,
+            &key,
+            format!("no amount before {first}: the table must give one from {from} ({why})"),
+        );
+        d.help = Some(format!("date its first entry {from}, or add an entry for {from}"));
+    }
+
     fn labelled(&mut self, path: &str, t: &RawTierTable) -> (Option<String>, TierTable) {
         (t.label.clone(), self.table(path, &t.values))
     }
@@ -332,6 +359,14 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
         reference: raw.fonctionnement.reference.clone(),
         table: ctx.table("fonctionnement", &raw.fonctionnement.values),
     };
+    let first_text = ctx.first_text;
+    ctx.starts_by(
+        "fonctionnement",
+        &raw.fonctionnement.values,
+        &fonctionnement.table,
+        first_text,
+        "the first text's entry into force",
+    );
 
     let mut uplifts = Vec::new();
     if let Some(u) = &raw.fonctionnement_uplift {
@@ -422,6 +457,28 @@ pub(super) fn validate(raw: &RawRules, loc: &Locator) -> Result<Loaded, Vec<Diag
                 .map(|t| ctx.labelled(&format!("{path}.crisis_envelope"), t)),
             overlay: MissionOverlay::default(),
         };
+        // Each table answers from the day the mission exists under a text.
+        let from = exists_from.max(first_text).filter(|_| first_text.is_some());
+        let why = format!("the day mission `{}` exists under a text", m.id);
+        let tables = [
+            ("fixed", Some(&m.fixed.values), Some(&mission.fixed.1)),
+            (
+                "fixed_first_year",
+                m.fixed_first_year.as_ref().map(|t| &t.values),
+                mission.fixed_first_year.as_ref().map(|t| &t.1),
+            ),
+            ("variable", m.variable.as_ref().map(|t| &t.values), mission.variable.as_ref()),
+            (
+                "crisis_envelope",
+                m.crisis_envelope.as_ref().map(|t| &t.values),
+                mission.crisis_envelope.as_ref().map(|t| &t.1),
+            ),
+        ];
+        for (what, values, table) in tables {
+            if let (Some(values), Some(table)) = (values, table) {
+                ctx.starts_by(&format!("{path}.{what}"), values, table, from, &why);
+            }
+        }
         missions.push(mission);
     }
 

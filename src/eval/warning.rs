@@ -6,7 +6,7 @@
 use crate::calendar::{add_months, Date};
 use crate::diagnostic::Code;
 use crate::input::{Contract, Indicator};
-use crate::money::format_2dp;
+use crate::money::format_eur;
 use crate::rules::{Mission, MissionKind, Text, Tier};
 use rust_decimal::Decimal;
 
@@ -95,12 +95,12 @@ impl Warning<'_> {
             Warning::NotStarted { mission, deadline } => format!("socle mission `{}` has not started; its deadline was {deadline}", mission.id),
             Warning::MissedDeployment { mission, deployed, deadline } => format!("mission `{}` was fully deployed on {deployed}, after its deadline of {deadline}", mission.id),
             Warning::TierChange { from, to, population } => format!("tier changed since the previous contract year: {} -> {} (population {population})", from.id, to.id),
-            Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("indicator maxima of mission `{}` add up to {} €, below its variable envelope of {} €", mission.id, format_2dp(*maxima), format_2dp(*envelope)),
+            Warning::EnvelopeShortfall { mission, maxima, envelope } => format!("indicator maxima of mission `{}` add up to {}, below its variable envelope of {}", mission.id, format_eur(*maxima), format_eur(*envelope)),
             Warning::MissionNotInText { mission, text } => format!("mission `{}` does not exist in the text in force ({}): nothing paid for it this year", mission.id, text.id),
             Warning::CrisisWithoutMission => "a sanitary crisis was recognised but no crisis mission runs this year: no crisis envelope is paid".to_string(),
             Warning::AssumedAttainment { mission, attainment } => format!("variable part of new mission `{}` assumed at {} % attainment (variant assumption, not a contract result)", mission.id, percent(*attainment)),
             Warning::ObservationBeforeStart { mission, start, indicators } => format!("observed value(s) for {} ignored: mission `{}` starts on {start}, after this contract year", ticks(indicators), mission.id),
-            Warning::VariableCapped { mission, cap, cut, tier } => format!("variable part of mission `{}` capped at the {} envelope of {} €: {} € cut (indicator maxima sized for another tier)", mission.id, tier.id, format_2dp(*cap), format_2dp(*cut)),
+            Warning::VariableCapped { mission, cap, cut, tier } => format!("variable part of mission `{}` capped at the {} envelope of {}: {} cut (indicator maxima sized for another tier)", mission.id, tier.id, format_eur(*cap), format_eur(*cut)),
         }
     }
 

@@ -27,8 +27,13 @@ pub fn payout_scaled(
     observation: Option<Observation>,
     scale: Option<(Decimal, Decimal)>,
 ) -> Result<(Decimal, Formula), EvalError> {
-    let (num, den) = scale.unwrap_or((Decimal::ONE, Decimal::ONE));
     let scaled = |amount: Decimal, extra_den: Decimal| -> Result<Decimal, EvalError> {
+        let (num, den) = match scale {
+            // An amount paid as it is (most indicators): no product, no division.
+            None if extra_den == Decimal::ONE => return Ok(amount),
+            None => (Decimal::ONE, Decimal::ONE),
+            Some(s) => s,
+        };
         let d = den.checked_mul(extra_den).ok_or(EvalError::Overflow)?;
         amount.checked_mul(num).and_then(|x| x.checked_div(d)).ok_or(EvalError::Overflow)
     };

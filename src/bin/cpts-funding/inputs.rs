@@ -45,13 +45,17 @@ pub fn read_document(path: &Path) -> Result<Input, CliError> {
 
 fn read_limited(path: &Path, limit: Option<usize>) -> Result<Input, CliError> {
     let name = name_of(path);
-    let mut bytes = Vec::new();
-    let reader: Box<dyn Read> = if is_stdin(path) {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(path).map_err(|e| CliError::unreadable(&name, &e))?)
-    };
     let cap = limit.map_or(u64::MAX, |l| l as u64 + 1);
+    let (reader, size): (Box<dyn Read>, u64) = if is_stdin(path) {
+        (Box::new(std::io::stdin().lock()), 0)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| CliError::unreadable(&name, &e))?;
+        // A regular file's size sizes the buffer once: no regrowth, no copy, each page
+        // touched once (the size is only a hint: a file that grows is still read to its end).
+        let size = file.metadata().map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+        (Box::new(file), size)
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(cap)).unwrap_or(0) + 1);
     reader.take(cap).read_to_end(&mut bytes).map_err(|e| CliError::unreadable(&name, &e))?;
     if let Some(l) = limit.filter(|l| bytes.len() > *l) {
         let d = Diagnostic::error(
@@ -62,10 +66,15 @@ fn read_limited(path: &Path, limit: Option<usize>) -> Result<Input, CliError> {
         .with_help("the limits on inputs are listed in README.md, section \"Limits\"");
         return Err(CliError::Invalid(vec![d], None));
     }
-    // Bytes that are not UTF-8 are an invalid input (exit 1), located at the first bad byte.
-    source::decode(&name, &bytes).map_err(|d| CliError::Invalid(vec![d], None))?;
-    let text = String::from_utf8(bytes).unwrap_or_default();
-    Ok(Input { name, text })
+    // Bytes that are not UTF-8 are an invalid input (exit 1), located at the first bad byte
+    // (validated once: the located error is worked out only for a bad file).
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Input { name, text }),
+        Err(e) => {
+            let located = source::decode(&name, e.as_bytes()).err();
+            Err(CliError::Invalid(located.into_iter().collect(), None))
+        }
+    }
 }
 
 /// The files a portfolio argument stands for: a folder's YAML files (recursively, sorted by

@@ -48,14 +48,20 @@ impl JsonList {
 /// An item of a list of the document, pretty, each line indented to its depth.
 pub(crate) fn item<T: Serialize>(x: &T) -> String {
     let text = serde_json::to_string_pretty(x).unwrap_or_default();
-    let mut o = String::with_capacity(text.len() + 64);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            o.push('\n');
-        }
-        o.push_str("    ");
-        o.push_str(line);
+    // The pretty printer writes no line break inside a string (it escapes them): every `\n`
+    // starts a line of the item, which then goes four spaces deeper.
+    if text.is_empty() {
+        return text;
     }
+    let mut o = String::with_capacity(text.len() + text.len() / 8 + 4);
+    o.push_str("    ");
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find('\n') {
+        o.push_str(&rest[..=i]);
+        o.push_str("    ");
+        rest = &rest[i + 1..];
+    }
+    o.push_str(rest);
     o
 }
 

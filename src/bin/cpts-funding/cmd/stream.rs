@@ -142,7 +142,7 @@ impl Held {
 pub struct Chunks<'r> {
     name: String,
     rules: &'r RuleSet,
-    reader: BufReader<Box<dyn Read>>,
+    reader: BufReader<Box<dyn Read + Send>>,
     header: String,
     cutter: CsvCutter,
     chunk_bytes: usize,
@@ -181,8 +181,10 @@ impl<'r> Chunks<'r> {
         let name = inputs::name_of(path);
         let unreadable = |e: &std::io::Error| CliError::unreadable(&name, e);
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let file: Box<dyn Read> = if inputs::is_stdin(path) {
-            Box::new(std::io::stdin().lock())
+        // Sendable (not `stdin().lock()`), so that the next chunk can be read on another
+        // thread while the current one is evaluated and written.
+        let file: Box<dyn Read + Send> = if inputs::is_stdin(path) {
+            Box::new(std::io::stdin())
         } else {
             Box::new(std::fs::File::open(path).map_err(|e| unreadable(&e))?)
         };

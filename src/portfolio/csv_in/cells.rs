@@ -78,7 +78,7 @@ pub(super) fn scale(s: &str) -> Result<Scale, String> {
 
 /// The trimmed text of column `col` in `row` (empty when the row is short or the column absent).
 pub(super) fn cell<'r>(row: &'r CsvRow<'_>, col: Option<usize>) -> &'r str {
-    col.and_then(|c| row.cells.get(c)).map_or("", |c| trimmed(&c.text))
+    col.and_then(|c| row.text(c)).map_or("", trimmed)
 }
 
 /// `s.trim()`, answered at once when `s` starts and ends with a visible ASCII character (most

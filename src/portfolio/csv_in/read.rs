@@ -1,22 +1,77 @@
-//! The CSV text cut into rows and cells, with their positions (quotes, separators, BOM).
+//! The CSV text cut into rows and cells (quotes, separators, BOM). A cell is kept as its byte
+//! offsets in its record; its column is computed from them only when a diagnostic needs one.
 
 use crate::limits::MAX_ENTRY_BYTES;
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
-/// One cell: its text (quotes removed; borrowed from the file unless it had doubled quotes)
-/// and its 1-based column in the line.
-#[derive(Debug, Clone)]
-pub(super) struct Cell<'a> {
-    pub(super) text: Cow<'a, str>,
-    pub(super) col: usize,
+/// Where a cell's text is in its record's text, in bytes (`start..end`, quotes excluded: a
+/// quoted cell starts at the quote before `start`). Offsets fit in `u32`: a record keeps its
+/// cells only up to [`MAX_ENTRY_BYTES`].
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    start: u32,
+    end: u32,
 }
 
 #[derive(Debug, Clone)]
 pub(super) struct CsvRow<'a> {
     pub(super) line: usize,
-    pub(super) cells: Vec<Cell<'a>>,
+    /// The record's text, from its first byte (line breaks inside quotes included).
+    text: &'a str,
+    cells: Vec<Cell>,
+    /// The text of the quoted cells with doubled quotes (`""` read as `"`), by cell index.
+    unescaped: Vec<(usize, String)>,
+    /// Each cell's 1-based column in chars, computed once, for the first diagnostic needing one.
+    columns: OnceLock<Vec<u32>>,
     /// The record's size in bytes when over [`MAX_ENTRY_BYTES`] (its cells are then dropped).
     pub(super) oversize: Option<usize>,
+}
+
+impl CsvRow<'_> {
+    /// The number of cells.
+    pub(super) fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// The text of cell `i` (quotes removed), `None` past the last cell.
+    #[inline]
+    pub(super) fn text(&self, i: usize) -> Option<&str> {
+        let c = self.cells.get(i)?;
+        if !self.unescaped.is_empty() {
+            if let Some((_, s)) = self.unescaped.iter().find(|(k, _)| *k == i) {
+                return Some(s);
+            }
+        }
+        self.text.get(c.start as usize..c.end as usize)
+    }
+
+    /// The 1-based column (in chars) where cell `i` starts, in the line it starts on: after a
+    /// line break inside a quoted cell, columns count from that line.
+    pub(super) fn column(&self, i: usize) -> Option<usize> {
+        let columns = self.columns.get_or_init(|| {
+            // One forward pass: (byte counted up to, its column).
+            let mut counted = (0, 1);
+            self.cells
+                .iter()
+                .map(|c| {
+                    let mut start = c.start as usize;
+                    // A quoted cell starts at its quote (an unquoted one after a separator).
+                    if start > 0 && self.text.as_bytes()[start - 1] == b'"' {
+                        start -= 1;
+                    }
+                    let before = &self.text[counted.0..start];
+                    let col = match before.rfind('\n') {
+                        Some(k) => 1 + before[k + 1..].chars().count(),
+                        None => counted.1 + before.chars().count(),
+                    };
+                    counted = (start, col);
+                    // At most MAX_ENTRY_BYTES + 1: the cell starts inside the record.
+                    col as u32
+                })
+                .collect()
+        });
+        columns.get(i).map(|c| *c as usize)
+    }
 }
 
 /// The separator the header uses most, outside quotes (`,` when none).
@@ -109,22 +164,17 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
     let mut width = 8;
     let mut i = 0;
     let mut line = 1;
-    // Columns are counted in chars, forward only: (byte counted up to, its column).
-    let mut counted = (0usize, 1usize);
     while i < n {
         let row_line = line;
         let row_start = i;
         let mut oversize = false;
         let mut cells: Vec<Cell> = Vec::with_capacity(width);
+        let mut unescaped = Vec::new();
         loop {
-            let start = i;
-            let before = &text[counted.0..start];
-            let col =
-                counted.1 + if before.is_ascii() { before.len() } else { before.chars().count() };
-            counted = (start, col);
-            let text_of_cell: Cow<str>;
+            let (text_start, end);
             if i < n && bytes[i] == b'"' {
                 i += 1;
+                text_start = i;
                 let mut owned: Option<String> = None;
                 let mut seg = i;
                 loop {
@@ -137,7 +187,6 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                         Some(k) if bytes[i + k] == b'\n' => {
                             i += k + 1;
                             line += 1;
-                            counted = (i, 1);
                         }
                         Some(k) if bytes.get(i + k + 1) == Some(&b'"') => {
                             owned.get_or_insert_with(String::new).push_str(&text[seg..i + k + 1]);
@@ -150,14 +199,13 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                         }
                     }
                 }
-                let end = i.min(n);
-                text_of_cell = match owned {
-                    Some(mut o) => {
-                        o.push_str(&text[seg..end]);
-                        Cow::Owned(o)
+                end = i.min(n);
+                if let Some(mut o) = owned {
+                    o.push_str(&text[seg..end]);
+                    if !oversize {
+                        unescaped.push((cells.len(), o));
                     }
-                    None => Cow::Borrowed(&text[seg..end]),
-                };
+                }
                 i = (i + 1).min(n);
                 // Anything between the closing quote and the separator is ignored.
                 while i < n && bytes[i] != sep && bytes[i] != b'\n' && bytes[i] != b'\r' {
@@ -168,14 +216,19 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                     .iter()
                     .position(|b| *b == sep || *b == b'\n' || *b == b'\r')
                     .unwrap_or(n - i);
-                text_of_cell = Cow::Borrowed(&text[i..i + k]);
+                text_start = i;
                 i += k;
+                end = i;
             }
             if !oversize {
-                cells.push(Cell { text: text_of_cell, col });
                 if i - row_start > MAX_ENTRY_BYTES {
                     oversize = true;
                     cells = Vec::new();
+                    unescaped = Vec::new();
+                } else {
+                    // Within MAX_ENTRY_BYTES of the record's start: fits in u32.
+                    let at = |k: usize| (k - row_start) as u32;
+                    cells.push(Cell { start: at(text_start), end: at(end) });
                 }
             }
             if i < n && bytes[i] == sep {
@@ -183,6 +236,7 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                 continue;
             }
             // End of the record: \r\n, \n, \r or the end of the text.
+            let record_end = i;
             if i < n && bytes[i] == b'\r' {
                 i += 1;
             }
@@ -190,16 +244,23 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                 i += 1;
             }
             line += 1;
-            counted = (i, 1);
+            let row = CsvRow {
+                line: row_line,
+                text: &text[row_start..record_end],
+                cells,
+                unescaped,
+                columns: OnceLock::new(),
+                oversize: oversize.then_some(i - row_start),
+            };
+            if oversize {
+                rows.push(row);
+            } else {
+                width = row.len().max(1);
+                if (0..row.len()).any(|c| row.text(c).is_some_and(|t| !t.trim().is_empty())) {
+                    rows.push(row);
+                }
+            }
             break;
-        }
-        if oversize {
-            rows.push(CsvRow { line: row_line, cells, oversize: Some(i - row_start) });
-            continue;
-        }
-        width = cells.len().max(1);
-        if cells.iter().any(|c| !c.text.trim().is_empty()) {
-            rows.push(CsvRow { line: row_line, cells, oversize: None });
         }
     }
     Part { rows, lines: line - 1, open_quote }
@@ -229,16 +290,16 @@ mod tests {
             let (mut lines, mut shift) = (Vec::new(), 0);
             for p in &read {
                 lines.extend(
-                    p.rows
-                        .iter()
-                        .map(|r| (r.line + shift, r.cells.len(), r.cells[1].text.to_string())),
+                    p.rows.iter().map(|r| {
+                        (r.line + shift, r.len(), r.text(1).unwrap_or_default().to_string())
+                    }),
                 );
                 shift += p.lines;
             }
             let expected: Vec<_> = whole
                 .rows
                 .iter()
-                .map(|r| (r.line, r.cells.len(), r.cells[1].text.to_string()))
+                .map(|r| (r.line, r.len(), r.text(1).unwrap_or_default().to_string()))
                 .collect();
             assert_eq!(lines, expected, "parts of {size} bytes");
         }
@@ -252,9 +313,62 @@ mod tests {
     fn reads_quotes_separators_and_positions() {
         let rows = parse_csv("\u{feff}a;b;c\n1;\"x;\"\"y\";3\r\n\n;;\n4;5;6");
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[1].cells[1].text, "x;\"y");
+        assert_eq!(rows[1].text(1), Some("x;\"y"));
         assert_eq!(rows[1].line, 2);
-        assert_eq!(rows[1].cells[2].col, 11);
+        assert_eq!(rows[1].column(2), Some(11));
         assert_eq!(rows[2].line, 5);
+    }
+
+    /// Columns count chars (not bytes) from the start of the line the cell starts on: after a
+    /// BOM, non-ASCII text, quotes (doubled or followed by ignored text), a line break inside
+    /// quotes (the columns of the record's later cells count from that line), CRLF, a lone CR,
+    /// tabs. Expected values counted by hand.
+    #[test]
+    fn columns_in_chars_from_the_cells_line() {
+        /// Per record: its line, and its cells' texts and columns.
+        type Records = &'static [(usize, &'static [(&'static str, usize)])];
+        let cases: [(&str, Records); 7] = [
+            (
+                "\u{feff}é;ü\nàb;c;\"d\"\n",
+                &[(1, &[("é", 1), ("ü", 3)]), (2, &[("àb", 1), ("c", 4), ("d", 6)])],
+            ),
+            ("h;i\n\"a\"\"b\";c\n", &[(1, &[("h", 1), ("i", 3)]), (2, &[("a\"b", 1), ("c", 8)])]),
+            (
+                "h;i;j;k\nx;\"l1\nλ2\";y;z\n",
+                &[
+                    (1, &[("h", 1), ("i", 3), ("j", 5), ("k", 7)]),
+                    (2, &[("x", 1), ("l1\nλ2", 3), ("y", 5), ("z", 7)]),
+                ],
+            ),
+            (
+                "a;b\r\n\"p\r\nq\";r\r\nc;d\r\n",
+                &[
+                    (1, &[("a", 1), ("b", 3)]),
+                    (2, &[("p\r\nq", 1), ("r", 4)]),
+                    (4, &[("c", 1), ("d", 3)]),
+                ],
+            ),
+            ("a;b\rc;\"d\"\"\"", &[(1, &[("a", 1), ("b", 3)]), (2, &[("c", 1), ("d\"", 3)])]),
+            (
+                "a\tb\tc\n1\t\"2\"\t3\n",
+                &[(1, &[("a", 1), ("b", 3), ("c", 5)]), (2, &[("1", 1), ("2", 3), ("3", 7)])],
+            ),
+            ("a,b\n\"é\"xx,b\n", &[(1, &[("a", 1), ("b", 3)]), (2, &[("é", 1), ("b", 7)])]),
+        ];
+        for (text, expected) in cases {
+            let parsed = parse_csv(text);
+            let rows: Vec<(usize, Vec<(&str, usize)>)> = parsed
+                .iter()
+                .map(|r| {
+                    let cells = (0..r.len()).map(|i| (r.text(i).unwrap(), r.column(i).unwrap()));
+                    (r.line, cells.collect())
+                })
+                .collect();
+            assert_eq!(
+                rows,
+                expected.iter().map(|(l, c)| (*l, c.to_vec())).collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! offsets in its record; its column is computed from them only when a diagnostic needs one.
 
 use crate::limits::MAX_ENTRY_BYTES;
+use memchr::{memchr2, memchr3};
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// Where a cell's text is in its record's text, in bytes (`start..end`, quotes excluded: a
@@ -154,6 +156,57 @@ struct Part<'a> {
     open_quote: bool,
 }
 
+/// The cells of the record being read; none are kept once it is over [`MAX_ENTRY_BYTES`].
+struct Cells {
+    /// Where the record starts in the part.
+    start: usize,
+    cells: Vec<Cell>,
+    unescaped: Vec<(usize, String)>,
+    oversize: bool,
+}
+
+impl Cells {
+    /// A cell whose text is at `text` in the part, ending (at its separator or line break) at
+    /// `end`.
+    #[inline]
+    fn push(&mut self, text: Range<usize>, end: usize) {
+        if self.oversize {
+            return;
+        }
+        if end - self.start > MAX_ENTRY_BYTES {
+            self.drop_all();
+            return;
+        }
+        // Within MAX_ENTRY_BYTES of the record's start: fits in u32.
+        let at = |k: usize| (k - self.start) as u32;
+        self.cells.push(Cell { start: at(text.start), end: at(text.end) });
+    }
+
+    /// [`Cells::push`] of a quoted cell that had doubled quotes, `unescaped` its text.
+    fn push_unescaped(&mut self, text: Range<usize>, end: usize, unescaped: String) {
+        if !self.oversize {
+            self.unescaped.push((self.cells.len(), unescaped));
+        }
+        self.push(text, end);
+    }
+
+    #[cold]
+    fn drop_all(&mut self) {
+        self.oversize = true;
+        self.cells = Vec::new();
+        self.unescaped = Vec::new();
+    }
+}
+
+/// Bit 7 set in each byte of `word` equal to `b`, and nowhere else (no borrow between bytes).
+#[inline]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    // A byte of `x` is zero when neither its bit 7 nor its low 7 bits plus 0x7f set bit 7.
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
 fn parse_part(text: &str, sep: u8) -> Part<'_> {
     let mut open_quote = false;
     let bytes = text.as_bytes();
@@ -166,19 +219,20 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
     let mut line = 1;
     while i < n {
         let row_line = line;
-        let row_start = i;
-        let mut oversize = false;
-        let mut cells: Vec<Cell> = Vec::with_capacity(width);
-        let mut unescaped = Vec::new();
+        let mut cells = Cells {
+            start: i,
+            cells: Vec::with_capacity(width),
+            unescaped: Vec::new(),
+            oversize: false,
+        };
         loop {
-            let (text_start, end);
             if i < n && bytes[i] == b'"' {
                 i += 1;
-                text_start = i;
+                let text_start = i;
                 let mut owned: Option<String> = None;
                 let mut seg = i;
                 loop {
-                    match bytes[i..].iter().position(|b| *b == b'"' || *b == b'\n') {
+                    match memchr2(b'"', b'\n', &bytes[i..]) {
                         None => {
                             i = n;
                             open_quote = true;
@@ -199,37 +253,56 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                         }
                     }
                 }
-                end = i.min(n);
-                if let Some(mut o) = owned {
-                    o.push_str(&text[seg..end]);
-                    if !oversize {
-                        unescaped.push((cells.len(), o));
-                    }
-                }
+                let end = i.min(n);
                 i = (i + 1).min(n);
                 // Anything between the closing quote and the separator is ignored.
                 while i < n && bytes[i] != sep && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
-            } else {
-                let k = bytes[i..]
-                    .iter()
-                    .position(|b| *b == sep || *b == b'\n' || *b == b'\r')
-                    .unwrap_or(n - i);
-                text_start = i;
-                i += k;
-                end = i;
-            }
-            if !oversize {
-                if i - row_start > MAX_ENTRY_BYTES {
-                    oversize = true;
-                    cells = Vec::new();
-                    unescaped = Vec::new();
-                } else {
-                    // Within MAX_ENTRY_BYTES of the record's start: fits in u32.
-                    let at = |k: usize| (k - row_start) as u32;
-                    cells.push(Cell { start: at(text_start), end: at(end) });
+                match owned {
+                    Some(mut o) => {
+                        o.push_str(&text[seg..end]);
+                        cells.push_unescaped(text_start..end, i, o);
+                    }
+                    None => cells.push(text_start..end, i),
                 }
+            } else {
+                // Unquoted cells up to the next line break or quote (memchr: vectorised), cut at
+                // the separators (found 8 bytes at a time: most cells are a few bytes long).
+                let run = i;
+                let stop = memchr3(b'\n', b'\r', b'"', &bytes[run..]).map_or(n, |k| run + k);
+                let mut k = run;
+                for word in bytes[run..stop].chunks_exact(8) {
+                    let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+                    let mut found = bytes_equal(word, sep);
+                    while found != 0 {
+                        let at = k + (found.trailing_zeros() / 8) as usize;
+                        cells.push(i..at, at);
+                        i = at + 1;
+                        found &= found - 1;
+                    }
+                    k += 8;
+                }
+                for (at, b) in (k..stop).zip(&bytes[k..stop]) {
+                    if *b == sep {
+                        cells.push(i..at, at);
+                        i = at + 1;
+                    }
+                }
+                let end = if stop < n && bytes[stop] == b'"' {
+                    if i == stop {
+                        continue; // a quoted cell
+                    }
+                    // A quote inside a cell is text: the cell ends at a separator or line break.
+                    bytes[stop..]
+                        .iter()
+                        .position(|b| *b == sep || *b == b'\n' || *b == b'\r')
+                        .map_or(n, |k| stop + k)
+                } else {
+                    stop
+                };
+                cells.push(i..end, end);
+                i = end;
             }
             if i < n && bytes[i] == sep {
                 i += 1;
@@ -246,13 +319,13 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
             line += 1;
             let row = CsvRow {
                 line: row_line,
-                text: &text[row_start..record_end],
-                cells,
-                unescaped,
+                text: &text[cells.start..record_end],
+                cells: cells.cells,
+                unescaped: cells.unescaped,
                 columns: OnceLock::new(),
-                oversize: oversize.then_some(i - row_start),
+                oversize: cells.oversize.then_some(i - cells.start),
             };
-            if oversize {
+            if row.oversize.is_some() {
                 rows.push(row);
             } else {
                 width = row.len().max(1);
@@ -369,6 +442,40 @@ mod tests {
                 expected.iter().map(|(l, c)| (*l, c.to_vec())).collect::<Vec<_>>(),
                 "{text:?}"
             );
+        }
+    }
+
+    /// Unquoted cells of every length (so separators fall at every place of an 8-byte word),
+    /// some with a quote or non-ASCII text inside, are cut as `str::split` cuts them, each column
+    /// one more than the chars before it.
+    #[test]
+    fn unquoted_cells_cut_at_every_separator() {
+        let pieces = ["", "a", "é", "x\"y", "0123456789", "€€€", " ", "abcdefg"];
+        for sep in [',', ';', '\t'] {
+            let mut lines = vec![["h"; 3].join(&sep.to_string())];
+            for r in 0..40 {
+                let cells: Vec<String> = (0..r % 13 + 3)
+                    .map(|c| pieces[(r * 7 + c * 3) % pieces.len()].repeat(1 + (r + c) % 3))
+                    .collect();
+                lines.push(format!("k{}", cells.join(&sep.to_string())));
+            }
+            let text = lines.join("\r\n");
+            let rows = parse_csv(&text);
+            assert_eq!(rows.len(), lines.len());
+            for (row, line) in rows.iter().zip(&lines) {
+                let mut col = 1;
+                let expected: Vec<(&str, usize)> = line
+                    .split(sep)
+                    .map(|t| {
+                        col += t.chars().count() + 1;
+                        (t, col - t.chars().count() - 1)
+                    })
+                    .collect();
+                let got: Vec<(&str, usize)> = (0..row.len())
+                    .map(|i| (row.text(i).unwrap(), row.column(i).unwrap()))
+                    .collect();
+                assert_eq!(got, expected, "{line:?}");
+            }
         }
     }
 }

@@ -207,6 +207,27 @@ fn bytes_equal(word: u64, b: u8) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
+/// Calls `f` with the offset of each `sep` in `bytes`, in order: 8 bytes at a time (most cells
+/// are a few bytes long, too short for memchr to pay per separator).
+#[inline]
+fn each_separator(bytes: &[u8], sep: u8, mut f: impl FnMut(usize)) {
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    for (w, word) in words.enumerate() {
+        let mut found = bytes_equal(u64::from_le_bytes(word.try_into().expect("8 bytes")), sep);
+        while found != 0 {
+            f(w * 8 + (found.trailing_zeros() / 8) as usize);
+            found &= found - 1;
+        }
+    }
+    let k = bytes.len() - tail.len();
+    for (at, b) in (k..).zip(tail) {
+        if *b == sep {
+            f(at);
+        }
+    }
+}
+
 fn parse_part(text: &str, sep: u8) -> Part<'_> {
     let mut open_quote = false;
     let bytes = text.as_bytes();
@@ -268,26 +289,24 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                 }
             } else {
                 // Unquoted cells up to the next line break or quote (memchr: vectorised), cut at
-                // the separators (found 8 bytes at a time: most cells are a few bytes long).
+                // the separators.
                 let run = i;
                 let stop = memchr3(b'\n', b'\r', b'"', &bytes[run..]).map_or(n, |k| run + k);
-                let mut k = run;
-                for word in bytes[run..stop].chunks_exact(8) {
-                    let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-                    let mut found = bytes_equal(word, sep);
-                    while found != 0 {
-                        let at = k + (found.trailing_zeros() / 8) as usize;
-                        cells.push(i..at, at);
+                let base = cells.start;
+                if !cells.oversize && stop - base <= MAX_ENTRY_BYTES {
+                    // The whole run is within the record's limit (offsets fit in u32): no check
+                    // per cell.
+                    let kept = &mut cells.cells;
+                    each_separator(&bytes[run..stop], sep, |k| {
+                        let at = run + k;
+                        kept.push(Cell { start: (i - base) as u32, end: (at - base) as u32 });
                         i = at + 1;
-                        found &= found - 1;
-                    }
-                    k += 8;
-                }
-                for (at, b) in (k..stop).zip(&bytes[k..stop]) {
-                    if *b == sep {
-                        cells.push(i..at, at);
-                        i = at + 1;
-                    }
+                    });
+                } else {
+                    each_separator(&bytes[run..stop], sep, |k| {
+                        cells.push(i..run + k, run + k);
+                        i = run + k + 1;
+                    });
                 }
                 let end = if stop < n && bytes[stop] == b'"' {
                     if i == stop {

@@ -77,18 +77,17 @@ pub(super) fn scale(s: &str) -> Result<Scale, String> {
 }
 
 /// The trimmed text of column `col` in `row` (empty when the row is short or the column absent).
+#[inline]
 pub(super) fn cell<'r>(row: &'r CsvRow<'_>, col: Option<usize>) -> &'r str {
-    col.and_then(|c| row.cells.get(c)).map_or("", |c| trimmed(&c.text))
+    col.and_then(|c| row.text(c)).map_or("", trimmed)
 }
 
-/// `s.trim()`, answered at once when `s` starts and ends with a visible ASCII character (most
-/// cells: `trim` is called for every use of a cell).
+/// `s.trim()`, answered at once when `s` is empty or starts and ends with a visible ASCII
+/// character (most cells: `trim` is called for every use of a cell).
 fn trimmed(s: &str) -> &str {
-    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
-    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
-        s
-    } else {
-        s.trim()
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if !(a.is_ascii_graphic() && z.is_ascii_graphic()) => s.trim(),
+        _ => s,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The header row: which column holds which field, mission date and indicator.
 
-use super::read::{Cell, CsvRow};
+use super::read::CsvRow;
 use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 use crate::rules::RuleSet;
@@ -65,22 +65,22 @@ pub(super) fn header(
     let n = rules.missions.len();
     let mut cols = Columns { start: vec![None; n], deployed: vec![None; n], ..Columns::default() };
     let mut errors = Vec::new();
-    let at = |cell: &Cell, name: &str| Location {
+    let at = |cell: usize, name: &str| Location {
         file: file.to_string(),
         path: Some(name.to_string()),
         line: Some(row.line),
-        column: Some(cell.col),
+        column: row.column(cell),
     };
     let mission_ids: Vec<&str> = rules.missions.iter().map(|m| m.id.as_str()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, cell) in row.cells.iter().enumerate() {
-        let name = cell.text.trim().to_string();
+    for i in 0..row.len() {
+        let name = row.text(i).unwrap_or_default().trim().to_string();
         cols.names.push(name.clone());
         if let Some(first) = seen.insert(name.clone(), i) {
             errors.push(Diagnostic::error(
                 Code::E0701,
                 format!("column `{name}` appears twice (columns {} and {})", first + 1, i + 1),
-                at(cell, &name),
+                at(i, &name),
             ));
             continue;
         }
@@ -94,7 +94,7 @@ pub(super) fn header(
             let hint =
                 did_you_mean(&name, candidates.iter().map(String::as_str)).map(str::to_string);
             let mut d =
-                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(cell, &name))
+                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(i, &name))
                     .with_label("not a known column");
             d.help = Some(match hint {
                 Some(h) => format!("did you mean `{h}`? columns are {}, then `<mission>.start`, `<mission>.full_deployment` and per indicator `<mission>.<indicator>` (the year's result), `.max`, `.scale`, `.label`", FIXED.map(|(k, _)| k).join(", ")),
@@ -107,7 +107,7 @@ pub(super) fn header(
             let mut d = Diagnostic::error(
                 Code::E0701,
                 format!("unknown column `{name}`: no mission `{mission}` in the rules"),
-                at(cell, &name),
+                at(i, &name),
             )
             .with_label("not a known mission");
             d.help = Some(match did_you_mean(mission, mission_ids.iter().copied()) {
@@ -135,7 +135,7 @@ pub(super) fn header(
             && ind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid_id || !["value", "max", "scale", "label"].contains(&part) {
             let mut d =
-                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(cell, &name))
+                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(i, &name))
                     .with_label("not a known column");
             d.help = Some(match did_you_mean(part, ["max", "scale", "label", "start", "full_deployment"]) {
                 Some(h) if valid_id => format!("did you mean `{mission}.{ind}.{h}`? an indicator has `{mission}.{ind}` (the year's result), `.max`, `.scale` and `.label`"),
@@ -147,7 +147,7 @@ pub(super) fn header(
         let k = match cols.indicators.iter().position(|x| &*x.id == ind) {
             Some(k) if cols.indicators[k].mission != m => {
                 let other = mission_ids[cols.indicators[k].mission];
-                errors.push(Diagnostic::error(Code::E0701, format!("indicator `{ind}` is under two missions (`{other}` and `{mission}`): results could not tell them apart"), at(cell, &name)));
+                errors.push(Diagnostic::error(Code::E0701, format!("indicator `{ind}` is under two missions (`{other}` and `{mission}`): results could not tell them apart"), at(i, &name)));
                 continue;
             }
             Some(k) => k,
@@ -168,7 +168,7 @@ pub(super) fn header(
             _ => slot.value = Some(i),
         }
     }
-    let first_cell = row.cells.first().map_or(1, |c| c.col);
+    let first_cell = row.column(0).unwrap_or(1);
     let whole = Location {
         file: file.to_string(),
         path: None,

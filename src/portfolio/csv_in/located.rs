@@ -211,7 +211,7 @@ impl Ctx<'_> {
     pub(super) fn name_column(&self, rows: &[&CsvRow], d: &mut Diagnostic) {
         let (Some(line), Some(col)) = (d.location.line, d.location.column) else { return };
         let Some(row) = rows.iter().find(|r| r.line == line) else { return };
-        if let Some(i) = row.cells.iter().position(|c| c.col == col) {
+        if let Some(i) = (0..row.len()).position(|i| row.column(i) == Some(col)) {
             if let Some(name) = self.cols.names.get(i) {
                 d.location.path = Some(name.clone());
             }

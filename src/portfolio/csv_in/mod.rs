@@ -95,7 +95,7 @@ impl Keys {
 
 impl Ctx<'_> {
     fn pos(&self, row: &CsvRow, col: Option<usize>) -> (usize, usize) {
-        (row.line, col.and_then(|c| row.cells.get(c)).map_or(1, |c| c.col))
+        (row.line, col.and_then(|c| row.column(c)).unwrap_or(1))
     }
 
     fn loc(&self, row: &CsvRow, col: usize) -> Location {

@@ -1,22 +1,79 @@
-//! The CSV text cut into rows and cells, with their positions (quotes, separators, BOM).
+//! The CSV text cut into rows and cells (quotes, separators, BOM). A cell is kept as its byte
+//! offsets in its record; its column is computed from them only when a diagnostic needs one.
 
 use crate::limits::MAX_ENTRY_BYTES;
-use std::borrow::Cow;
+use memchr::{memchr2, memchr3};
+use std::ops::Range;
+use std::sync::OnceLock;
 
-/// One cell: its text (quotes removed; borrowed from the file unless it had doubled quotes)
-/// and its 1-based column in the line.
-#[derive(Debug, Clone)]
-pub(super) struct Cell<'a> {
-    pub(super) text: Cow<'a, str>,
-    pub(super) col: usize,
+/// Where a cell's text is in its record's text, in bytes (`start..end`, quotes excluded: a
+/// quoted cell starts at the quote before `start`). Offsets fit in `u32`: a record keeps its
+/// cells only up to [`MAX_ENTRY_BYTES`].
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    start: u32,
+    end: u32,
 }
 
 #[derive(Debug, Clone)]
 pub(super) struct CsvRow<'a> {
     pub(super) line: usize,
-    pub(super) cells: Vec<Cell<'a>>,
+    /// The record's text, from its first byte (line breaks inside quotes included).
+    text: &'a str,
+    cells: Vec<Cell>,
+    /// The text of the quoted cells with doubled quotes (`""` read as `"`), by cell index.
+    unescaped: Vec<(usize, String)>,
+    /// Each cell's 1-based column in chars, computed once, for the first diagnostic needing one.
+    columns: OnceLock<Vec<u32>>,
     /// The record's size in bytes when over [`MAX_ENTRY_BYTES`] (its cells are then dropped).
     pub(super) oversize: Option<usize>,
+}
+
+impl CsvRow<'_> {
+    /// The number of cells.
+    pub(super) fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// The text of cell `i` (quotes removed), `None` past the last cell.
+    #[inline]
+    pub(super) fn text(&self, i: usize) -> Option<&str> {
+        let c = self.cells.get(i)?;
+        if !self.unescaped.is_empty() {
+            if let Some((_, s)) = self.unescaped.iter().find(|(k, _)| *k == i) {
+                return Some(s);
+            }
+        }
+        self.text.get(c.start as usize..c.end as usize)
+    }
+
+    /// The 1-based column (in chars) where cell `i` starts, in the line it starts on: after a
+    /// line break inside a quoted cell, columns count from that line.
+    pub(super) fn column(&self, i: usize) -> Option<usize> {
+        let columns = self.columns.get_or_init(|| {
+            // One forward pass: (byte counted up to, its column).
+            let mut counted = (0, 1);
+            self.cells
+                .iter()
+                .map(|c| {
+                    let mut start = c.start as usize;
+                    // A quoted cell starts at its quote (an unquoted one after a separator).
+                    if start > 0 && self.text.as_bytes()[start - 1] == b'"' {
+                        start -= 1;
+                    }
+                    let before = &self.text[counted.0..start];
+                    let col = match before.rfind('\n') {
+                        Some(k) => 1 + before[k + 1..].chars().count(),
+                        None => counted.1 + before.chars().count(),
+                    };
+                    counted = (start, col);
+                    // At most MAX_ENTRY_BYTES + 1: the cell starts inside the record.
+                    col as u32
+                })
+                .collect()
+        });
+        columns.get(i).map(|c| *c as usize)
+    }
 }
 
 /// The separator the header uses most, outside quotes (`,` when none).
@@ -99,6 +156,78 @@ struct Part<'a> {
     open_quote: bool,
 }
 
+/// The cells of the record being read; none are kept once it is over [`MAX_ENTRY_BYTES`].
+struct Cells {
+    /// Where the record starts in the part.
+    start: usize,
+    cells: Vec<Cell>,
+    unescaped: Vec<(usize, String)>,
+    oversize: bool,
+}
+
+impl Cells {
+    /// A cell whose text is at `text` in the part, ending (at its separator or line break) at
+    /// `end`.
+    #[inline]
+    fn push(&mut self, text: Range<usize>, end: usize) {
+        if self.oversize {
+            return;
+        }
+        if end - self.start > MAX_ENTRY_BYTES {
+            self.drop_all();
+            return;
+        }
+        // Within MAX_ENTRY_BYTES of the record's start: fits in u32.
+        let at = |k: usize| (k - self.start) as u32;
+        self.cells.push(Cell { start: at(text.start), end: at(text.end) });
+    }
+
+    /// [`Cells::push`] of a quoted cell that had doubled quotes, `unescaped` its text.
+    fn push_unescaped(&mut self, text: Range<usize>, end: usize, unescaped: String) {
+        if !self.oversize {
+            self.unescaped.push((self.cells.len(), unescaped));
+        }
+        self.push(text, end);
+    }
+
+    #[cold]
+    fn drop_all(&mut self) {
+        self.oversize = true;
+        self.cells = Vec::new();
+        self.unescaped = Vec::new();
+    }
+}
+
+/// Bit 7 set in each byte of `word` equal to `b`, and nowhere else (no borrow between bytes).
+#[inline]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    // A byte of `x` is zero when neither its bit 7 nor its low 7 bits plus 0x7f set bit 7.
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Calls `f` with the offset of each `sep` in `bytes`, in order: 8 bytes at a time (most cells
+/// are a few bytes long, too short for memchr to pay per separator).
+#[inline]
+fn each_separator(bytes: &[u8], sep: u8, mut f: impl FnMut(usize)) {
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    for (w, word) in words.enumerate() {
+        let mut found = bytes_equal(u64::from_le_bytes(word.try_into().expect("8 bytes")), sep);
+        while found != 0 {
+            f(w * 8 + (found.trailing_zeros() / 8) as usize);
+            found &= found - 1;
+        }
+    }
+    let k = bytes.len() - tail.len();
+    for (at, b) in (k..).zip(tail) {
+        if *b == sep {
+            f(at);
+        }
+    }
+}
+
 fn parse_part(text: &str, sep: u8) -> Part<'_> {
     let mut open_quote = false;
     let bytes = text.as_bytes();
@@ -109,26 +238,22 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
     let mut width = 8;
     let mut i = 0;
     let mut line = 1;
-    // Columns are counted in chars, forward only: (byte counted up to, its column).
-    let mut counted = (0usize, 1usize);
     while i < n {
         let row_line = line;
-        let row_start = i;
-        let mut oversize = false;
-        let mut cells: Vec<Cell> = Vec::with_capacity(width);
+        let mut cells = Cells {
+            start: i,
+            cells: Vec::with_capacity(width),
+            unescaped: Vec::new(),
+            oversize: false,
+        };
         loop {
-            let start = i;
-            let before = &text[counted.0..start];
-            let col =
-                counted.1 + if before.is_ascii() { before.len() } else { before.chars().count() };
-            counted = (start, col);
-            let text_of_cell: Cow<str>;
             if i < n && bytes[i] == b'"' {
                 i += 1;
+                let text_start = i;
                 let mut owned: Option<String> = None;
                 let mut seg = i;
                 loop {
-                    match bytes[i..].iter().position(|b| *b == b'"' || *b == b'\n') {
+                    match memchr2(b'"', b'\n', &bytes[i..]) {
                         None => {
                             i = n;
                             open_quote = true;
@@ -137,7 +262,6 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                         Some(k) if bytes[i + k] == b'\n' => {
                             i += k + 1;
                             line += 1;
-                            counted = (i, 1);
                         }
                         Some(k) if bytes.get(i + k + 1) == Some(&b'"') => {
                             owned.get_or_insert_with(String::new).push_str(&text[seg..i + k + 1]);
@@ -151,38 +275,60 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                     }
                 }
                 let end = i.min(n);
-                text_of_cell = match owned {
-                    Some(mut o) => {
-                        o.push_str(&text[seg..end]);
-                        Cow::Owned(o)
-                    }
-                    None => Cow::Borrowed(&text[seg..end]),
-                };
                 i = (i + 1).min(n);
                 // Anything between the closing quote and the separator is ignored.
                 while i < n && bytes[i] != sep && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
-            } else {
-                let k = bytes[i..]
-                    .iter()
-                    .position(|b| *b == sep || *b == b'\n' || *b == b'\r')
-                    .unwrap_or(n - i);
-                text_of_cell = Cow::Borrowed(&text[i..i + k]);
-                i += k;
-            }
-            if !oversize {
-                cells.push(Cell { text: text_of_cell, col });
-                if i - row_start > MAX_ENTRY_BYTES {
-                    oversize = true;
-                    cells = Vec::new();
+                match owned {
+                    Some(mut o) => {
+                        o.push_str(&text[seg..end]);
+                        cells.push_unescaped(text_start..end, i, o);
+                    }
+                    None => cells.push(text_start..end, i),
                 }
+            } else {
+                // Unquoted cells up to the next line break or quote (memchr: vectorised), cut at
+                // the separators.
+                let run = i;
+                let stop = memchr3(b'\n', b'\r', b'"', &bytes[run..]).map_or(n, |k| run + k);
+                let base = cells.start;
+                if !cells.oversize && stop - base <= MAX_ENTRY_BYTES {
+                    // The whole run is within the record's limit (offsets fit in u32): no check
+                    // per cell.
+                    let kept = &mut cells.cells;
+                    each_separator(&bytes[run..stop], sep, |k| {
+                        let at = run + k;
+                        kept.push(Cell { start: (i - base) as u32, end: (at - base) as u32 });
+                        i = at + 1;
+                    });
+                } else {
+                    each_separator(&bytes[run..stop], sep, |k| {
+                        cells.push(i..run + k, run + k);
+                        i = run + k + 1;
+                    });
+                }
+                let end = if stop < n && bytes[stop] == b'"' {
+                    if i == stop {
+                        continue; // a quoted cell
+                    }
+                    // A quote inside a cell is text: the cell ends at a separator or line break.
+                    bytes[stop..]
+                        .iter()
+                        .position(|b| *b == sep || *b == b'\n' || *b == b'\r')
+                        .map_or(n, |k| stop + k)
+                } else {
+                    stop
+                };
+                cells.push(i..end, end);
+                i = end;
             }
             if i < n && bytes[i] == sep {
                 i += 1;
                 continue;
             }
             // End of the record: \r\n, \n, \r or the end of the text.
+            let record_end = i;
             if i < n && bytes[i] == b'\r' {
                 i += 1;
             }
@@ -190,16 +336,23 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                 i += 1;
             }
             line += 1;
-            counted = (i, 1);
+            let row = CsvRow {
+                line: row_line,
+                text: &text[cells.start..record_end],
+                cells: cells.cells,
+                unescaped: cells.unescaped,
+                columns: OnceLock::new(),
+                oversize: cells.oversize.then_some(i - cells.start),
+            };
+            if row.oversize.is_some() {
+                rows.push(row);
+            } else {
+                width = row.len().max(1);
+                if (0..row.len()).any(|c| row.text(c).is_some_and(|t| !t.trim().is_empty())) {
+                    rows.push(row);
+                }
+            }
             break;
-        }
-        if oversize {
-            rows.push(CsvRow { line: row_line, cells, oversize: Some(i - row_start) });
-            continue;
-        }
-        width = cells.len().max(1);
-        if cells.iter().any(|c| !c.text.trim().is_empty()) {
-            rows.push(CsvRow { line: row_line, cells, oversize: None });
         }
     }
     Part { rows, lines: line - 1, open_quote }
@@ -229,16 +382,16 @@ mod tests {
             let (mut lines, mut shift) = (Vec::new(), 0);
             for p in &read {
                 lines.extend(
-                    p.rows
-                        .iter()
-                        .map(|r| (r.line + shift, r.cells.len(), r.cells[1].text.to_string())),
+                    p.rows.iter().map(|r| {
+                        (r.line + shift, r.len(), r.text(1).unwrap_or_default().to_string())
+                    }),
                 );
                 shift += p.lines;
             }
             let expected: Vec<_> = whole
                 .rows
                 .iter()
-                .map(|r| (r.line, r.cells.len(), r.cells[1].text.to_string()))
+                .map(|r| (r.line, r.len(), r.text(1).unwrap_or_default().to_string()))
                 .collect();
             assert_eq!(lines, expected, "parts of {size} bytes");
         }
@@ -252,9 +405,96 @@ mod tests {
     fn reads_quotes_separators_and_positions() {
         let rows = parse_csv("\u{feff}a;b;c\n1;\"x;\"\"y\";3\r\n\n;;\n4;5;6");
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[1].cells[1].text, "x;\"y");
+        assert_eq!(rows[1].text(1), Some("x;\"y"));
         assert_eq!(rows[1].line, 2);
-        assert_eq!(rows[1].cells[2].col, 11);
+        assert_eq!(rows[1].column(2), Some(11));
         assert_eq!(rows[2].line, 5);
+    }
+
+    /// Columns count chars (not bytes) from the start of the line the cell starts on: after a
+    /// BOM, non-ASCII text, quotes (doubled or followed by ignored text), a line break inside
+    /// quotes (the columns of the record's later cells count from that line), CRLF, a lone CR,
+    /// tabs. Expected values counted by hand.
+    #[test]
+    fn columns_in_chars_from_the_cells_line() {
+        /// Per record: its line, and its cells' texts and columns.
+        type Records = &'static [(usize, &'static [(&'static str, usize)])];
+        let cases: [(&str, Records); 7] = [
+            (
+                "\u{feff}é;ü\nàb;c;\"d\"\n",
+                &[(1, &[("é", 1), ("ü", 3)]), (2, &[("àb", 1), ("c", 4), ("d", 6)])],
+            ),
+            ("h;i\n\"a\"\"b\";c\n", &[(1, &[("h", 1), ("i", 3)]), (2, &[("a\"b", 1), ("c", 8)])]),
+            (
+                "h;i;j;k\nx;\"l1\nλ2\";y;z\n",
+                &[
+                    (1, &[("h", 1), ("i", 3), ("j", 5), ("k", 7)]),
+                    (2, &[("x", 1), ("l1\nλ2", 3), ("y", 5), ("z", 7)]),
+                ],
+            ),
+            (
+                "a;b\r\n\"p\r\nq\";r\r\nc;d\r\n",
+                &[
+                    (1, &[("a", 1), ("b", 3)]),
+                    (2, &[("p\r\nq", 1), ("r", 4)]),
+                    (4, &[("c", 1), ("d", 3)]),
+                ],
+            ),
+            ("a;b\rc;\"d\"\"\"", &[(1, &[("a", 1), ("b", 3)]), (2, &[("c", 1), ("d\"", 3)])]),
+            (
+                "a\tb\tc\n1\t\"2\"\t3\n",
+                &[(1, &[("a", 1), ("b", 3), ("c", 5)]), (2, &[("1", 1), ("2", 3), ("3", 7)])],
+            ),
+            ("a,b\n\"é\"xx,b\n", &[(1, &[("a", 1), ("b", 3)]), (2, &[("é", 1), ("b", 7)])]),
+        ];
+        for (text, expected) in cases {
+            let parsed = parse_csv(text);
+            let rows: Vec<(usize, Vec<(&str, usize)>)> = parsed
+                .iter()
+                .map(|r| {
+                    let cells = (0..r.len()).map(|i| (r.text(i).unwrap(), r.column(i).unwrap()));
+                    (r.line, cells.collect())
+                })
+                .collect();
+            assert_eq!(
+                rows,
+                expected.iter().map(|(l, c)| (*l, c.to_vec())).collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// Unquoted cells of every length (so separators fall at every place of an 8-byte word),
+    /// some with a quote or non-ASCII text inside, are cut as `str::split` cuts them, each column
+    /// one more than the chars before it.
+    #[test]
+    fn unquoted_cells_cut_at_every_separator() {
+        let pieces = ["", "a", "é", "x\"y", "0123456789", "€€€", " ", "abcdefg"];
+        for sep in [',', ';', '\t'] {
+            let mut lines = vec![["h"; 3].join(&sep.to_string())];
+            for r in 0..40 {
+                let cells: Vec<String> = (0..r % 13 + 3)
+                    .map(|c| pieces[(r * 7 + c * 3) % pieces.len()].repeat(1 + (r + c) % 3))
+                    .collect();
+                lines.push(format!("k{}", cells.join(&sep.to_string())));
+            }
+            let text = lines.join("\r\n");
+            let rows = parse_csv(&text);
+            assert_eq!(rows.len(), lines.len());
+            for (row, line) in rows.iter().zip(&lines) {
+                let mut col = 1;
+                let expected: Vec<(&str, usize)> = line
+                    .split(sep)
+                    .map(|t| {
+                        col += t.chars().count() + 1;
+                        (t, col - t.chars().count() - 1)
+                    })
+                    .collect();
+                let got: Vec<(&str, usize)> = (0..row.len())
+                    .map(|i| (row.text(i).unwrap(), row.column(i).unwrap()))
+                    .collect();
+                assert_eq!(got, expected, "{line:?}");
+            }
+        }
     }
 }

@@ -102,15 +102,20 @@ impl Terms {
         Terms { totals: [zero; 6], advances: zero, missions: Vec::new() }
     }
 
-    /// Takes `row`'s amounts (the buffer is reused from row to row).
+    /// Takes `row`'s amounts (the buffer is reused from row to row; each term written in place).
     fn set(&mut self, row: &Row) {
         let t = &row.totals;
-        self.totals =
-            [t.fonctionnement, t.fixed, t.variable, t.crisis, t.total, t.provisional].map(Term::of);
+        let totals = [t.fonctionnement, t.fixed, t.variable, t.crisis, t.total, t.provisional];
+        for (term, v) in self.totals.iter_mut().zip(totals) {
+            *term = Term::of(v);
+        }
         self.advances = Term::of(row.advances);
-        self.missions.clear();
-        self.missions
-            .extend(row.missions.iter().map(|m| [m.fixed, m.variable, m.crisis].map(Term::of)));
+        self.missions.resize(row.missions.len(), [self.advances; 3]);
+        for (terms, m) in self.missions.iter_mut().zip(&row.missions) {
+            for (term, v) in terms.iter_mut().zip([m.fixed, m.variable, m.crisis]) {
+                *term = Term::of(v);
+            }
+        }
     }
 }
 

@@ -24,10 +24,15 @@ impl Cents {
 
     /// `d` in cents, when it has at most two decimals and they fit.
     pub(crate) fn of(d: Decimal) -> Option<Cents> {
-        let scale = d.scale();
-        let per = *CENTS_PER_UNIT.get(scale as usize)?;
-        let cents = i64::try_from(d.mantissa()).ok()?.checked_mul(per)?;
-        Some(Cents { cents, scale: scale as u8, negative: d.is_sign_negative() })
+        let u = d.unpack();
+        let per = *CENTS_PER_UNIT.get(u.scale as usize)?;
+        if u.hi != 0 {
+            return None;
+        }
+        let magnitude = i64::try_from((u64::from(u.mid) << 32) | u64::from(u.lo)).ok()?;
+        let cents = magnitude.checked_mul(per)?;
+        let cents = if u.negative { -cents } else { cents };
+        Some(Cents { cents, scale: u.scale as u8, negative: u.negative })
     }
 
     pub(crate) fn to_decimal(self) -> Decimal {
@@ -38,18 +43,29 @@ impl Cents {
         d
     }
 
-    /// `self + b` as `Decimal::checked_add` gives it, or `None` past `i64` cents. A zero operand
-    /// gives the other one unchanged (its scale too); two others give their exact sum at the
-    /// larger scale, a positive zero when they cancel.
-    fn plus(self, b: Cents) -> Option<Cents> {
-        if self.cents == 0 {
-            return Some(b);
-        }
+    /// `self + b` as `Decimal::checked_add` gives it, in place; `false` (and `self` unchanged)
+    /// past `i64` cents. A zero operand gives the other one unchanged (its scale too); two others
+    /// give their exact sum at the larger scale, a positive zero when they cancel.
+    #[inline]
+    fn add(&mut self, b: Cents) -> bool {
         if b.cents == 0 {
-            return Some(self);
+            if self.cents == 0 {
+                *self = b;
+            }
+            return true;
         }
-        let cents = self.cents.checked_add(b.cents)?;
-        Some(Cents { cents, scale: self.scale.max(b.scale), negative: cents < 0 })
+        if self.cents == 0 {
+            *self = b;
+            return true;
+        }
+        let Some(cents) = self.cents.checked_add(b.cents) else {
+            return false;
+        };
+        // Fields set one by one: no copy of the whole (padded) value.
+        self.cents = cents;
+        self.scale = self.scale.max(b.scale);
+        self.negative = cents < 0;
+        true
     }
 }
 
@@ -84,8 +100,7 @@ impl Sum {
     #[inline]
     pub(crate) fn add(&mut self, t: &Term) -> Result<(), EvalError> {
         if let (Sum::Cents(a), Some(b)) = (&mut *self, t.cents) {
-            if let Some(s) = a.plus(b) {
-                *a = s;
+            if a.add(b) {
                 return Ok(());
             }
         }

@@ -109,18 +109,24 @@ impl Rounding {
 /// rounded half away from zero to the cent first (a display rounding: the engine's own rounding
 /// is the rules' `rounding`, recorded in the audit trail).
 pub fn format_2dp(value: Decimal) -> String {
-    TwoDp(value).to_string()
+    let mut s = String::new();
+    push_2dp(&mut s, value);
+    s
 }
 
 /// Formats an amount the French way for people: `87 500,00 €` (narrow no-break space U+202F
 /// between thousands).
 pub fn format_eur(value: Decimal) -> String {
-    Eur(value).to_string()
+    let mut s = String::new();
+    push_eur(&mut s, value);
+    s
 }
 
 /// Formats a number as written, without trailing zeros (`"55.5"`, `"120"`).
 pub fn format_plain(value: Decimal) -> String {
-    Plain(value).to_string()
+    let mut s = String::new();
+    push_plain(&mut s, value);
+    s
 }
 
 /// [`format_2dp`] as a `Display` adapter, to write into a buffer without allocating.
@@ -273,7 +279,10 @@ pub fn push_eur(out: &mut String, value: Decimal) {
 
 /// Appends [`format_2dp`] of `value` to `out`.
 pub fn push_2dp(out: &mut String, value: Decimal) {
-    out.push_str(cents_text(value, false, "").as_str());
+    match short_2dp(value, b'.') {
+        Some(short) => out.push_str(short.as_str()),
+        None => out.push_str(cents_text(value, false, "").as_str()),
+    }
 }
 
 /// Appends [`format_plain`] of `value` to `out`.
@@ -338,6 +347,11 @@ impl Short {
     fn as_bytes(&self) -> &[u8] {
         &self.buf[self.at..]
     }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is ever written.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
 }
 
 /// `00`, `01`, ... `99`: the digits of a number two at a time.
@@ -374,7 +388,10 @@ fn short_2dp(value: Decimal, point: u8) -> Option<Short> {
 
 impl fmt::Display for TwoDp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(cents_text(self.0, false, "").as_str())
+        match short_2dp(self.0, b'.') {
+            Some(short) => f.write_str(short.as_str()),
+            None => f.write_str(cents_text(self.0, false, "").as_str()),
+        }
     }
 }
 
@@ -496,6 +513,13 @@ mod tests {
             let expected = format!("x{}", format_2dp(d));
             let expected = if comma { expected.replace('.', ",") } else { expected };
             proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
+            // The String writers take the short path too: the same text as the general one.
+            let general = cents_text(d, false, "");
+            proptest::prop_assert_eq!(format_2dp(d), general.as_str());
+            proptest::prop_assert_eq!(TwoDp(d).to_string(), general.as_str());
+            let mut s = String::from("y");
+            push_2dp(&mut s, d);
+            proptest::prop_assert_eq!(s, format!("y{}", general.as_str()));
         }
     }
 

@@ -368,6 +368,7 @@ const DIGIT_PAIRS: [u8; 200] = {
 
 /// [`format_2dp`] of `value` when it has at most two decimals and its cents fit a `u64` (every
 /// amount the rules round to the cent): nothing to round, the digits straight from the mantissa.
+#[inline]
 fn short_2dp(value: Decimal, point: u8) -> Option<Short> {
     let u = value.unpack();
     let per_unit = *[100u64, 10, 1].get(u.scale as usize)?;

@@ -1,6 +1,7 @@
 //! Sums of a portfolio's rows: by tier, by mission, by region, by department, and the total.
-//! Exact (checked `Decimal` additions of amounts already rounded to the cent), so every total is
-//! the sum of its rows, to the cent.
+//! Exact (checked additions of amounts already rounded to the cent, in whole cents: `sum.rs`
+//! gives the `Decimal` that adding them one by one gives), so every total is the sum of its rows,
+//! to the cent.
 
 use super::sum::{Sum, Term};
 use super::{add, add_totals, Portfolio, Row};
@@ -110,7 +111,7 @@ impl Terms {
             *term = Term::of(v);
         }
         self.advances = Term::of(row.advances);
-        self.missions.resize(row.missions.len(), [self.advances; 3]);
+        self.missions.resize(row.missions.len(), [Term::of(Decimal::ZERO); 3]);
         for (terms, m) in self.missions.iter_mut().zip(&row.missions) {
             for (term, v) in terms.iter_mut().zip([m.fixed, m.variable, m.crisis]) {
                 *term = Term::of(v);

@@ -109,18 +109,24 @@ impl Rounding {
 /// rounded half away from zero to the cent first (a display rounding: the engine's own rounding
 /// is the rules' `rounding`, recorded in the audit trail).
 pub fn format_2dp(value: Decimal) -> String {
-    TwoDp(value).to_string()
+    let mut s = String::new();
+    push_2dp(&mut s, value);
+    s
 }
 
 /// Formats an amount the French way for people: `87 500,00 €` (narrow no-break space U+202F
 /// between thousands).
 pub fn format_eur(value: Decimal) -> String {
-    Eur(value).to_string()
+    let mut s = String::new();
+    push_eur(&mut s, value);
+    s
 }
 
 /// Formats a number as written, without trailing zeros (`"55.5"`, `"120"`).
 pub fn format_plain(value: Decimal) -> String {
-    Plain(value).to_string()
+    let mut s = String::new();
+    push_plain(&mut s, value);
+    s
 }
 
 /// [`format_2dp`] as a `Display` adapter, to write into a buffer without allocating.
@@ -273,7 +279,10 @@ pub fn push_eur(out: &mut String, value: Decimal) {
 
 /// Appends [`format_2dp`] of `value` to `out`.
 pub fn push_2dp(out: &mut String, value: Decimal) {
-    out.push_str(cents_text(value, false, "").as_str());
+    match short_2dp(value, b'.') {
+        Some(short) => out.push_str(short.as_str()),
+        None => out.push_str(cents_text(value, false, "").as_str()),
+    }
 }
 
 /// Appends [`format_plain`] of `value` to `out`.
@@ -281,9 +290,109 @@ pub fn push_plain(out: &mut String, value: Decimal) {
     out.push_str(plain_text(value).as_str());
 }
 
+/// Appends [`format_2dp`] of `value` to `out` as bytes, with `point` (`.` or `,`) before the
+/// cents: what a CSV writer that holds bytes takes.
+pub fn push_2dp_bytes(out: &mut Vec<u8>, value: Decimal, point: u8) {
+    if let Some(short) = short_2dp(value, point) {
+        out.extend_from_slice(short.as_bytes());
+        return;
+    }
+    let at = out.len();
+    out.extend_from_slice(cents_text(value, false, "").as_str().as_bytes());
+    if let Some(b) = out[at..].iter_mut().find(|b| **b == b'.') {
+        *b = point;
+    }
+}
+
+/// Appends the digits of `n` to `out` (a count in a CSV cell).
+pub fn push_whole_bytes(out: &mut Vec<u8>, n: u64) {
+    let mut s = Short { buf: [0; 24], at: 24 };
+    s.whole(n);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// The ASCII of a short number, written right to left.
+struct Short {
+    buf: [u8; 24],
+    at: usize,
+}
+
+impl Short {
+    fn byte(&mut self, b: u8) {
+        self.at -= 1;
+        self.buf[self.at] = b;
+    }
+
+    /// The two digits of `n` (below 100).
+    fn pair(&mut self, n: u64) {
+        let i = 2 * n as usize;
+        self.at -= 2;
+        self.buf[self.at..self.at + 2].copy_from_slice(&DIGIT_PAIRS[i..i + 2]);
+    }
+
+    /// The digits of `n`.
+    #[inline]
+    fn whole(&mut self, mut n: u64) {
+        while n >= 100 {
+            self.pair(n % 100);
+            n /= 100;
+        }
+        if n >= 10 {
+            self.pair(n);
+        } else {
+            self.byte(b'0' + n as u8);
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[self.at..]
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is ever written.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+/// `00`, `01`, ... `99`: the digits of a number two at a time.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// [`format_2dp`] of `value` when it has at most two decimals and its cents fit a `u64` (every
+/// amount the rules round to the cent): nothing to round, the digits straight from the mantissa.
+#[inline]
+fn short_2dp(value: Decimal, point: u8) -> Option<Short> {
+    let u = value.unpack();
+    let per_unit = *[100u64, 10, 1].get(u.scale as usize)?;
+    if u.hi != 0 {
+        return None;
+    }
+    let cents = ((u64::from(u.mid) << 32) | u64::from(u.lo)).checked_mul(per_unit)?;
+    let mut s = Short { buf: [0; 24], at: 24 };
+    s.pair(cents % 100);
+    s.byte(point);
+    s.whole(cents / 100);
+    // A negative zero is written `0.00`, as by `cents_text`.
+    if u.negative && cents != 0 {
+        s.byte(b'-');
+    }
+    Some(s)
+}
+
 impl fmt::Display for TwoDp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(cents_text(self.0, false, "").as_str())
+        match short_2dp(self.0, b'.') {
+            Some(short) => f.write_str(short.as_str()),
+            None => f.write_str(cents_text(self.0, false, "").as_str()),
+        }
     }
 }
 
@@ -307,6 +416,7 @@ pub fn dec(text: &str) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     proptest::proptest! {
         /// The short-cut reads what it takes as the general parser does: same value, same scale,
@@ -380,6 +490,37 @@ mod tests {
             let eur = format_eur(d);
             let plain_eur = eur.replace('\u{202f}', "").replace(',', ".");
             proptest::prop_assert_eq!(plain_eur.trim_end_matches(" €"), format_2dp(d));
+        }
+    }
+
+    proptest::proptest! {
+        /// The short path writes what the general one writes, with either point, for every
+        /// decimal (the short path takes two decimals at most and `u64` cents; zeros of either
+        /// sign; the others fall back).
+        #[test]
+        fn bytes_2dp_match_format_2dp(
+            d in proptest::prop_oneof![
+                arb_decimal(),
+                (any::<i64>(), 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s)),
+                (0u32..=4).prop_map(|s| { let mut z = Decimal::new(0, s); z.set_sign_negative(true); z }),
+                (u64::MAX / 100 - 2..=u64::MAX / 100 + 2, 0u32..=2, proptest::bool::ANY).prop_map(
+                    |(m, s, n)| Decimal::from_i128_with_scale(if n { -i128::from(m) } else { i128::from(m) }, s)
+                ),
+            ],
+            comma in proptest::bool::ANY,
+        ) {
+            let mut out = b"x".to_vec();
+            push_2dp_bytes(&mut out, d, if comma { b',' } else { b'.' });
+            let expected = format!("x{}", format_2dp(d));
+            let expected = if comma { expected.replace('.', ",") } else { expected };
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
+            // The String writers take the short path too: the same text as the general one.
+            let general = cents_text(d, false, "");
+            proptest::prop_assert_eq!(format_2dp(d), general.as_str());
+            proptest::prop_assert_eq!(TwoDp(d).to_string(), general.as_str());
+            let mut s = String::from("y");
+            push_2dp(&mut s, d);
+            proptest::prop_assert_eq!(s, format!("y{}", general.as_str()));
         }
     }
 

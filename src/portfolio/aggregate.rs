@@ -1,8 +1,10 @@
 //! Sums of a portfolio's rows: by tier, by mission, by region, by department, and the total.
-//! Exact (checked `Decimal` additions of amounts already rounded to the cent), so every total is
-//! the sum of its rows, to the cent.
+//! Exact (checked additions of amounts already rounded to the cent, in whole cents: `sum.rs`
+//! gives the `Decimal` that adding them one by one gives), so every total is the sum of its rows,
+//! to the cent.
 
-use super::{add, add_totals, MissionAmounts, Portfolio, Row};
+use super::sum::{Sum, Term};
+use super::{add, add_totals, Portfolio, Row};
 use crate::eval::{EvalError, Totals};
 use crate::rules::RuleSet;
 use rayon::prelude::*;
@@ -30,19 +32,91 @@ pub struct Sums {
     pub missions: Vec<MissionSums>,
 }
 
-impl Sums {
+/// [`Sums`] while rows are added: each amount a [`Sum`] (whole cents), the `Decimal` additions
+/// of `add` one row after the other without their cost.
+#[derive(Debug, Clone, Default)]
+struct Summing {
+    cpts_years: usize,
+    totals: [Sum; 6],
+    advances: Sum,
+    /// Per mission: the CPTS-years paid, and fixed, variable, crisis, total.
+    missions: Vec<(usize, [Sum; 4])>,
+}
+
+impl Summing {
     fn new(missions: usize) -> Self {
-        Sums { missions: vec![MissionSums::default(); missions], ..Sums::default() }
+        Summing { missions: vec![(0, [Sum::default(); 4]); missions], ..Summing::default() }
     }
 
-    fn add_row(&mut self, row: &Row) -> Result<(), EvalError> {
+    fn add_row(&mut self, row: &Row, terms: &Terms) -> Result<(), EvalError> {
         self.cpts_years += 1;
-        add_totals(&mut self.totals, &row.totals)?;
-        self.advances = add(self.advances, row.advances)?;
-        for (s, m) in self.missions.iter_mut().zip(&row.missions) {
-            add_mission(s, m)?;
+        for (s, t) in self.totals.iter_mut().zip(&terms.totals) {
+            s.add(t)?;
+        }
+        self.advances.add(&terms.advances)?;
+        for (((paid, s), m), t) in self.missions.iter_mut().zip(&row.missions).zip(&terms.missions)
+        {
+            if m.paid {
+                *paid += 1;
+            }
+            for (s, t) in s.iter_mut().zip(t) {
+                s.add(t)?;
+            }
+            for t in t {
+                s[3].add(t)?;
+            }
         }
         Ok(())
+    }
+
+    fn sums(&self) -> Sums {
+        let [fonctionnement, fixed, variable, crisis, total, provisional] =
+            self.totals.map(|s| s.value());
+        Sums {
+            cpts_years: self.cpts_years,
+            totals: Totals { fonctionnement, fixed, variable, crisis, total, provisional },
+            advances: self.advances.value(),
+            missions: self
+                .missions
+                .iter()
+                .map(|(paid, s)| {
+                    let [fixed, variable, crisis, total] = s.map(|s| s.value());
+                    MissionSums { cpts_years: *paid, fixed, variable, crisis, total }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A row's amounts as [`Summing`] adds them (into its tier, region, department and the total).
+#[derive(Debug, Clone)]
+struct Terms {
+    totals: [Term; 6],
+    advances: Term,
+    /// Per mission: fixed, variable, crisis.
+    missions: Vec<[Term; 3]>,
+}
+
+impl Terms {
+    fn new() -> Self {
+        let zero = Term::of(Decimal::ZERO);
+        Terms { totals: [zero; 6], advances: zero, missions: Vec::new() }
+    }
+
+    /// Takes `row`'s amounts (the buffer is reused from row to row; each term written in place).
+    fn set(&mut self, row: &Row) {
+        let t = &row.totals;
+        let totals = [t.fonctionnement, t.fixed, t.variable, t.crisis, t.total, t.provisional];
+        for (term, v) in self.totals.iter_mut().zip(totals) {
+            *term = Term::of(v);
+        }
+        self.advances = Term::of(row.advances);
+        self.missions.resize(row.missions.len(), [Term::of(Decimal::ZERO); 3]);
+        for (terms, m) in self.missions.iter_mut().zip(&row.missions) {
+            for (term, v) in terms.iter_mut().zip([m.fixed, m.variable, m.crisis]) {
+                *term = Term::of(v);
+            }
+        }
     }
 }
 
@@ -92,17 +166,6 @@ impl Aggregates {
     }
 }
 
-fn add_mission(s: &mut MissionSums, m: &MissionAmounts) -> Result<(), EvalError> {
-    if m.paid {
-        s.cpts_years += 1;
-    }
-    s.fixed = add(s.fixed, m.fixed)?;
-    s.variable = add(s.variable, m.variable)?;
-    s.crisis = add(s.crisis, m.crisis)?;
-    s.total = add(add(add(s.total, m.fixed)?, m.variable)?, m.crisis)?;
-    Ok(())
-}
-
 /// The sums of a portfolio's rows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Aggregates {
@@ -145,34 +208,37 @@ fn aggregate_serial<'r>(
     rows: impl IntoIterator<Item = &'r Row>,
 ) -> Result<Aggregates, EvalError> {
     let n = rules.missions.len();
-    let mut by_tier: Vec<Sums> = (0..rules.tiers.len()).map(|_| Sums::new(n)).collect();
-    let mut by_region: BTreeMap<String, Sums> = BTreeMap::new();
-    let mut by_department: BTreeMap<String, Sums> = BTreeMap::new();
-    let mut total = Sums::new(n);
+    let mut by_tier: Vec<Summing> = (0..rules.tiers.len()).map(|_| Summing::new(n)).collect();
+    let mut by_region: BTreeMap<String, Summing> = BTreeMap::new();
+    let mut by_department: BTreeMap<String, Summing> = BTreeMap::new();
+    let mut total = Summing::new(n);
+    let mut terms = Terms::new();
     for row in rows {
         let c = &p.contracts[row.contract];
+        terms.set(row);
         if let Some(s) = by_tier.get_mut(row.tier) {
-            s.add_row(row)?;
+            s.add_row(row, &terms)?;
         }
         for (map, key) in
             [(&mut by_region, c.region.as_deref()), (&mut by_department, c.department.as_deref())]
         {
             let key = key.unwrap_or("");
             match map.get_mut(key) {
-                Some(s) => s.add_row(row)?,
+                Some(s) => s.add_row(row, &terms)?,
                 None => {
-                    let mut s = Sums::new(n);
-                    s.add_row(row)?;
+                    let mut s = Summing::new(n);
+                    s.add_row(row, &terms)?;
                     map.insert(key.to_string(), s);
                 }
             }
         }
-        total.add_row(row)?;
+        total.add_row(row, &terms)?;
     }
+    let sums = |m: BTreeMap<String, Summing>| m.into_iter().map(|(k, s)| (k, s.sums())).collect();
     Ok(Aggregates {
-        by_tier,
-        by_region: by_region.into_iter().collect(),
-        by_department: by_department.into_iter().collect(),
-        total,
+        by_tier: by_tier.iter().map(Summing::sums).collect(),
+        by_region: sums(by_region),
+        by_department: sums(by_department),
+        total: total.sums(),
     })
 }

@@ -13,6 +13,7 @@ mod csv_in;
 mod file;
 mod run;
 pub mod stream;
+mod sum;
 
 /// The portfolio reports live in `report::portfolio`; kept here for their users.
 pub use crate::report::portfolio::{csv_out, json_out, text_out};

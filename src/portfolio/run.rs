@@ -23,6 +23,18 @@ impl MissionAmounts {
     }
 }
 
+/// `a + b` as `Decimal` adds them, without the addition when one is zero (a mission's first line
+/// of each kind): `Decimal` gives the other operand as is then, scale and sign included.
+fn plus(a: Decimal, b: Decimal) -> Decimal {
+    if a.is_zero() {
+        b
+    } else if b.is_zero() {
+        a
+    } else {
+        a + b
+    }
+}
+
 /// One CPTS-year evaluated: the figures a portfolio report shows, owned so that rows outlive the
 /// rules they were computed under (a diff holds the base's and the variant's).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,9 +179,9 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
         let m = &mut missions[i];
         m.paid = true;
         match line.item.category() {
-            Category::Fixed => m.fixed += line.amount,
-            Category::Variable => m.variable += line.amount,
-            Category::Crisis => m.crisis += line.amount,
+            Category::Fixed => m.fixed = plus(m.fixed, line.amount),
+            Category::Variable => m.variable = plus(m.variable, line.amount),
+            Category::Crisis => m.crisis = plus(m.crisis, line.amount),
             Category::Fonctionnement => {}
         }
     }
@@ -179,7 +191,7 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
         .filter(|p| matches!(p.kind, PaymentKind::AtSignature | PaymentKind::Advance))
         .map(|p| p.amount)
         .sum();
-    let mut warnings: Vec<Code> = Vec::new();
+    let mut warnings: Vec<Code> = Vec::with_capacity(b.warnings.len());
     for w in &b.warnings {
         if !warnings.contains(&w.code()) {
             warnings.push(w.code());
@@ -355,4 +367,29 @@ pub fn total(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (any::<i64>(), 0u32..=6).prop_map(|(m, s)| Decimal::new(m, s)),
+            (0u32..=4, any::<bool>()).prop_map(|(s, n)| {
+                let mut z = Decimal::new(0, s);
+                z.set_sign_negative(n);
+                z
+            }),
+        ]
+    }
+
+    proptest! {
+        /// `plus` is `+`: the same 16 bytes (value, scale, sign of a zero).
+        #[test]
+        fn plus_is_decimal_addition(a in decimal(), b in decimal()) {
+            prop_assert_eq!(plus(a, b).serialize(), (a + b).serialize());
+        }
+    }
 }

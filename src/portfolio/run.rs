@@ -15,23 +15,26 @@ pub struct MissionAmounts {
     pub fixed: Decimal,
     pub variable: Decimal,
     pub crisis: Decimal,
+    /// `fixed + variable + crisis`, added with checked arithmetic by [`row_of`].
+    pub total: Decimal,
 }
 
 impl MissionAmounts {
     pub fn total(&self) -> Decimal {
-        self.fixed + self.variable + self.crisis
+        self.total
     }
 }
 
-/// `a + b` as `Decimal` adds them, without the addition when one is zero (a mission's first line
-/// of each kind): `Decimal` gives the other operand as is then, scale and sign included.
-fn plus(a: Decimal, b: Decimal) -> Decimal {
+/// `a + b` as `Decimal` adds them, checked, without the addition when one is zero (a mission's
+/// first line of each kind): `Decimal` gives the other operand as is then, scale and sign
+/// included.
+fn plus(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     if a.is_zero() {
-        b
+        Ok(b)
     } else if b.is_zero() {
-        a
+        Ok(a)
     } else {
-        a + b
+        a.checked_add(b).ok_or(EvalError::Overflow)
     }
 }
 
@@ -162,7 +165,14 @@ impl Run {
 
 /// The contract years of `contract` to evaluate for `selection`; a CSV row fixes its own.
 /// The figures of an evaluated year.
-pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) -> Row {
+/// The row of a contract year evaluated; an amount that overflows (a mission's parts added up)
+/// is an error, as in the evaluation.
+pub fn row_of(
+    rules: &RuleSet,
+    b: &Breakdown,
+    record: usize,
+    contract: usize,
+) -> Result<Row, EvalError> {
     let mut missions = vec![MissionAmounts::default(); rules.missions.len()];
     for line in &b.lines {
         let mission = match line.item {
@@ -179,25 +189,27 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
         let m = &mut missions[i];
         m.paid = true;
         match line.item.category() {
-            Category::Fixed => m.fixed = plus(m.fixed, line.amount),
-            Category::Variable => m.variable = plus(m.variable, line.amount),
-            Category::Crisis => m.crisis = plus(m.crisis, line.amount),
+            Category::Fixed => m.fixed = plus(m.fixed, line.amount)?,
+            Category::Variable => m.variable = plus(m.variable, line.amount)?,
+            Category::Crisis => m.crisis = plus(m.crisis, line.amount)?,
             Category::Fonctionnement => {}
         }
+    }
+    for m in &mut missions {
+        m.total = plus(plus(m.fixed, m.variable)?, m.crisis)?;
     }
     let advances = b
         .schedule
         .iter()
         .filter(|p| matches!(p.kind, PaymentKind::AtSignature | PaymentKind::Advance))
-        .map(|p| p.amount)
-        .sum();
+        .try_fold(Decimal::ZERO, |a, p| a.checked_add(p.amount).ok_or(EvalError::Overflow))?;
     let mut warnings: Vec<Code> = Vec::with_capacity(b.warnings.len());
     for w in &b.warnings {
         if !warnings.contains(&w.code()) {
             warnings.push(w.code());
         }
     }
-    Row {
+    Ok(Row {
         record,
         contract,
         contract_year: b.contract_year,
@@ -210,7 +222,7 @@ pub fn row_of(rules: &RuleSet, b: &Breakdown, record: usize, contract: usize) ->
         advances,
         missions,
         warnings,
-    }
+    })
 }
 
 /// Evaluates one record under `rules`.
@@ -246,7 +258,10 @@ pub fn evaluate_record(
     let mut rows = Vec::with_capacity(ks.len());
     for k in ks {
         match evaluate_year(rules, c, k) {
-            Ok(b) => rows.push(row_of(rules, &b, index, ci)),
+            Ok(b) => match row_of(rules, &b, index, ci) {
+                Ok(row) => rows.push(row),
+                Err(e) => return Outcome::Failed(vec![eval_diagnostic(&e, record, k)]),
+            },
             Err(e) => return Outcome::Failed(vec![eval_diagnostic(&e, record, k)]),
         }
     }
@@ -382,14 +397,20 @@ mod tests {
                 z.set_sign_negative(n);
                 z
             }),
+            // Near the largest decimal: two of them overflow.
+            any::<u32>().prop_map(|k| Decimal::MAX - Decimal::from(k)),
         ]
     }
 
     proptest! {
-        /// `plus` is `+`: the same 16 bytes (value, scale, sign of a zero).
+        /// `plus` is checked `+`: the same 16 bytes (value, scale, sign of a zero), or an
+        /// overflow where `+` would panic.
         #[test]
         fn plus_is_decimal_addition(a in decimal(), b in decimal()) {
-            prop_assert_eq!(plus(a, b).serialize(), (a + b).serialize());
+            match a.checked_add(b) {
+                Some(sum) => prop_assert_eq!(plus(a, b).map(|d| d.serialize()), Ok(sum.serialize())),
+                None => prop_assert_eq!(plus(a, b), Err(EvalError::Overflow)),
+            }
         }
     }
 }

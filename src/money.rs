@@ -35,6 +35,25 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     Decimal::from_str_exact(t).map_err(|e| format!("`{text}` is not a representable decimal: {e}"))
 }
 
+/// `a.cmp(&b)`, without rescaling for the usual case: mantissas that fit 63 bits and scales at
+/// most 18 apart are compared as integers at the larger scale (exact in `i128`); anything else
+/// as `Decimal` compares (tested: `cmp_is_decimal_ordering`). A zero of either sign is zero.
+#[inline]
+pub(crate) fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    let (sa, sb) = (a.scale(), b.scale());
+    if sa == sb {
+        return ma.cmp(&mb);
+    }
+    const FITS: u128 = 1 << 63;
+    let d = sa.abs_diff(sb);
+    if d <= 18 && ma.unsigned_abs() < FITS && mb.unsigned_abs() < FITS {
+        let p = 10i128.pow(d);
+        return if sa < sb { (ma * p).cmp(&mb) } else { ma.cmp(&(mb * p)) };
+    }
+    a.cmp(&b)
+}
+
 /// The common form of a decimal read without the general parser: an optional sign, 1 to 18
 /// digits with at most one point between digits; not a negative zero. The same value and scale
 /// as `Decimal::from_str_exact` (tested: `small_decimals_read_as_the_general_parser_reads_them`);
@@ -417,6 +436,33 @@ pub fn dec(text: &str) -> Option<Decimal> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest::proptest! {
+        /// The short comparison orders as `Decimal` does, on every sign, scale (0 to 28) and
+        /// size, equal values of different scales and zeros of both signs included.
+        #[test]
+        fn cmp_is_decimal_ordering(
+            (ma, sa) in (proptest::prelude::any::<i64>(), 0u32..=28),
+            (mb, sb) in (proptest::prelude::any::<i64>(), 0u32..=28),
+            wide in proptest::prelude::any::<(u32, u32, u32, bool)>(),
+            pick in 0u8..4,
+        ) {
+            let a = Decimal::new(ma, sa);
+            let b = match pick {
+                // The same value at another scale (when it fits), or a wide mantissa.
+                0 => a.checked_mul(Decimal::new(1, 0)).map_or(a, |x| {
+                    let mut y = x;
+                    y.rescale((sa + (sb % 4)).min(28));
+                    y
+                }),
+                1 => Decimal::from_parts(wide.0, wide.1, wide.2, wide.3, sb),
+                2 => Decimal::new(0, sb) * Decimal::from(if ma < 0 { -1 } else { 1 }),
+                _ => Decimal::new(mb, sb),
+            };
+            proptest::prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
+            proptest::prop_assert_eq!(cmp(b, a), b.cmp(&a), "{} vs {}", b, a);
+        }
+    }
 
     proptest::proptest! {
         /// The short-cut reads what it takes as the general parser does: same value, same scale,

@@ -10,6 +10,7 @@
 
 use super::{EvalError, Formula};
 use crate::input::{Direction, Indicator, Observation, Payout};
+use crate::money::cmp;
 use rust_decimal::Decimal;
 
 /// The amount (before rounding) an indicator pays for `observation`, and how.
@@ -48,8 +49,9 @@ pub fn payout_scaled(
         (Payout::Steps { direction, steps }, Observation::Value(v)) => {
             // Steps run from the easiest to the best; keep the best one reached.
             let reached = steps.iter().rposition(|s| match direction {
-                Direction::HigherIsBetter => v >= s.threshold,
-                Direction::LowerIsBetter => v <= s.threshold,
+                // `money::cmp`: `>=` and `<=` without rescaling thresholds and values.
+                Direction::HigherIsBetter => cmp(v, s.threshold).is_ge(),
+                Direction::LowerIsBetter => cmp(v, s.threshold).is_le(),
             });
             let amount = match reached {
                 Some(i) => scaled(steps[i].amount.min(ind.max), Decimal::ONE)?,

@@ -60,7 +60,7 @@ pub(crate) fn over_envelope(
             .and_then(|t| t.at(from))
             .map(|(_, row)| row[tier].amount)
             .unwrap_or(Decimal::ZERO);
-        if from >= mission.exists_from && total > envelope {
+        if from >= mission.exists_from && crate::money::cmp(total, envelope).is_gt() {
             return Some(OverEnvelope { contract_year: k, from, total, envelope, tier });
         }
     }

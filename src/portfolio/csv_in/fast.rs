@@ -16,7 +16,7 @@ use crate::input::{
     over_envelope, Contract, Direction, Engagement, EnvelopeCheck, Expectations, Indicator,
     Observation, Observations, Payout, Step, YearResult,
 };
-use crate::money::{parse_decimal, small_decimal};
+use crate::money::{cmp, parse_decimal, small_decimal};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -183,7 +183,7 @@ fn payout(text: &str, max: Decimal) -> Option<Payout> {
             for token in tokens {
                 let (threshold, amount_text) = split_at_byte(token, b':')?;
                 let step = Step { threshold: decimal(threshold)?, amount: amount(amount_text)? };
-                if step.amount > max {
+                if cmp(step.amount, max).is_gt() {
                     return None;
                 }
                 steps.push(step);
@@ -193,12 +193,12 @@ fn payout(text: &str, max: Decimal) -> Option<Payout> {
             }
             // Easiest first, as the validator orders them; a better step never pays less.
             steps.sort_by(|a, b| match direction {
-                Direction::HigherIsBetter => a.threshold.cmp(&b.threshold),
-                Direction::LowerIsBetter => b.threshold.cmp(&a.threshold),
+                Direction::HigherIsBetter => cmp(a.threshold, b.threshold),
+                Direction::LowerIsBetter => cmp(b.threshold, a.threshold),
             });
-            let ordered = steps
-                .windows(2)
-                .all(|w| w[0].threshold != w[1].threshold && w[1].amount >= w[0].amount);
+            let ordered = steps.windows(2).all(|w| {
+                cmp(w[0].threshold, w[1].threshold).is_ne() && cmp(w[1].amount, w[0].amount).is_ge()
+            });
             ordered.then_some(Payout::Steps { direction, steps })
         }
         _ => None,

@@ -215,7 +215,8 @@ fn streamed(
     let (mut records, mut io) = (0usize, false);
     // --strict: the failed evaluations, said when the whole file is known to load.
     let mut held = Vec::new();
-    while let Some(chunk) = chunks.next_chunk()? {
+    // Each chunk is summed while the next is read and loaded.
+    chunks.each(|chunk| {
         let pf = &chunk.portfolio;
         let part = cashflow::cashflow(&ruled.rules, pf, spec).map_err(eval)?;
         if a.run.strict {
@@ -223,7 +224,7 @@ fn streamed(
             // evaluations are said once the whole file is known to load, and the run stops
             // after them, as on a whole file.
             chunk.strict_stop(p)?;
-            held.extend(part.failures.iter().map(|(_, d)| stream::Held::of(&chunk, d)));
+            held.extend(part.failures.iter().map(|(_, d)| stream::Held::of(chunk, d)));
         } else {
             for (_, d) in &part.failures {
                 chunk.print(p, d);
@@ -245,7 +246,8 @@ fn streamed(
             None => flow = Some(part),
         }
         records += pf.records.len();
-    }
+        Ok(())
+    })?;
     let flow = flow.filter(|_| records > 0);
     let flow = flow.ok_or_else(|| stream::no_record(chunks.name()))?;
     for h in held {

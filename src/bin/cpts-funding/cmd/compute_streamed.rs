@@ -162,39 +162,29 @@ fn streamed(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     let mut failed_evaluation = stream::StrictHold::default();
     let (mut total, mut summary) = (Aggregates::default(), Summary::default());
     let mut io = false;
-    // Each chunk is evaluated and written while the next is read and loaded (two threads of
-    // the pool at least); what is said and written keeps the file's order, as the next chunk
-    // says nothing until its turn.
-    let mut current = chunks.next_chunk()?;
-    while let Some(chunk) = current {
-        let (next, done) = rayon::join(
-            || chunks.next_chunk(),
-            || -> Result<(), CliError> {
-                let pf = &chunk.portfolio;
-                if strict {
-                    chunk.strict_stop(p)?;
-                }
-                let run = portfolio::evaluate(rules, pf, sel, &|| {});
-                if strict {
-                    failed_evaluation.keep(&chunk, run.failures().next().map(|(_, ds)| ds));
-                } else {
-                    for (_, ds) in run.failures() {
-                        chunk.print(p, ds);
-                        io |= ds.iter().any(|d| d.code == Code::E0001);
-                    }
-                }
-                if chunk.header_broken {
-                    return Err(stream::header_stop(p));
-                }
-                total.merge(&aggregate(rules, pf, run.rows()).map_err(eval)?).map_err(eval)?;
-                parts.chunk(rules, pf, &run, p)?;
-                summary.merge(&run.summary);
-                Ok(())
-            },
-        );
-        done?;
-        current = next?;
-    }
+    // Each chunk is evaluated and written while the next is read and loaded.
+    chunks.each(|chunk| {
+        let pf = &chunk.portfolio;
+        if strict {
+            chunk.strict_stop(p)?;
+        }
+        let run = portfolio::evaluate(rules, pf, sel, &|| {});
+        if strict {
+            failed_evaluation.keep(chunk, run.failures().next().map(|(_, ds)| ds));
+        } else {
+            for (_, ds) in run.failures() {
+                chunk.print(p, ds);
+                io |= ds.iter().any(|d| d.code == Code::E0001);
+            }
+        }
+        if chunk.header_broken {
+            return Err(stream::header_stop(p));
+        }
+        total.merge(&aggregate(rules, pf, run.rows()).map_err(eval)?).map_err(eval)?;
+        parts.chunk(rules, pf, &run, p)?;
+        summary.merge(&run.summary);
+        Ok(())
+    })?;
     if summary.read == 0 {
         return Err(stream::no_record(chunks.name()));
     }

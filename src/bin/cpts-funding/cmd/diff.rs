@@ -249,14 +249,15 @@ fn streamed(
     let mut failed_evaluation = stream::StrictHold::default();
     let mut sums = diff::DiffSums::default();
     let (mut contracts, mut io) = (0usize, false);
-    while let Some(chunk) = chunks.next_chunk()? {
+    // Each chunk is compared and written while the next is read and loaded.
+    chunks.each(|chunk| {
         let pf = &chunk.portfolio;
         if strict {
             chunk.strict_stop(p)?;
         }
         let d = diff::diff(base, variants, rules, pf, sel, &|| {}).map_err(eval)?;
         if strict {
-            failed_evaluation.keep(&chunk, d.failures.first().map(|(_, ds)| ds.as_slice()));
+            failed_evaluation.keep(chunk, d.failures.first().map(|(_, ds)| ds.as_slice()));
         } else {
             for (_, ds) in &d.failures {
                 chunk.print(p, ds);
@@ -269,7 +270,8 @@ fn streamed(
         parts.chunk(base, pf, &d, p)?;
         sums.merge(&diff::DiffSums::of(&d, pf, contracts)).map_err(eval)?;
         contracts += pf.contracts.len();
-    }
+        Ok(())
+    })?;
     if sums.summary.read == 0 {
         return Err(stream::no_record(chunks.name()));
     }

@@ -236,6 +236,24 @@ impl<'r> Chunks<'r> {
         (self.name.clone(), self.sha.as_ref().map(Sha256Parts::hex).unwrap_or_default())
     }
 
+    /// Calls `f` on each chunk, in file order, the next chunk read and loaded meanwhile (on
+    /// another thread of the pool, when it has one). The first error, of `f` or of reading,
+    /// stops the run where the one-chunk-at-a-time loop would have stopped: `f` of a chunk is
+    /// done before the reading of the next one is looked at, and the next chunk says nothing
+    /// before its turn.
+    pub fn each(
+        &mut self,
+        mut f: impl FnMut(&Chunk) -> Result<(), CliError> + Send,
+    ) -> Result<(), CliError> {
+        let mut current = self.next_chunk()?;
+        while let Some(chunk) = current {
+            let (next, done) = rayon::join(|| self.next_chunk(), || f(&chunk));
+            done?;
+            current = next?;
+        }
+        Ok(())
+    }
+
     /// The next chunk, `None` at the end of the file.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>, CliError> {
         let name = self.name.clone();

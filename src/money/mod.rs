@@ -1,0 +1,216 @@
+//! Money and exact numbers: parsed from text, never from a float; checked arithmetic; rounding
+//! only through a declared [`Rounding`] rule, which returns what it did so the audit trail can
+//! record it.
+
+mod format;
+
+pub use format::*;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use std::str::FromStr;
+
+/// Parses a decimal written as text (`"50000"`, `"0.75"`, `"-3.5"`). Rejects exponents,
+/// spaces, thousands separators and anything that would need a float.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    // One pass over the bytes: an optional sign, digits, at most one point, one digit at least.
+    let b = t.as_bytes();
+    let body = match b.first() {
+        Some(b'-' | b'+') => &b[1..],
+        _ => b,
+    };
+    let (mut digits, mut points, mut other) = (false, 0u8, false);
+    for c in body {
+        match c {
+            b'0'..=b'9' => digits = true,
+            b'.' => points = points.saturating_add(1),
+            _ => other = true,
+        }
+    }
+    let ok = digits && points <= 1 && !other;
+    if let Some(d) = ok.then(|| small_decimal(t)).flatten() {
+        return Ok(d);
+    }
+    if !ok {
+        return Err(format!("`{text}` is not a decimal number (write digits with an optional `.`, e.g. \"50000\" or \"0.75\")"));
+    }
+    Decimal::from_str_exact(t).map_err(|e| format!("`{text}` is not a representable decimal: {e}"))
+}
+
+/// `a.cmp(&b)`, without rescaling for the usual case: mantissas that fit 63 bits and scales at
+/// most 18 apart are compared as integers at the larger scale (exact in `i128`); anything else
+/// as `Decimal` compares (tested: `cmp_is_decimal_ordering`). A zero of either sign is zero.
+#[inline]
+pub(crate) fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    let (sa, sb) = (a.scale(), b.scale());
+    if sa == sb {
+        return ma.cmp(&mb);
+    }
+    const FITS: u128 = 1 << 63;
+    let d = sa.abs_diff(sb);
+    if d <= 18 && ma.unsigned_abs() < FITS && mb.unsigned_abs() < FITS {
+        let p = 10i128.pow(d);
+        return if sa < sb { (ma * p).cmp(&mb) } else { ma.cmp(&(mb * p)) };
+    }
+    a.cmp(&b)
+}
+
+/// The common form of a decimal read without the general parser: an optional sign, 1 to 18
+/// digits with at most one point between digits; not a negative zero. The same value and scale
+/// as `Decimal::from_str_exact` (tested: `small_decimals_read_as_the_general_parser_reads_them`);
+/// `None` for any other form, which the general parser reads.
+pub(crate) fn small_decimal(t: &str) -> Option<Decimal> {
+    let (negative, body) = match t.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        b => (false, b),
+    };
+    let (mut mantissa, mut digits, mut scale, mut point) = (0i64, 0u32, 0u32, false);
+    for (i, c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' if digits < 18 => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                digits += 1;
+                scale += u32::from(point);
+            }
+            b'.' if i > 0 && i + 1 < body.len() && !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 || (negative && mantissa == 0) {
+        return None;
+    }
+    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+}
+
+/// How a rounding rounds: half away from zero, half to even, or toward zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    HalfAwayFromZero,
+    HalfEven,
+    Down,
+}
+
+impl RoundingMode {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundingMode::HalfAwayFromZero => "half_away_from_zero",
+            RoundingMode::HalfEven => "half_even",
+            RoundingMode::Down => "down",
+        }
+    }
+}
+
+/// A rounding rule declared in the rules file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rounding {
+    pub decimals: u32,
+    pub mode: RoundingMode,
+    pub reference: String,
+}
+
+impl Rounding {
+    pub fn apply(&self, value: Decimal) -> Decimal {
+        value.round_dp_with_strategy(self.decimals, self.mode.strategy())
+    }
+}
+
+/// Parses a plain decimal (used for money in tests and CLI values).
+pub fn dec(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The short comparison orders as `Decimal` does, on every sign, scale (0 to 28) and
+        /// size, equal values of different scales and zeros of both signs included.
+        #[test]
+        fn cmp_is_decimal_ordering(
+            (ma, sa) in (proptest::prelude::any::<i64>(), 0u32..=28),
+            (mb, sb) in (proptest::prelude::any::<i64>(), 0u32..=28),
+            wide in proptest::prelude::any::<(u32, u32, u32, bool)>(),
+            pick in 0u8..4,
+        ) {
+            let a = Decimal::new(ma, sa);
+            let b = match pick {
+                // The same value at another scale (when it fits), or a wide mantissa.
+                0 => a.checked_mul(Decimal::new(1, 0)).map_or(a, |x| {
+                    let mut y = x;
+                    y.rescale((sa + (sb % 4)).min(28));
+                    y
+                }),
+                1 => Decimal::from_parts(wide.0, wide.1, wide.2, wide.3, sb),
+                2 => Decimal::new(0, sb) * Decimal::from(if ma < 0 { -1 } else { 1 }),
+                _ => Decimal::new(mb, sb),
+            };
+            proptest::prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
+            proptest::prop_assert_eq!(cmp(b, a), b.cmp(&a), "{} vs {}", b, a);
+        }
+    }
+
+    proptest::proptest! {
+        /// The short-cut reads what it takes as the general parser does: same value, same scale,
+        /// same sign (the 16 bytes of the decimal), and it takes the usual forms.
+        #[test]
+        fn small_decimals_read_as_the_general_parser_reads_them(
+            t in "[-+]?[0-9]{0,20}(\\.[0-9]{0,20})?|[-+]?\\.[0-9]{1,3}|[0-9]{1,3}\\.|-0(\\.0+)?"
+        ) {
+            if let Some(d) = small_decimal(&t) {
+                let general = Decimal::from_str_exact(&t).expect("the general parser reads it");
+                proptest::prop_assert_eq!(d.serialize(), general.serialize(), "{}", t);
+            }
+            if let Ok(d) = parse_decimal(&t) {
+                let general = Decimal::from_str_exact(&t).expect("the general parser reads it");
+                proptest::prop_assert_eq!(d.serialize(), general.serialize(), "{}", t);
+            }
+        }
+    }
+
+    #[test]
+    fn the_short_cut_takes_the_usual_forms_and_leaves_the_rest() {
+        for t in ["0", "62000", "1.50", "-3.5", "+5", "0.00", "123456789012345678"] {
+            assert!(small_decimal(t).is_some(), "{t}");
+        }
+        for t in ["-0", "-0.00", ".5", "5.", "1234567890123456789", "1e5", ""] {
+            assert!(small_decimal(t).is_none(), "{t}");
+        }
+    }
+
+    #[test]
+    fn parses_exact_text_and_rejects_floats_syntax() {
+        assert_eq!(
+            parse_decimal("12345678901234567890.12").unwrap().to_string(),
+            "12345678901234567890.12"
+        );
+        assert!(parse_decimal("1e5").is_err());
+        assert!(parse_decimal("50 000").is_err());
+        assert!(parse_decimal("").is_err());
+        assert!(parse_decimal(".").is_err());
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        let r = Rounding {
+            decimals: 2,
+            mode: RoundingMode::HalfAwayFromZero,
+            reference: String::new(),
+        };
+        assert_eq!(r.apply(Decimal::new(12345, 3)).to_string(), "12.35");
+        assert_eq!(r.apply(Decimal::new(-12345, 3)).to_string(), "-12.35");
+    }
+}

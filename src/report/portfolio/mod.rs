@@ -3,4 +3,5 @@
 
 pub mod csv_out;
 pub mod json_out;
+mod json_row;
 pub mod text_out;

@@ -209,7 +209,7 @@ fn streamed(
     p: &Printer,
 ) -> Result<(cashflow::CashFlow, Option<cashflow::CashFlow>, bool), CliError> {
     let eval = |e: cpts_funding::eval::EvalError| CliError::eval(&e, &ruled.rules.file);
-    let mut chunks = stream::Chunks::open(&a.portfolio[0], &a.stream, &ruled.base)?;
+    let mut chunks = stream::Chunks::open(&a.portfolio[0], &a.stream, &ruled.base, false)?;
     let (mut flow, mut monthly): (Option<cashflow::CashFlow>, Option<cashflow::CashFlow>) =
         (None, None);
     let (mut records, mut io) = (0usize, false);

@@ -94,7 +94,7 @@ pub fn run(a: &Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     if streamed {
         // One large CSV file, chunk by chunk (its rows are records of a portfolio).
         from_portfolio = true;
-        let mut chunks = stream::Chunks::open(&a.inputs[0], &a.stream, &rules)?;
+        let mut chunks = stream::Chunks::open(&a.inputs[0], &a.stream, &rules, false)?;
         while let Some(chunk) = chunks.next_chunk()? {
             for r in &chunk.portfolio.records {
                 match &r.state {

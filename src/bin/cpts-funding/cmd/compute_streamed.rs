@@ -144,11 +144,8 @@ fn streamed(a: &compute::Args, p: &mut Printer) -> Result<ExitCode, CliError> {
     sel.check(rules).map_err(|e| CliError::eval(&e, "--contract-year"))?;
     let strict = a.run.strict;
     // The JSON document's `inputs` give the file's SHA-256: hashed as it is read, only then.
-    let mut chunks = if a.format == ComputeFormat::Json {
-        stream::Chunks::open_hashed(&a.inputs[0], &a.stream, base)?
-    } else {
-        stream::Chunks::open(&a.inputs[0], &a.stream, base)?
-    };
+    let hashed = a.format == ComputeFormat::Json;
+    let mut chunks = stream::Chunks::open(&a.inputs[0], &a.stream, base, hashed)?;
     let mut parts = Parts {
         format: a.format,
         opts,

@@ -231,11 +231,8 @@ fn streamed(
     let eval = |e: cpts_funding::eval::EvalError| CliError::eval(&e, &rules.file);
     let strict = a.run.strict;
     // A page's receipt gives the file's SHA-256: hashed as it is read, only then.
-    let mut chunks = if matches!(a.format, TableFormat::Md | TableFormat::Html) {
-        stream::Chunks::open_hashed(&a.portfolio[0], &a.stream, base)?
-    } else {
-        stream::Chunks::open(&a.portfolio[0], &a.stream, base)?
-    };
+    let hashed = matches!(a.format, TableFormat::Md | TableFormat::Html);
+    let mut chunks = stream::Chunks::open(&a.portfolio[0], &a.stream, base, hashed)?;
     let mut parts = Parts {
         format: a.format,
         opts,

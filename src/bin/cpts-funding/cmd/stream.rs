@@ -163,16 +163,9 @@ pub struct Chunks<'r> {
 
 impl<'r> Chunks<'r> {
     /// Opens `path` (or stdin) and reads its header.
-    pub fn open(path: &Path, s: &StreamArgs, rules: &'r RuleSet) -> Result<Self, CliError> {
-        Self::open_with(path, s, rules, false)
-    }
-
-    /// [`Chunks::open`], the file's SHA-256 computed as it is read (for a receipt: [`Chunks::input`]).
-    pub fn open_hashed(path: &Path, s: &StreamArgs, rules: &'r RuleSet) -> Result<Self, CliError> {
-        Self::open_with(path, s, rules, true)
-    }
-
-    fn open_with(
+    /// Opens `path` (a file or `-`) and reads its header; `hashed`: the file's SHA-256 is
+    /// computed as it is read (for a receipt: [`Chunks::input`]).
+    pub fn open(
         path: &Path,
         s: &StreamArgs,
         rules: &'r RuleSet,
@@ -231,7 +224,7 @@ impl<'r> Chunks<'r> {
     }
 
     /// The file's name and SHA-256 (as a portfolio's `inputs` give them), once it is all read
-    /// (opened with [`Chunks::open_hashed`]; else no hash).
+    /// (opened `hashed`; else no hash).
     pub fn input(&self) -> (String, String) {
         (self.name.clone(), self.sha.as_ref().map(Sha256Parts::hex).unwrap_or_default())
     }

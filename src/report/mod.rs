@@ -9,6 +9,7 @@ pub mod budget;
 pub mod budget_json;
 pub mod cashflow;
 pub mod chart;
+pub mod csv_writer;
 pub mod escape;
 pub mod html;
 pub mod json;

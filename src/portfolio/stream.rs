@@ -5,6 +5,8 @@
 //! whose rows are not together in the file is met again in a later chunk: the front-end reports
 //! it as a duplicate, E0705.) This module reads nothing: it finds where to cut a text it is given.
 
+use memchr::{memchr, memchr3, memchr_iter};
+
 /// Where to cut the rows of one CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CsvCutter {
@@ -12,15 +14,21 @@ pub struct CsvCutter {
     id_col: usize,
 }
 
-/// The row starting at `start`: its end (after its line break) when complete in `buf`.
+/// The row starting at `start`: its end (after its line break) when complete in `buf`. Quotes
+/// and line breaks are found with `memchr` (a row is mostly cells between them).
 fn row_end(buf: &[u8], start: usize) -> Option<usize> {
-    let mut quoted = false;
     let mut i = start;
-    while i < buf.len() {
+    loop {
+        // Outside quotes: the next quote or line break.
+        i += memchr3(b'"', b'\n', b'\r', &buf[i..])?;
         match buf[i] {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => return Some(i + 1),
-            b'\r' if !quoted => {
+            b'"' => {
+                // Inside quotes up to the closing quote (a doubled quote closes and reopens).
+                i += 1;
+                i += memchr(b'"', &buf[i..])? + 1;
+            }
+            b'\n' => return Some(i + 1),
+            _ => {
                 return match buf.get(i + 1) {
                     Some(b'\n') => Some(i + 2),
                     Some(_) => Some(i + 1),
@@ -28,19 +36,26 @@ fn row_end(buf: &[u8], start: usize) -> Option<usize> {
                     None => None,
                 };
             }
-            _ => {}
         }
-        i += 1;
     }
-    None
+}
+
+/// Whether a row is only white space (Unicode's, as `str::trim` sees it): the first byte that
+/// is not ASCII white space says, but for a non-ASCII one.
+fn is_blank(row: &[u8]) -> bool {
+    match row.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(i) if row[i] >= 0x80 => std::str::from_utf8(row).is_ok_and(|r| r.trim().is_empty()),
+        Some(_) => false,
+    }
 }
 
 /// The cells of a line, split at `sep` outside quotes, quotes removed.
-fn cells(line: &str, sep: u8) -> Vec<String> {
+fn cells(line: &[u8], sep: u8) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
     let mut quoted = false;
-    let b = line.as_bytes();
+    let b = line;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -73,11 +88,11 @@ impl CsvCutter {
         let sep = [b',', b';', b'\t']
             .into_iter()
             .max_by_key(|s| (header.bytes().filter(|b| b == s).count(), *s == b','))?;
-        let id_col = cells(header, sep).iter().position(|c| c == "id")?;
+        let id_col = cells(header.as_bytes(), sep).iter().position(|c| c == "id")?;
         Some(CsvCutter { sep, id_col })
     }
 
-    fn id(&self, row: &str) -> String {
+    fn id(&self, row: &[u8]) -> String {
         cells(row, self.sep).into_iter().nth(self.id_col).unwrap_or_default()
     }
 
@@ -85,13 +100,18 @@ impl CsvCutter {
     /// at or after `target` bytes whose id differs from the row before it. `None` when `buf`
     /// holds no such place yet (read more, or take all of it at the end of the file).
     pub fn cut(&self, buf: &str, target: usize) -> Option<usize> {
-        let b = buf.as_bytes();
+        self.cut_bytes(buf.as_bytes(), target)
+    }
+
+    /// [`CsvCutter::cut`] of bytes not yet checked to be UTF-8: a cut is at a row's start,
+    /// after a line break, so the rows before it are whole characters.
+    pub fn cut_bytes(&self, b: &[u8], target: usize) -> Option<usize> {
         let mut start = 0;
         let mut last_id: Option<String> = None;
         while start < b.len() {
             let end = row_end(b, start)?;
-            let row = &buf[start..end];
-            let blank = row.trim().is_empty();
+            let row = &b[start..end];
+            let blank = is_blank(row);
             if start >= target && !blank {
                 let id = self.id(row);
                 if last_id.as_ref().is_some_and(|l| *l != id) {
@@ -111,21 +131,9 @@ impl CsvCutter {
 /// the chunks that follow.
 pub fn count_lines(text: &str) -> usize {
     let b = text.as_bytes();
-    let mut n = 0;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => n += 1,
-            b'\r' if b.get(i + 1) == Some(&b'\n') => {
-                n += 1;
-                i += 1;
-            }
-            b'\r' => n += 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    n
+    // Each `\n` ends a line, and each `\r` not followed by `\n`.
+    let lone_cr = memchr_iter(b'\r', b).filter(|&i| b.get(i + 1) != Some(&b'\n')).count();
+    memchr_iter(b'\n', b).count() + lone_cr
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use cpts_funding::portfolio::{self, Portfolio, RecordState};
 use cpts_funding::rules::{RuleSet, Sha256Parts};
 use cpts_funding::source::{self, LineIndex};
 use std::collections::HashSet;
+use std::sync::OnceLock;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -54,7 +55,8 @@ fn id_hash(id: &str) -> u128 {
 pub struct Chunk {
     pub portfolio: Portfolio,
     text: String,
-    index: LineIndex,
+    /// Built when a diagnostic's snippet is wanted (a valid file never needs it).
+    index: OnceLock<LineIndex>,
     /// The chunk's line `l` is the file's line `l + shift`.
     shift: usize,
     /// The header itself is wrong: the same for every chunk, so the run stops.
@@ -62,6 +64,10 @@ pub struct Chunk {
 }
 
 impl Chunk {
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     /// `--strict`: the chunk's first record that failed to load (in file order) stops the run,
     /// as on a whole file, where loading is checked before anything is evaluated.
     pub fn strict_stop(&self, p: &Printer) -> Result<(), CliError> {
@@ -120,7 +126,7 @@ impl Held {
             .map(|d| {
                 let local =
                     d.location.line.map(|l| if l > 1 { l.saturating_sub(chunk.shift) } else { l });
-                local.and_then(|l| chunk.index.line(&chunk.text, l)).map(str::to_string)
+                local.and_then(|l| chunk.index().line(&chunk.text, l)).map(str::to_string)
             })
             .collect();
         Held { diagnostics: ds.to_vec(), lines }
@@ -150,7 +156,8 @@ pub struct Chunks<'r> {
     eof: bool,
     /// The file's line of the first row pending.
     first_line: usize,
-    block: Vec<u8>,
+    /// The most bytes read at a time.
+    block: usize,
     /// Bytes wanted before the next cut is looked for: a chunk and a bit, more after a miss.
     want: usize,
     /// The ids met so far, as 128-bit hashes (16 bytes each, not a string each: a million CPTS
@@ -212,7 +219,7 @@ impl<'r> Chunks<'r> {
             pending: Vec::new(),
             eof: false,
             first_line: 2,
-            block: vec![0u8; chunk_bytes.clamp(1 << 12, 1 << 20)],
+            block: chunk_bytes.clamp(1 << 12, 1 << 20),
             want: chunk_bytes.saturating_mul(2),
             seen: HashSet::new(),
             sha,
@@ -256,22 +263,35 @@ impl<'r> Chunks<'r> {
                 self.pb.finish_and_clear();
                 return Ok(None);
             }
-            // Read until the pending bytes hold a whole chunk, or the file ends.
+            // Read until the pending bytes hold a whole chunk, or the file ends (straight into
+            // `pending`, up to a block at a time).
             while !self.eof && self.pending.len() < self.want {
-                let n = self.reader.read(&mut self.block).map_err(|e| unreadable(&e))?;
+                let before = self.pending.len();
+                let n = (&mut self.reader)
+                    .take(self.block as u64)
+                    .read_to_end(&mut self.pending)
+                    .map_err(|e| unreadable(&e))?;
                 if n == 0 {
                     self.eof = true;
                 }
-                self.pending.extend_from_slice(&self.block[..n]);
                 if let Some(sha) = self.sha.as_mut() {
-                    sha.update(&self.block[..n]);
+                    sha.update(&self.pending[before..]);
                 }
                 self.pb.inc(n as u64);
             }
-            // The valid UTF-8 prefix (a character may straddle two reads).
-            let valid = match std::str::from_utf8(&self.pending) {
-                Ok(t) => t.len(),
-                Err(e) if e.error_len().is_none() && !self.eof => e.valid_up_to(),
+            // Cut at a row boundary (a line break: a whole character), then check the rows
+            // taken are UTF-8, once.
+            let cut = match self.cutter.cut_bytes(&self.pending, self.chunk_bytes) {
+                Some(c) => c,
+                // One CPTS longer than what is pending: read more before looking again.
+                None if !self.eof => {
+                    self.want = self.pending.len().saturating_add(self.chunk_bytes.max(1 << 12));
+                    continue;
+                }
+                None => self.pending.len(),
+            };
+            let rows = match std::str::from_utf8(&self.pending[..cut]) {
+                Ok(rows) => rows,
                 Err(e) => {
                     let mut d = source::decode(&name, &self.pending[..e.valid_up_to() + 1]).err();
                     if let Some(d) = d.as_mut() {
@@ -280,17 +300,6 @@ impl<'r> Chunks<'r> {
                     return Err(CliError::Invalid(d.into_iter().collect(), None));
                 }
             };
-            let text = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
-            let cut = match self.cutter.cut(text, self.chunk_bytes) {
-                Some(c) => c,
-                // One CPTS longer than what is pending: read more before looking again.
-                None if !self.eof => {
-                    self.want = self.pending.len().saturating_add(self.chunk_bytes.max(1 << 12));
-                    continue;
-                }
-                None => text.len(),
-            };
-            let rows = &text[..cut];
             let sep = if self.header.ends_with('\n') { "" } else { "\n" };
             let chunk = format!("{}{sep}{rows}", self.header);
             let shift = self.first_line - 2;
@@ -303,7 +312,7 @@ impl<'r> Chunks<'r> {
             self.first_line += lines;
             self.pending.drain(..cut);
             self.want = self.chunk_bytes.saturating_mul(2);
-            let index = LineIndex::new(&chunk);
+            let index = OnceLock::new();
             return Ok(Some(Chunk { portfolio: pf, text: chunk, index, shift, header_broken }));
         }
     }

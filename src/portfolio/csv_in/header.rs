@@ -65,11 +65,14 @@ pub(super) fn header(
     let n = rules.missions.len();
     let mut cols = Columns { start: vec![None; n], deployed: vec![None; n], ..Columns::default() };
     let mut errors = Vec::new();
-    let at = |cell: usize, name: &str| Location {
-        file: file.to_string(),
-        path: Some(name.to_string()),
-        line: Some(row.line),
-        column: row.column(cell),
+    let at = |cell: usize, name: &str| {
+        let position = row.position(cell);
+        Location {
+            file: file.to_string(),
+            path: Some(name.to_string()),
+            line: Some(position.map_or(row.line, |(line, _)| line)),
+            column: position.map(|(_, column)| column),
+        }
     };
     let mission_ids: Vec<&str> = rules.missions.iter().map(|m| m.id.as_str()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -168,13 +171,9 @@ pub(super) fn header(
             _ => slot.value = Some(i),
         }
     }
-    let first_cell = row.column(0).unwrap_or(1);
-    let whole = Location {
-        file: file.to_string(),
-        path: None,
-        line: Some(row.line),
-        column: Some(first_cell),
-    };
+    let (line, column) = row.position(0).unwrap_or((row.line, 1));
+    let whole =
+        Location { file: file.to_string(), path: None, line: Some(line), column: Some(column) };
     for r in REQUIRED {
         if !cols.fixed.contains_key(r) {
             errors.push(

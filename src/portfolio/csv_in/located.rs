@@ -207,11 +207,16 @@ impl Ctx<'_> {
         Ok((raw, loc))
     }
 
-    /// Shows a diagnostic's path as the column its cell is in.
+    /// Shows a diagnostic's path as the column its cell is in: the cell that starts at the
+    /// diagnostic's line and column.
     pub(super) fn name_column(&self, rows: &[&CsvRow], d: &mut Diagnostic) {
         let (Some(line), Some(col)) = (d.location.line, d.location.column) else { return };
-        let Some(row) = rows.iter().find(|r| r.line == line) else { return };
-        if let Some(i) = (0..row.len()).position(|i| row.column(i) == Some(col)) {
+        // The record holding `line`, if any: the last to start at or before it (records do not
+        // share lines).
+        let Some(row) = rows.iter().filter(|r| r.line <= line).max_by_key(|r| r.line) else {
+            return;
+        };
+        if let Some(i) = (0..row.len()).position(|i| row.position(i) == Some((line, col))) {
             if let Some(name) = self.cols.names.get(i) {
                 d.location.path = Some(name.clone());
             }

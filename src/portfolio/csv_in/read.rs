@@ -1,8 +1,9 @@
 //! The CSV text cut into rows and cells (quotes, separators, BOM). A cell is kept as its byte
-//! offsets in its record; its column is computed from them only when a diagnostic needs one.
+//! offsets in its record; its line and column are computed from them only when a diagnostic
+//! needs one. Lines break at `\r\n`, `\n` or a lone `\r`, inside quotes as between records.
 
 use crate::limits::MAX_ENTRY_BYTES;
-use memchr::{memchr2, memchr3};
+use memchr::{memchr2_iter, memchr3};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -23,8 +24,9 @@ pub(super) struct CsvRow<'a> {
     cells: Vec<Cell>,
     /// The text of the quoted cells with doubled quotes (`""` read as `"`), by cell index.
     unescaped: Vec<(usize, String)>,
-    /// Each cell's 1-based column in chars, computed once, for the first diagnostic needing one.
-    columns: OnceLock<Vec<u32>>,
+    /// Each cell's line in the record (0 for the first) and 1-based column in chars in that
+    /// line, computed once, for the first diagnostic needing one.
+    positions: OnceLock<Vec<(u32, u32)>>,
     /// The record's size in bytes when over [`MAX_ENTRY_BYTES`] (its cells are then dropped).
     pub(super) oversize: Option<usize>,
 }
@@ -47,32 +49,42 @@ impl CsvRow<'_> {
         self.text.get(c.start as usize..c.end as usize)
     }
 
-    /// The 1-based column (in chars) where cell `i` starts, in the line it starts on: after a
-    /// line break inside a quoted cell, columns count from that line.
-    pub(super) fn column(&self, i: usize) -> Option<usize> {
-        let columns = self.columns.get_or_init(|| {
-            // One forward pass: (byte counted up to, its column).
-            let mut counted = (0, 1);
+    /// The line and 1-based column (in chars) where cell `i` starts: the record's first line
+    /// plus the line breaks inside quotes before the cell, and the column in that line.
+    pub(super) fn position(&self, i: usize) -> Option<(usize, usize)> {
+        let positions = self.positions.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            // One forward pass: (byte counted up to, its line in the record, its column).
+            let mut counted = (0, 0, 1);
             self.cells
                 .iter()
                 .map(|c| {
                     let mut start = c.start as usize;
                     // A quoted cell starts at its quote (an unquoted one after a separator).
-                    if start > 0 && self.text.as_bytes()[start - 1] == b'"' {
+                    if start > 0 && bytes[start - 1] == b'"' {
                         start -= 1;
                     }
-                    let before = &self.text[counted.0..start];
-                    let col = match before.rfind('\n') {
-                        Some(k) => 1 + before[k + 1..].chars().count(),
-                        None => counted.1 + before.chars().count(),
+                    let (from, mut line, col) = counted;
+                    let mut line_start = None;
+                    for k in memchr2_iter(b'\n', b'\r', &bytes[from..start]) {
+                        let at = from + k;
+                        // `\r\n` is one break, counted at its `\n`.
+                        if bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n') {
+                            line += 1;
+                            line_start = Some(at + 1);
+                        }
+                    }
+                    let col = match line_start {
+                        Some(k) => 1 + self.text[k..start].chars().count(),
+                        None => col + self.text[from..start].chars().count(),
                     };
-                    counted = (start, col);
-                    // At most MAX_ENTRY_BYTES + 1: the cell starts inside the record.
-                    col as u32
+                    counted = (start, line, col);
+                    // Both at most MAX_ENTRY_BYTES + 1: the cell starts inside the record.
+                    (line as u32, col as u32)
                 })
                 .collect()
         });
-        columns.get(i).map(|c| *c as usize)
+        positions.get(i).map(|&(l, c)| (self.line + l as usize, c as usize))
     }
 }
 
@@ -253,14 +265,17 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                 let mut owned: Option<String> = None;
                 let mut seg = i;
                 loop {
-                    match memchr2(b'"', b'\n', &bytes[i..]) {
+                    match memchr3(b'"', b'\n', b'\r', &bytes[i..]) {
                         None => {
                             i = n;
                             open_quote = true;
                             break;
                         }
-                        Some(k) if bytes[i + k] == b'\n' => {
-                            i += k + 1;
+                        // A line break in the cell: `\r\n`, `\n` or a lone `\r`.
+                        Some(k) if bytes[i + k] != b'"' => {
+                            let crlf =
+                                bytes[i + k] == b'\r' && bytes.get(i + k + 1) == Some(&b'\n');
+                            i += k + 1 + usize::from(crlf);
                             line += 1;
                         }
                         Some(k) if bytes.get(i + k + 1) == Some(&b'"') => {
@@ -341,7 +356,7 @@ fn parse_part(text: &str, sep: u8) -> Part<'_> {
                 text: &text[cells.start..record_end],
                 cells: cells.cells,
                 unescaped: cells.unescaped,
-                columns: OnceLock::new(),
+                positions: OnceLock::new(),
                 oversize: cells.oversize.then_some(i - cells.start),
             };
             if row.oversize.is_some() {
@@ -363,12 +378,14 @@ mod tests {
     use super::*;
 
     /// Read in parts, a text gives the rows and lines of one reading, also when a cut falls in a
-    /// quoted cell spanning lines (the text is then read whole).
+    /// quoted cell spanning lines (the text is then read whole); the lines it spans are those
+    /// the chunks of a large file are numbered by (a lone `\r` in quotes is a line break too).
     #[test]
     fn parts_read_as_one() {
-        let row = "cpts-1;\"a\nb\";3\r\n;;\n\"x\"\"y\";2\n";
+        let row = "cpts-1;\"a\nb\";3\r\n;;\n\"x\"\"y\";2\n\"p\rq\";r\n";
         let text = format!("id;n;v\n{}", row.repeat(50));
         let whole = parse_part(&text, b';');
+        assert_eq!(whole.lines, crate::portfolio::stream::count_lines(&text));
         let (mut in_parts, mut in_quotes) = (0, 0);
         for size in [1, 7, 13, 40, 41, 42, 43, 1000] {
             let parts = cut_after_line_breaks(&text, size);
@@ -407,52 +424,87 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].text(1), Some("x;\"y"));
         assert_eq!(rows[1].line, 2);
-        assert_eq!(rows[1].column(2), Some(11));
+        assert_eq!(rows[1].position(2), Some((2, 11)));
         assert_eq!(rows[2].line, 5);
     }
 
-    /// Columns count chars (not bytes) from the start of the line the cell starts on: after a
-    /// BOM, non-ASCII text, quotes (doubled or followed by ignored text), a line break inside
-    /// quotes (the columns of the record's later cells count from that line), CRLF, a lone CR,
-    /// tabs. Expected values counted by hand.
+    /// A cell's position is its line (the record's first plus the line breaks before it) and
+    /// its column, in chars (not bytes) from the start of that line: after a BOM, non-ASCII
+    /// text, quotes (doubled or followed by ignored text), line breaks inside quotes (`\n`,
+    /// `\r\n`, a lone `\r`, several in a cell, the later cells of the record on a later line),
+    /// CRLF, a lone CR, tabs. The records after a multi-line one start on the line after its
+    /// last. Expected values counted by hand.
     #[test]
-    fn columns_in_chars_from_the_cells_line() {
-        /// Per record: its line, and its cells' texts and columns.
-        type Records = &'static [(usize, &'static [(&'static str, usize)])];
-        let cases: [(&str, Records); 7] = [
+    fn positions_in_chars_on_the_cells_line() {
+        /// A cell's text and position (line, column).
+        type CellAt<'a> = (&'a str, (usize, usize));
+        /// Per record: its first line, and its cells.
+        type Records = &'static [(usize, &'static [CellAt<'static>])];
+        let cases: [(&str, Records); 9] = [
             (
                 "\u{feff}é;ü\nàb;c;\"d\"\n",
-                &[(1, &[("é", 1), ("ü", 3)]), (2, &[("àb", 1), ("c", 4), ("d", 6)])],
+                &[
+                    (1, &[("é", (1, 1)), ("ü", (1, 3))]),
+                    (2, &[("àb", (2, 1)), ("c", (2, 4)), ("d", (2, 6))]),
+                ],
             ),
-            ("h;i\n\"a\"\"b\";c\n", &[(1, &[("h", 1), ("i", 3)]), (2, &[("a\"b", 1), ("c", 8)])]),
+            (
+                "h;i\n\"a\"\"b\";c\n",
+                &[(1, &[("h", (1, 1)), ("i", (1, 3))]), (2, &[("a\"b", (2, 1)), ("c", (2, 8))])],
+            ),
             (
                 "h;i;j;k\nx;\"l1\nλ2\";y;z\n",
                 &[
-                    (1, &[("h", 1), ("i", 3), ("j", 5), ("k", 7)]),
-                    (2, &[("x", 1), ("l1\nλ2", 3), ("y", 5), ("z", 7)]),
+                    (1, &[("h", (1, 1)), ("i", (1, 3)), ("j", (1, 5)), ("k", (1, 7))]),
+                    (2, &[("x", (2, 1)), ("l1\nλ2", (2, 3)), ("y", (3, 5)), ("z", (3, 7))]),
                 ],
             ),
             (
                 "a;b\r\n\"p\r\nq\";r\r\nc;d\r\n",
                 &[
-                    (1, &[("a", 1), ("b", 3)]),
-                    (2, &[("p\r\nq", 1), ("r", 4)]),
-                    (4, &[("c", 1), ("d", 3)]),
+                    (1, &[("a", (1, 1)), ("b", (1, 3))]),
+                    (2, &[("p\r\nq", (2, 1)), ("r", (3, 4))]),
+                    (4, &[("c", (4, 1)), ("d", (4, 3))]),
                 ],
             ),
-            ("a;b\rc;\"d\"\"\"", &[(1, &[("a", 1), ("b", 3)]), (2, &[("c", 1), ("d\"", 3)])]),
+            (
+                "a;b\r\"p\rq\";r\rc;d\r",
+                &[
+                    (1, &[("a", (1, 1)), ("b", (1, 3))]),
+                    (2, &[("p\rq", (2, 1)), ("r", (3, 4))]),
+                    (4, &[("c", (4, 1)), ("d", (4, 3))]),
+                ],
+            ),
+            (
+                "a;b;c\n\"1\n\n2\r\n3\r\";\"x\ny\";z\nk;l\n",
+                &[
+                    (1, &[("a", (1, 1)), ("b", (1, 3)), ("c", (1, 5))]),
+                    (2, &[("1\n\n2\r\n3\r", (2, 1)), ("x\ny", (6, 3)), ("z", (7, 4))]),
+                    (8, &[("k", (8, 1)), ("l", (8, 3))]),
+                ],
+            ),
+            (
+                "a;b\rc;\"d\"\"\"",
+                &[(1, &[("a", (1, 1)), ("b", (1, 3))]), (2, &[("c", (2, 1)), ("d\"", (2, 3))])],
+            ),
             (
                 "a\tb\tc\n1\t\"2\"\t3\n",
-                &[(1, &[("a", 1), ("b", 3), ("c", 5)]), (2, &[("1", 1), ("2", 3), ("3", 7)])],
+                &[
+                    (1, &[("a", (1, 1)), ("b", (1, 3)), ("c", (1, 5))]),
+                    (2, &[("1", (2, 1)), ("2", (2, 3)), ("3", (2, 7))]),
+                ],
             ),
-            ("a,b\n\"é\"xx,b\n", &[(1, &[("a", 1), ("b", 3)]), (2, &[("é", 1), ("b", 7)])]),
+            (
+                "a,b\n\"é\"xx,b\n",
+                &[(1, &[("a", (1, 1)), ("b", (1, 3))]), (2, &[("é", (2, 1)), ("b", (2, 7))])],
+            ),
         ];
         for (text, expected) in cases {
             let parsed = parse_csv(text);
-            let rows: Vec<(usize, Vec<(&str, usize)>)> = parsed
+            let rows: Vec<(usize, Vec<CellAt>)> = parsed
                 .iter()
                 .map(|r| {
-                    let cells = (0..r.len()).map(|i| (r.text(i).unwrap(), r.column(i).unwrap()));
+                    let cells = (0..r.len()).map(|i| (r.text(i).unwrap(), r.position(i).unwrap()));
                     (r.line, cells.collect())
                 })
                 .collect();
@@ -466,7 +518,7 @@ mod tests {
 
     /// Unquoted cells of every length (so separators fall at every place of an 8-byte word),
     /// some with a quote or non-ASCII text inside, are cut as `str::split` cuts them, each column
-    /// one more than the chars before it.
+    /// on its own line, one more than the chars before it.
     #[test]
     fn unquoted_cells_cut_at_every_separator() {
         let pieces = ["", "a", "é", "x\"y", "0123456789", "€€€", " ", "abcdefg"];
@@ -481,17 +533,17 @@ mod tests {
             let text = lines.join("\r\n");
             let rows = parse_csv(&text);
             assert_eq!(rows.len(), lines.len());
-            for (row, line) in rows.iter().zip(&lines) {
+            for ((row, line), n) in rows.iter().zip(&lines).zip(1..) {
                 let mut col = 1;
-                let expected: Vec<(&str, usize)> = line
+                let expected: Vec<(&str, (usize, usize))> = line
                     .split(sep)
                     .map(|t| {
                         col += t.chars().count() + 1;
-                        (t, col - t.chars().count() - 1)
+                        (t, (n, col - t.chars().count() - 1))
                     })
                     .collect();
-                let got: Vec<(&str, usize)> = (0..row.len())
-                    .map(|i| (row.text(i).unwrap(), row.column(i).unwrap()))
+                let got: Vec<(&str, (usize, usize))> = (0..row.len())
+                    .map(|i| (row.text(i).unwrap(), row.position(i).unwrap()))
                     .collect();
                 assert_eq!(got, expected, "{line:?}");
             }

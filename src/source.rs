@@ -124,7 +124,8 @@ impl LineIndex {
         let mut from = 0;
         while let Some(k) = memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
             let i = from + k;
-            from = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+            from =
+                if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
             starts.push(from);
         }
         LineIndex { starts }

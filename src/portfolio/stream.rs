@@ -17,7 +17,15 @@ pub struct CsvCutter {
 /// The row starting at `start`: its end (after its line break) when complete in `buf`. Quotes
 /// and line breaks are found with `memchr` (a row is mostly cells between them).
 fn row_end(buf: &[u8], start: usize) -> Option<usize> {
+    row_end_from(buf, start, false)
+}
+
+/// [`row_end`] from `start` inside quotes (`quoted`) or not.
+fn row_end_from(buf: &[u8], start: usize, quoted: bool) -> Option<usize> {
     let mut i = start;
+    if quoted {
+        i += memchr(b'"', &buf[i..])? + 1;
+    }
     loop {
         // Outside quotes: the next quote or line break.
         i += memchr3(b'"', b'\n', b'\r', &buf[i..])?;
@@ -92,6 +100,30 @@ impl CsvCutter {
         Some(CsvCutter { sep, id_col })
     }
 
+    /// The id cell of a row, trimmed as a cell is (`str::trim`), when it holds no quote and is
+    /// UTF-8 (`None` otherwise); a row without that many cells has the empty id.
+    fn plain_id<'r>(&self, row: &'r [u8]) -> Option<&'r [u8]> {
+        // The bytes up to the end of the id cell hold no quote, so the separators found are
+        // the reader's.
+        let unquoted = |upto: usize| memchr(b'"', &row[..upto]).is_none();
+        let mut from = 0;
+        for _ in 0..self.id_col {
+            match memchr3(self.sep, b'\n', b'\r', &row[from..]) {
+                Some(k) if row[from + k] == self.sep => from += k + 1,
+                k => {
+                    let end = k.map_or(row.len(), |k| from + k);
+                    return unquoted(end).then_some(b"");
+                }
+            }
+        }
+        let end = memchr3(self.sep, b'\n', b'\r', &row[from..]).map_or(row.len(), |k| from + k);
+        if !unquoted(end) {
+            return None;
+        }
+        let cell = std::str::from_utf8(&row[from..end]).ok()?.trim();
+        Some(cell.as_bytes())
+    }
+
     fn id(&self, row: &[u8]) -> String {
         cells(row, self.sep).into_iter().nth(self.id_col).unwrap_or_default()
     }
@@ -127,6 +159,149 @@ impl CsvCutter {
     }
 }
 
+/// Whether the rows of each CPTS of a CSV text are together (consecutive, blank rows aside), so
+/// that reading it chunk by chunk groups its rows as reading it whole does. Fed the file's bytes
+/// in pieces of any size ([`RowsTogether::feed`]), it keeps one partial row, the last id and a
+/// 128-bit hash of each id met. It answers `false` when it cannot be sure: a quote in the
+/// header or in an id cell, an id that is not UTF-8, a header without an `id` column.
+#[derive(Debug, Default)]
+pub struct RowsTogether {
+    cutter: Option<CsvCutter>,
+    /// The header is read (or found wanting).
+    started: bool,
+    apart: bool,
+    /// The bytes of a row not yet ended.
+    partial: Vec<u8>,
+    last: Option<Vec<u8>>,
+    /// [`short_hash`] of each id met, the hash itself as the table's hash.
+    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Identity>>,
+}
+
+/// 64 bits of an id, 8 bytes at a time (a multiply and a rotation each). Two ids met sharing
+/// one only makes [`RowsTogether`] say `false` (the file is then read whole, as before).
+fn short_hash(id: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (id.len() as u64).wrapping_mul(K);
+    for word in id.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..word.len()].copy_from_slice(word);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+/// The hasher of a table whose keys are hashes already.
+#[derive(Debug, Default)]
+pub struct Identity(u64);
+
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl RowsTogether {
+    pub fn new() -> RowsTogether {
+        RowsTogether::default()
+    }
+
+    /// The next bytes of the file.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.apart {
+            return;
+        }
+        let mut start = 0;
+        if !self.partial.is_empty() {
+            // The rest of the row begun in the last bytes, found from where it stood: inside
+            // quotes or not, or just after a `\r`.
+            let quoted = memchr_iter(b'"', &self.partial).count() % 2 == 1;
+            let end = if !quoted && self.partial.ends_with(b"\r") {
+                Some(usize::from(bytes.first() == Some(&b'\n')))
+            } else {
+                row_end_from(bytes, 0, quoted)
+            };
+            let Some(end) = end else {
+                self.partial.extend_from_slice(bytes);
+                return;
+            };
+            let mut row = std::mem::take(&mut self.partial);
+            row.extend_from_slice(&bytes[..end]);
+            self.row(&row);
+            row.clear();
+            self.partial = row;
+            start = end;
+        }
+        while let Some(end) = row_end(bytes, start) {
+            self.row(&bytes[start..end]);
+            start = end;
+            if self.apart {
+                return;
+            }
+        }
+        self.partial.extend_from_slice(&bytes[start..]);
+    }
+
+    /// At the end of the file: whether every CPTS's rows are together.
+    pub fn finish(mut self) -> bool {
+        let last = std::mem::take(&mut self.partial);
+        if !last.is_empty() {
+            self.row(&last);
+        }
+        self.started && !self.apart
+    }
+
+    fn row(&mut self, row: &[u8]) {
+        if !self.started {
+            self.started = true;
+            // The reader finds the separator on the header's first `\n` line: a header ended by
+            // a lone `\r` is left to it.
+            let lone_cr = row.ends_with(b"\r");
+            let header = std::str::from_utf8(row).ok().filter(|h| !h.contains('"') && !lone_cr);
+            self.cutter = header.and_then(|h| CsvCutter::new(h.trim_end()));
+            self.apart = self.cutter.is_none();
+            return;
+        }
+        let Some(c) = self.cutter else { return };
+        if is_blank(row) {
+            return;
+        }
+        let Some(id) = c.plain_id(row) else {
+            self.apart = true;
+            return;
+        };
+        if self.last.as_deref() == Some(id) {
+            return;
+        }
+        // A new id: it must not have been met before.
+        if !self.seen.insert(short_hash(id)) {
+            self.apart = true;
+            return;
+        }
+        self.last = Some(id.to_vec());
+    }
+}
+
+/// An id as 128 bits: two SipHash-1-3 of it under different keys (two ids sharing a hash has
+/// odds of about 10^-27; [`RowsTogether`] would then only say `false`).
+pub fn id_hash(id: &[u8]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        id.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
 /// The physical lines of `text` (line breaks `\r\n`, `\n`, lone `\r`): to number the rows of
 /// the chunks that follow.
 pub fn count_lines(text: &str) -> usize {
@@ -139,6 +314,66 @@ pub fn count_lines(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What [`RowsTogether`] says of `text` fed at once.
+    fn together(text: &str) -> bool {
+        let mut t = RowsTogether::new();
+        t.feed(text.as_bytes());
+        t.finish()
+    }
+
+    #[test]
+    fn rows_together_or_apart() {
+        // (text, together): ids trimmed as cells are, blank rows aside, any line break.
+        let cases: [(&str, bool); 12] = [
+            ("id;y\na;1\na;2\nb;1\n", true),
+            ("id;y\na;1\nb;1\na;2\n", false),
+            ("y;id\n1; a \n2;a\n\n  \n3;a", true),
+            ("id,y\r\na,1\r\nb,1\r\na,2\r\n", false),
+            ("id,y\ra,1\rb,1\rb,2\r", false),
+            // Quotes elsewhere (a line break, a separator) are cells: the id is read past them.
+            ("id;name\na;\"x\ny;z\"\nb;\"w\"\"\"\nb;v\n", true),
+            ("id;name\na;\"x\na;z\"\nb;w\na;v\n", false),
+            // A quote in an id cell, or before it, or in the header: not sure, so `false`.
+            ("id;y\n\"a\";1\n", false),
+            ("y;id\n\"1\";a\n", false),
+            ("\"id\";y\na;1\n", false),
+            // No `id` column, no header: `false`; an empty id is an id (two apart: `false`).
+            ("name;y\na;1\n", false),
+            ("id;y\n;1\na;1\n;2\n", false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(together(text), expected, "{text:?}");
+        }
+        assert!(!together(""));
+        // A row with fewer cells than the id's column has the empty id.
+        assert!(together("y;id\n1\n2\n"));
+    }
+
+    proptest::proptest! {
+        /// Fed in pieces cut anywhere (in a quote, between `\r` and `\n`), the answer is the
+        /// one of the text fed at once.
+        #[test]
+        fn rows_together_in_any_pieces(cuts in proptest::collection::vec(0usize..200, 0..6), pick in 0usize..4) {
+            let texts = [
+                "id;name\r\na;\"x\r\ny;\"\"z\"\r\na;v\r\nb;w\r\n",
+                "id;name\na;\"x\ny;z\"\nb;w\na;v\n",
+                "name,id\rp,a\rq,b\rr,b\r",
+                "name;id\n\"é;\nè\";a\nq;b\nr;a",
+            ];
+            let text = texts[pick].as_bytes();
+            let mut at: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).collect();
+            at.sort_unstable();
+            let mut t = RowsTogether::new();
+            let mut from = 0;
+            for a in at {
+                t.feed(&text[from..a]);
+                from = a;
+            }
+            t.feed(&text[from..]);
+            proptest::prop_assert_eq!(t.finish(), together(texts[pick]));
+        }
+    }
 
     #[test]
     fn a_chunk_never_splits_a_cpts_and_quotes_hold_line_breaks() {

@@ -588,6 +588,47 @@ fn diff_sums_of_two_halves_merge_into_the_whole() {
     assert_eq!(merged.gains.largest_gains.len(), diff::LARGEST);
 }
 
+/// A CSV file is streamed without `--stream` only when each CPTS has its rows together: a
+/// file whose CPTS's rows are apart is read whole and its rows grouped (no E0705), with the
+/// rows and sums of the same file sorted by CPTS, which is streamed.
+#[test]
+fn a_csv_with_a_cpts_apart_is_read_whole() {
+    let text = std::fs::read_to_string(root().join("fixtures/portfolio/example.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The second row of the first CPTS moved last: its rows are apart.
+    let mut apart = vec![lines[0], lines[1]];
+    apart.extend(&lines[3..]);
+    apart.push(lines[2]);
+    let dir = std::env::temp_dir().join(format!("cpts-funding-apart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (f, g) = (dir.join("apart.csv"), dir.join("together.csv"));
+    std::fs::write(&f, apart.join("\n") + "\n").unwrap();
+    std::fs::write(&g, &text).unwrap();
+    // Chunks of one CPTS each, were they streamed (`--chunk-bytes` alone does not stream).
+    let csv = ["--format", "csv", "--chunk-bytes", "1"];
+    let (code, out, err) = run(&[&["compute", f.to_str().unwrap()][..], &csv].concat());
+    let (code_t, out_t, _) = run(&[&["compute", g.to_str().unwrap()][..], &csv].concat());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!((code, code_t), (0, 0), "{err}");
+    assert!(!err.contains("E0705"), "{err}");
+    // The same rows (the moved one last, its source column naming its line) and the same sums.
+    let rows = |o: &str, file: &str| -> Vec<String> {
+        let mut v: Vec<String> = o
+            .lines()
+            .filter(|l| l.starts_with("cpts,"))
+            .map(|l| l.rsplit_once(',').map_or(l, |(r, _)| r).to_string())
+            .collect();
+        v.sort();
+        assert!(o.contains(file), "{o}");
+        v
+    };
+    assert_eq!(rows(&out, "apart.csv"), rows(&out_t, "together.csv"));
+    let sums = |o: &str| -> Vec<String> {
+        o.lines().filter(|l| !l.starts_with("cpts,")).map(str::to_string).collect()
+    };
+    assert_eq!(sums(&out), sums(&out_t));
+}
+
 /// Streamed, the rows of a CPTS must be together: a CPTS met again after others is E0705 on
 /// its later rows (never counted twice), the others computed.
 #[test]

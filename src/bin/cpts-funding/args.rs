@@ -105,8 +105,8 @@ pub struct RunArgs {
 #[derive(clap::Args, Clone, Copy)]
 pub struct StreamArgs {
     /// One CSV file read, checked and evaluated chunk by chunk, in memory that does not grow
-    /// with the file (automatic above 32 MiB). The rows of a CPTS must then be together in the
-    /// file.
+    /// with the file (automatic when each CPTS has its rows together, and above 32 MiB). The
+    /// rows of a CPTS must then be together in the file.
     #[arg(long)]
     pub stream: bool,
     /// The size of a streamed chunk, in bytes (default 256 KiB; a testing aid).

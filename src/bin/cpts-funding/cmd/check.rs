@@ -17,8 +17,9 @@ use std::process::ExitCode;
 pub const EXAMPLES: &str = "Each input is recognised as compute would: a contract file, a folder of contracts, a portfolio
 file (YAML/JSON with `cpts:`), a CSV portfolio, or a variant file (`changes:`). Nothing is evaluated.
 
-A CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in memory that does not
-grow with the file; its rows of one CPTS must then be together.
+A CSV file whose CPTS each have their rows together (a quick look first says), one over 32 MiB,
+or any with --stream, is read chunk by chunk, in memory that does not grow with the file; over
+32 MiB or with --stream, the rows of one CPTS must be together (else E0705 on the later ones).
 
 Examples:
   cpts-funding check fixtures/ok/*/contract.yaml

@@ -15,8 +15,9 @@ use cpts_funding::variant::render::banner;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXAMPLES: &str = "A CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in memory that does not
-grow with the file; its rows of one CPTS must then be together. The text, JSON and CSV reports
+pub const EXAMPLES: &str = "A CSV file whose CPTS each have their rows together (a quick look first says), one over 32 MiB,
+or any with --stream, is read chunk by chunk, in memory that does not grow with the file; over
+32 MiB or with --stream, the rows of one CPTS must be together (else E0705 on the later ones). The text, JSON and CSV reports
 (with --strict or not) are those of the whole-file run, byte for byte (the CSV rows are written as
 they come; the lists under counts of the whole file wait in temporary files). A printable page
 (--format md|html) of a portfolio reads the file whole.

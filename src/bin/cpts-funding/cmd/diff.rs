@@ -21,8 +21,9 @@ use cpts_funding::variant::{diff, render};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXAMPLES: &str = "A CSV file over 32 MiB (or any with --stream) is read chunk by chunk, in memory that does not
-grow with the file; its rows of one CPTS must then be together. Every format says what the
+pub const EXAMPLES: &str = "A CSV file whose CPTS each have their rows together (a quick look first says), one over 32 MiB,
+or any with --stream, is read chunk by chunk, in memory that does not grow with the file; over
+32 MiB or with --stream, the rows of one CPTS must be together (else E0705 on the later ones). Every format says what the
 whole-file run says (the CSV rows are written as they come; the other reports keep their lists of
 CPTS-years, tier changes and failures in temporary files until the counts of the whole file are
 known).

@@ -81,6 +81,11 @@ impl Observations {
         self.get(indicator).is_some()
     }
 
+    /// No observation yet, room for `slots` indicators (a contract's count: no growing).
+    pub fn with_slots(slots: usize) -> Observations {
+        Observations(Vec::with_capacity(slots))
+    }
+
     pub fn insert(&mut self, indicator: &Indicator, observation: Observation) {
         if self.0.len() <= indicator.slot {
             self.0.resize(indicator.slot + 1, None);

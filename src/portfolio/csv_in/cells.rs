@@ -31,7 +31,23 @@ pub(super) fn date(s: &str) -> String {
 }
 
 pub(super) fn boolean(s: &str) -> Option<bool> {
-    match s.trim().to_lowercase().as_str() {
+    let s = s.trim();
+    if !s.is_ascii() {
+        return boolean_lower(&s.to_lowercase());
+    }
+    // ASCII: compared without building the lower-case copy (the same answer).
+    let mut lower = [0u8; 5];
+    let b = s.as_bytes();
+    if b.len() > lower.len() {
+        return None;
+    }
+    lower[..b.len()].copy_from_slice(b);
+    lower.make_ascii_lowercase();
+    boolean_lower(std::str::from_utf8(&lower[..b.len()]).ok()?)
+}
+
+fn boolean_lower(s: &str) -> Option<bool> {
+    match s {
         "true" | "vrai" | "oui" | "yes" | "1" | "x" => Some(true),
         "false" | "faux" | "non" | "no" | "0" => Some(false),
         _ => None,

@@ -95,7 +95,7 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
             "" => false,
             v => boolean(v)?,
         };
-        let mut observations = Observations::default();
+        let mut observations = Observations::with_slots(slot);
         for (x, slot) in c.indicators.iter().zip(&slot_of) {
             let v = cell(row, x.value);
             if v.is_empty() {
@@ -192,10 +192,14 @@ fn payout(text: &str, max: Decimal) -> Option<Payout> {
                 return None;
             }
             // Easiest first, as the validator orders them; a better step never pays less.
-            steps.sort_by(|a, b| match direction {
+            // (Scales are mostly written in that order already: then nothing moves.)
+            let order = |a: &Step, b: &Step| match direction {
                 Direction::HigherIsBetter => cmp(a.threshold, b.threshold),
                 Direction::LowerIsBetter => cmp(b.threshold, a.threshold),
-            });
+            };
+            if !steps.windows(2).all(|w| order(&w[0], &w[1]).is_le()) {
+                steps.sort_by(order);
+            }
             let ordered = steps.windows(2).all(|w| {
                 cmp(w[0].threshold, w[1].threshold).is_ne() && cmp(w[1].amount, w[0].amount).is_ge()
             });

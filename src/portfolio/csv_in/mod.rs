@@ -23,10 +23,12 @@ mod header;
 mod located;
 mod read;
 
+use super::stream::IdHasher;
 use cells::{boolean, cell};
 use header::{header, Columns};
 use read::{parse_csv, CsvRow};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 struct Ctx<'a> {
     file: &'a str,
@@ -132,7 +134,7 @@ impl Ctx<'_> {
                 continue;
             }
             let mut errors = Vec::new();
-            if let Some(&col) = self.cols.fixed.get("contract_year") {
+            if let Some(col) = self.keys.contract_year {
                 let v = cell(row, Some(col));
                 if v.parse::<u32>().is_err() {
                     errors.push(Diagnostic::error(
@@ -145,7 +147,7 @@ impl Ctx<'_> {
                     ));
                 }
             }
-            if let Some(&col) = self.cols.fixed.get("crisis_recognised") {
+            if let Some(col) = self.keys.crisis {
                 let v = cell(row, Some(col));
                 if !v.is_empty() && boolean(v).is_none() {
                     errors.push(
@@ -191,9 +193,7 @@ impl Ctx<'_> {
                             s.unwrap_or(RecordState::Loaded {
                                 contract: 0,
                                 contract_year: Some(
-                                    cell(rows[r], self.cols.fixed.get("contract_year").copied())
-                                        .parse()
-                                        .unwrap_or(0),
+                                    cell(rows[r], self.keys.contract_year).parse().unwrap_or(0),
                                 ),
                             })
                         })
@@ -307,7 +307,8 @@ pub(super) fn load_shifted(file: &str, text: &str, rules: &RuleSet, shift: usize
     // Rows grouped by CPTS id, in order of first appearance; records keep the file's order.
     let id_col = cols.fixed.get("id").copied();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_id: HashMap<&str, usize, BuildHasherDefault<IdHasher>> =
+        HashMap::with_capacity_and_hasher(data.len(), Default::default());
     let mut states: Vec<Option<RecordState>> = vec![None; data.len()];
     for (r, row) in data.iter().enumerate() {
         if let Some(d) = oversize(row) {
@@ -341,6 +342,8 @@ pub(super) fn load_shifted(file: &str, text: &str, rules: &RuleSet, shift: usize
         .par_iter()
         .map(|g| ctx.group(&g.iter().map(|r| &data[*r]).collect::<Vec<_>>()))
         .collect();
+    piece.contracts.reserve(built.len());
+    piece.records.reserve(data.len());
     for (g, (contract, group_states)) in groups.iter().zip(built) {
         let index = contract.map(|c| {
             piece.contracts.push(c);

@@ -13,11 +13,10 @@ use crate::inputs;
 use crate::output::Printer;
 use crate::progress;
 use cpts_funding::diagnostic::{render_with_line, Code, Diagnostic, Location};
-use cpts_funding::portfolio::stream::{count_lines, id_hash, CsvCutter, RowsTogether};
+use cpts_funding::portfolio::stream::{count_lines, id_hash, CsvCutter, IdSet, RowsTogether};
 use cpts_funding::portfolio::{self, Portfolio, RecordState};
 use cpts_funding::rules::{RuleSet, Sha256Parts};
 use cpts_funding::source::{self, LineIndex};
-use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -174,8 +173,9 @@ pub struct Chunks<'r> {
     /// Bytes wanted before the next cut is looked for: a chunk and a bit, more after a miss.
     want: usize,
     /// The ids met so far, as 128-bit hashes (16 bytes each, not a string each: a million CPTS
-    /// take 16 MB; two ids sharing a hash has odds of about 10^-27).
-    seen: HashSet<u128>,
+    /// take 16 MB; two ids sharing a hash would fail the later CPTS as a duplicate, never compute it
+    /// wrong).
+    seen: IdSet,
     /// The SHA-256 of the bytes read (the file's once it is read: its receipt), when asked.
     sha: Option<Sha256Parts>,
     pb: indicatif::ProgressBar,
@@ -233,8 +233,8 @@ impl<'r> Chunks<'r> {
             eof: false,
             first_line: 2,
             block: chunk_bytes.clamp(1 << 12, 1 << 20),
-            want: chunk_bytes.saturating_mul(2),
-            seen: HashSet::new(),
+            want: first_want(chunk_bytes),
+            seen: IdSet::default(),
             sha,
         })
     }
@@ -324,7 +324,7 @@ impl<'r> Chunks<'r> {
             });
             self.first_line += lines;
             self.pending.drain(..cut);
-            self.want = self.chunk_bytes.saturating_mul(2);
+            self.want = first_want(self.chunk_bytes);
             let index = OnceLock::new();
             return Ok(Some(Chunk { portfolio: pf, text: chunk, index, shift, header_broken }));
         }
@@ -356,6 +356,12 @@ impl<'r> Chunks<'r> {
             self.seen.insert(id_hash(c.id.as_bytes()));
         }
     }
+}
+
+/// The bytes read before a cut is first looked for: a chunk and an eighth (what is left after
+/// the cut moves to the front of the buffer: a small part).
+fn first_want(chunk_bytes: usize) -> usize {
+    chunk_bytes.saturating_add((chunk_bytes / 8).max(1 << 12))
 }
 
 /// The run stops at a chunk whose header is wrong: said once.

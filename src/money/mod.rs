@@ -67,22 +67,29 @@ pub(crate) fn small_decimal(t: &str) -> Option<Decimal> {
         [b'+', rest @ ..] => (false, rest),
         b => (false, b),
     };
-    let (mut mantissa, mut digits, mut scale, mut point) = (0i64, 0u32, 0u32, false);
-    for (i, c) in body.iter().enumerate() {
-        match c {
-            b'0'..=b'9' if digits < 18 => {
-                mantissa = mantissa * 10 + i64::from(c - b'0');
-                digits += 1;
-                scale += u32::from(point);
-            }
-            b'.' if i > 0 && i + 1 < body.len() && !point => point = true,
-            _ => return None,
-        }
-    }
-    if digits == 0 || (negative && mantissa == 0) {
+    // At most 18 digits and a point: the mantissa fits an `i64` (below 10^18).
+    if body.is_empty() || body.len() > 19 {
         return None;
     }
-    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+    // One pass, a digit tested by one subtraction; the point's place gives the scale.
+    let (mut mantissa, mut point) = (0u64, usize::MAX);
+    for (i, &c) in body.iter().enumerate() {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        } else if c == b'.' && point == usize::MAX && i > 0 && i + 1 < body.len() {
+            point = i;
+        } else {
+            return None;
+        }
+    }
+    let scale = if point == usize::MAX { 0 } else { body.len() - 1 - point };
+    let digits = body.len() - usize::from(point != usize::MAX);
+    if digits > 18 || (negative && mantissa == 0) {
+        return None;
+    }
+    // `Decimal::new` without its checks: a mantissa below 10^18 (two words), a scale below 18.
+    Some(Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, negative, scale as u32))
 }
 
 /// How a rounding rounds: half away from zero, half to even, or toward zero.

@@ -252,10 +252,8 @@ impl RowsTogether {
     fn row(&mut self, row: &[u8]) {
         if !self.started {
             self.started = true;
-            // The reader finds the separator on the header's first `\n` line: a header ended by
-            // a lone `\r` is left to it.
-            let lone_cr = row.ends_with(b"\r");
-            let header = std::str::from_utf8(row).ok().filter(|h| !h.contains('"') && !lone_cr);
+            // Without quotes, the separators the cutter counts are the reader's.
+            let header = std::str::from_utf8(row).ok().filter(|h| !h.contains('"'));
             self.cutter = header.and_then(|h| CsvCutter::new(h.trim_end()));
             self.apart = self.cutter.is_none();
             return;
@@ -327,12 +325,13 @@ mod tests {
     #[test]
     fn rows_together_or_apart() {
         // (text, together): ids trimmed as cells are, blank rows aside, any line break.
-        let cases: [(&str, bool); 12] = [
+        let cases: [(&str, bool); 13] = [
             ("id;y\na;1\na;2\nb;1\n", true),
             ("id;y\na;1\nb;1\na;2\n", false),
             ("y;id\n1; a \n2;a\n\n  \n3;a", true),
             ("id,y\r\na,1\r\nb,1\r\na,2\r\n", false),
-            ("id,y\ra,1\rb,1\rb,2\r", false),
+            ("id,y\ra,1\rb,1\rb,2\r", true),
+            ("id,y\ra,1\rb,1\ra,2\r", false),
             // Quotes elsewhere (a line break, a separator) are cells: the id is read past them.
             ("id;name\na;\"x\ny;z\"\nb;\"w\"\"\"\nb;v\n", true),
             ("id;name\na;\"x\na;z\"\nb;w\na;v\n", false),

@@ -88,14 +88,17 @@ impl CsvRow<'_> {
     }
 }
 
-/// The separator the header uses most, outside quotes (`,` when none).
+/// The separator the header uses most, outside quotes (`,` when none). The header is the first
+/// record: up to its first line break outside quotes (a quoted name may hold one).
 fn detect_separator(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
     let mut quoted = false;
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    for c in header.bytes() {
+    for c in text.bytes() {
         if c == b'"' {
             quoted = !quoted;
+        }
+        if !quoted && (c == b'\n' || c == b'\r') {
+            break;
         }
         if !quoted {
             for (s, n) in counts.iter_mut() {
@@ -416,6 +419,18 @@ mod tests {
             in_parts > 0 && in_quotes > 0,
             "{in_parts} read in parts, {in_quotes} cut in quotes"
         );
+    }
+
+    /// The separator is counted over the whole header record, a quoted name's line break and
+    /// separators included (they are text): `;` here, not the `,` of its first line.
+    #[test]
+    fn the_separator_of_a_header_with_a_line_break_in_quotes() {
+        let rows = parse_csv("\"note\n(a, b, c)\";id;name\r\nx;cpts-1;CPTS 1\n");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].text(0), Some("note\n(a, b, c)"));
+        assert_eq!((rows[1].text(1), rows[1].text(2)), (Some("cpts-1"), Some("CPTS 1")));
+        assert_eq!(detect_separator("a,b\nc;d;e;f"), b',');
+        assert_eq!(detect_separator("a\tb\rc;d;e"), b'\t');
     }
 
     #[test]

@@ -273,7 +273,7 @@ pub fn evaluate<'a>(
         warnings.push(Warning::CrisisWithoutMission);
     }
 
-    let mut totals = Totals::default();
+    let (mut totals, mut provisional) = (Totals::default(), 0);
     for line in &mut lines {
         line.amount = rules.rounding.apply(line.before_rounding);
         let slot = match line.item.category() {
@@ -286,9 +286,9 @@ pub fn evaluate<'a>(
         totals.total = add(totals.total, line.amount)?;
         if line.is_provisional() {
             totals.provisional = add(totals.provisional, line.amount)?;
+            provisional += 1;
         }
     }
-    let provisional = lines.iter().filter(|l| l.is_provisional()).count();
     if provisional > 0 {
         warnings.insert(0, Warning::Provisional { lines: provisional });
     }

@@ -129,7 +129,12 @@ pub struct Rounding {
 }
 
 impl Rounding {
+    #[inline]
     pub fn apply(&self, value: Decimal) -> Decimal {
+        // Already at most that many decimals (most lines): as it is, as `round_dp` answers.
+        if value.scale() <= self.decimals {
+            return value;
+        }
         value.round_dp_with_strategy(self.decimals, self.mode.strategy())
     }
 }

@@ -153,8 +153,16 @@ fn cut_after_line_breaks(text: &str, size: usize) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut rest = text;
     while rest.len() > size {
-        let Some(k) = rest.as_bytes()[size..].iter().position(|b| *b == b'\n') else { break };
-        let (part, tail) = rest.split_at(size + k + 1);
+        // After a `\n`, or after a lone `\r` (a file of lone CRs is read in parts too), never
+        // between the two bytes of a `\r\n`.
+        let b = rest.as_bytes();
+        let Some(k) = memchr2_iter(b'\n', b'\r', &b[size..])
+            .map(|k| size + k)
+            .find(|&i| b[i] == b'\n' || b.get(i + 1).is_some_and(|&n| n != b'\n'))
+        else {
+            break;
+        };
+        let (part, tail) = rest.split_at(k + 1);
         parts.push(part);
         rest = tail;
     }
@@ -387,11 +395,20 @@ mod tests {
     fn parts_read_as_one() {
         let row = "cpts-1;\"a\nb\";3\r\n;;\n\"x\"\"y\";2\n\"p\rq\";r\n";
         let text = format!("id;n;v\n{}", row.repeat(50));
-        let whole = parse_part(&text, b';');
-        assert_eq!(whole.lines, crate::portfolio::stream::count_lines(&text));
+        // The same with lone CRs only: cut into parts too.
+        let cr = text.replace("\r\n", "\n").replace('\n', "\r");
+        assert!(cut_after_line_breaks(&cr, 40).len() > 1);
+        for text in [text, cr] {
+            read_in_parts_as_whole(&text);
+        }
+    }
+
+    fn read_in_parts_as_whole(text: &str) {
+        let whole = parse_part(text, b';');
+        assert_eq!(whole.lines, crate::portfolio::stream::count_lines(text));
         let (mut in_parts, mut in_quotes) = (0, 0);
         for size in [1, 7, 13, 40, 41, 42, 43, 1000] {
-            let parts = cut_after_line_breaks(&text, size);
+            let parts = cut_after_line_breaks(text, size);
             assert_eq!(parts.concat(), text);
             let read: Vec<Part> = parts.iter().map(|t| parse_part(t, b';')).collect();
             if read.iter().any(|p| p.open_quote) {

@@ -180,10 +180,11 @@ pub fn evaluate<'a>(
     if k == 0 || k > rules.contract_length_years {
         return Err(EvalError::YearOutOfContract { year: k, length: rules.contract_length_years });
     }
-    let (from, to) =
-        rules.contract_year_period(contract.signature, k).ok_or(EvalError::Overflow)?;
+    // The year's anniversaries, each worked out once (as `contract_year_period` finds them).
+    let at = |n: u32| crate::calendar::anniversary(contract.signature, n, rules.leap_day);
+    let (from, to) = at(k - 1).zip(at(k)).ok_or(EvalError::Overflow)?;
     // The previous contract year's first day (none in year 1).
-    let prev_from = rules.contract_year_period(contract.signature, k - 1).map(|(f, _)| f);
+    let prev_from = k.checked_sub(2).and_then(at);
     let text = rules
         .text_at(from)
         .ok_or(EvalError::DateOutOfTexts { date: from, first: rules.texts[0].in_force_from })?;

@@ -3,6 +3,7 @@
 //! contract validator and the CSV fast path.
 
 use super::*;
+use crate::calendar::anniversary;
 
 /// What [`over_envelope`] needs of a contract, worked out once for all its engagements: the
 /// periods of its contract years (up to the first that cannot be dated) and the tier of its own
@@ -14,9 +15,17 @@ pub(crate) struct EnvelopeCheck {
 
 impl EnvelopeCheck {
     pub(crate) fn new(rules: &RuleSet, population: u64, signature: Date) -> Self {
-        let periods = (1..=rules.contract_length_years)
-            .map_while(|k| rules.contract_year_period(signature, k))
-            .collect();
+        // Anniversaries 0, 1, … while they can be dated: each one ends a contract year and
+        // starts the next (as `contract_year_period` finds them, each worked out once).
+        let mut periods = Vec::with_capacity(rules.contract_length_years as usize);
+        let mut from = anniversary(signature, 0, rules.leap_day);
+        for k in 1..=rules.contract_length_years {
+            let (Some(f), Some(to)) = (from, anniversary(signature, k, rules.leap_day)) else {
+                break;
+            };
+            periods.push((f, to));
+            from = Some(to);
+        }
         EnvelopeCheck { periods, tier: rules.tier_index_at(population, signature) }
     }
 }

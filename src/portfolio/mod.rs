@@ -99,7 +99,9 @@ pub enum InputKind {
 /// Whether `name`/`text` is a CSV file, a portfolio file, a variant or a contract: the one
 /// classifier of inputs, for every command.
 pub fn input_kind(name: &str, text: &str) -> InputKind {
-    if name.to_ascii_lowercase().ends_with(".csv") {
+    let lower = name.to_ascii_lowercase();
+    let named = [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e));
+    if lower.ends_with(".csv") || (!named && looks_like_csv(text)) {
         InputKind::Csv
     } else if crate::yaml::root_key_comes_first(
         text,
@@ -112,6 +114,20 @@ pub fn input_kind(name: &str, text: &str) -> InputKind {
     } else {
         InputKind::Contract
     }
+}
+
+/// Whether a text whose name does not say (standard input, `<(…)`) is a CSV portfolio: its first
+/// line (a UTF-8 BOM aside) is a header, cells split by `,`, `;` or a tab, one of them `id`, and
+/// it cannot be the first line of a YAML or JSON document (no `key: value`, no flow or list
+/// opening, no comment or directive). A YAML file's first line is never such a header.
+pub fn looks_like_csv(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let line = text.split(['\n', '\r']).next().unwrap_or("");
+    if line.starts_with(['{', '[', '-', '#', '%']) || line.contains(": ") || line.ends_with(':') {
+        return false;
+    }
+    let is_id = |c: &str| c.trim().trim_matches('"') == "id";
+    [',', ';', '\t'].iter().any(|&sep| line.contains(sep) && line.split(sep).any(is_id))
 }
 
 /// Whether an input read by a command makes it a portfolio run (rather than one contract
@@ -275,5 +291,38 @@ fn mark_duplicates(p: &mut Portfolio) {
     }
     for (i, d) in dup {
         p.records[i].state = RecordState::Failed(vec![d]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CSV header on standard input is a CSV; the first line of a YAML or JSON document never
+    /// is (the shipped contract, portfolio, rules, variant and budget files included).
+    #[test]
+    fn a_csv_is_known_by_its_header() {
+        for t in ["id;name\nx;y", "\u{feff}name,id\r", "\"id\"\t\"name\"", "id,population"] {
+            assert!(looks_like_csv(t), "{t:?}");
+        }
+        for t in ["id: x\nname: y", "id;name: x", "- id;name", "{\"id\":1}", "# id;x", "id", ""] {
+            assert!(!looks_like_csv(t), "{t:?}");
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack: Vec<_> = ["fixtures", "rules"].iter().map(|d| root.join(d)).collect();
+        let mut seen = 0;
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "json") {
+                    let t = std::fs::read_to_string(&p).unwrap_or_default();
+                    assert!(!looks_like_csv(&t), "{}", p.display());
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 50, "{seen} files");
     }
 }

@@ -19,17 +19,12 @@ pub struct CsvCutter {
 }
 
 /// The row starting at `start`: its end (after its line break) when complete in `buf`. Quotes
-/// and line breaks are found with `memchr` (a row is mostly cells between them).
+/// and line breaks are found with `memchr` (a row is mostly cells between them). Every quote
+/// opens or closes quoting here, where the reader opens a quoted cell only at a cell's start: a
+/// stray quote inside a cell (`ab"c`) makes the two disagree, which is why [`RowsTogether`]
+/// leaves a file with a quote to the whole-file reader.
 fn row_end(buf: &[u8], start: usize) -> Option<usize> {
-    row_end_from(buf, start, false)
-}
-
-/// [`row_end`] from `start` inside quotes (`quoted`) or not.
-fn row_end_from(buf: &[u8], start: usize, quoted: bool) -> Option<usize> {
     let mut i = start;
-    if quoted {
-        i += memchr(b'"', &buf[i..])? + 1;
-    }
     loop {
         // Outside quotes: the next quote or line break.
         i += memchr3(b'"', b'\n', b'\r', &buf[i..])?;
@@ -50,6 +45,12 @@ fn row_end_from(buf: &[u8], start: usize, quoted: bool) -> Option<usize> {
             }
         }
     }
+}
+
+/// The end of the first row of `buf` (after its line break: `\n`, `\r\n` or a lone `\r`, outside
+/// quotes), when complete: where a CSV header ends (its quoted names may hold line breaks).
+pub fn first_row_end(buf: &[u8]) -> Option<usize> {
+    row_end(buf, 0)
 }
 
 /// Whether a row is only white space (Unicode's, as `str::trim` sees it): the first byte that

@@ -2,14 +2,15 @@
 //! then streams it whatever its size (reading it chunk by chunk groups the rows as reading it
 //! whole does). The ids met are kept as 128-bit hashes.
 
-use super::{is_blank, row_end, row_end_from, CsvCutter};
-use memchr::memchr_iter;
+use super::{is_blank, row_end, CsvCutter};
+use memchr::memchr;
 
 /// Whether the rows of each CPTS of a CSV text are together (consecutive, blank rows aside), so
 /// that reading it chunk by chunk groups its rows as reading it whole does. Fed the file's bytes
 /// in pieces of any size ([`RowsTogether::feed`]), it keeps one partial row, the last id and a
-/// 128-bit hash of each id met. It answers `false` when it cannot be sure: a quote in the
-/// header or in an id cell, an id that is not UTF-8, a header without an `id` column.
+/// 128-bit hash of each id met. It answers `false` when it cannot be sure: a quote anywhere in
+/// the text (where rows and cells end then depends on the reader's quoting rules, which the
+/// chunk cutter does not follow), an id that is not UTF-8, a header without an `id` column.
 #[derive(Debug, Default)]
 pub struct RowsTogether {
     cutter: Option<CsvCutter>,
@@ -52,18 +53,19 @@ impl RowsTogether {
 
     /// The next bytes of the file.
     pub fn feed(&mut self, bytes: &[u8]) {
-        if self.apart {
+        // A quote anywhere: the reader opens a quoted cell only at a cell's start (elsewhere a
+        // quote is text), which the cutter does not follow; such a file is read whole.
+        if self.apart || memchr(b'"', bytes).is_some() {
+            self.apart = true;
             return;
         }
         let mut start = 0;
         if !self.partial.is_empty() {
-            // The rest of the row begun in the last bytes, found from where it stood: inside
-            // quotes or not, or just after a `\r`.
-            let quoted = memchr_iter(b'"', &self.partial).count() % 2 == 1;
-            let end = if !quoted && self.partial.ends_with(b"\r") {
+            // The rest of the row begun in the last bytes (just after a `\r`: its `\n`, if any).
+            let end = if self.partial.ends_with(b"\r") {
                 Some(usize::from(bytes.first() == Some(&b'\n')))
             } else {
-                row_end_from(bytes, 0, quoted)
+                row_end(bytes, 0)
             };
             let Some(end) = end else {
                 self.partial.extend_from_slice(bytes);
@@ -169,10 +171,9 @@ mod tests {
             ("id,y\r\na,1\r\nb,1\r\na,2\r\n", false),
             ("id,y\ra,1\rb,1\rb,2\r", true),
             ("id,y\ra,1\rb,1\ra,2\r", false),
-            // Quotes elsewhere (a line break, a separator) are cells: the id is read past them.
-            ("id;name\na;\"x\ny;z\"\nb;\"w\"\"\"\nb;v\n", true),
-            ("id;name\na;\"x\na;z\"\nb;w\na;v\n", false),
-            // A quote in an id cell, or before it, or in the header: not sure, so `false`.
+            // A quote anywhere (a quoted name, a stray quote, an id, the header): not sure.
+            ("id;name\na;\"x\ny;z\"\nb;\"w\"\"\"\nb;v\n", false),
+            ("id;name\na;x\"y\nb;w\n", false),
             ("id;y\n\"a\";1\n", false),
             ("y;id\n\"1\";a\n", false),
             ("\"id\";y\na;1\n", false),
@@ -207,10 +208,10 @@ mod tests {
         #[test]
         fn rows_together_in_any_pieces(cuts in proptest::collection::vec(0usize..200, 0..6), pick in 0usize..4) {
             let texts = [
-                "id;name\r\na;\"x\r\ny;\"\"z\"\r\na;v\r\nb;w\r\n",
-                "id;name\na;\"x\ny;z\"\nb;w\na;v\n",
+                "id;name\r\na;x\r\na;y\r\n\r\nb;w\r\nc;v",
+                "id;name\na;x\nb;z\nb;w\na;v\n",
                 "name,id\rp,a\rq,b\rr,b\r",
-                "name;id\n\"é;\nè\";a\nq;b\nr;a",
+                "name;id\né;a\nq;b\r\nr;a",
             ];
             let text = texts[pick].as_bytes();
             let mut at: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).collect();

@@ -13,11 +13,14 @@ use crate::inputs;
 use crate::output::Printer;
 use crate::progress;
 use cpts_funding::diagnostic::{render_with_line, Code, Diagnostic, Location};
-use cpts_funding::portfolio::stream::{count_lines, id_hash, CsvCutter, IdSet, RowsTogether};
+use cpts_funding::limits::MAX_ENTRY_BYTES;
+use cpts_funding::portfolio::stream::{
+    count_lines, first_row_end, id_hash, CsvCutter, IdSet, RowsTogether,
+};
 use cpts_funding::portfolio::{self, Portfolio, RecordState};
 use cpts_funding::rules::{RuleSet, Sha256Parts};
 use cpts_funding::source::{self, LineIndex};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -69,8 +72,10 @@ pub struct Chunk {
     text: String,
     /// Built when a diagnostic's snippet is wanted (a valid file never needs it).
     index: OnceLock<LineIndex>,
-    /// The chunk's line `l` is the file's line `l + shift`.
+    /// The chunk's line `l` is the file's line `l + shift` (past its header's lines).
     shift: usize,
+    /// The lines of the header, the same in the chunk and in the file.
+    header_lines: usize,
     /// The header itself is wrong: the same for every chunk, so the run stops.
     pub header_broken: bool,
 }
@@ -136,8 +141,13 @@ impl Held {
         let lines = ds
             .iter()
             .map(|d| {
-                let local =
-                    d.location.line.map(|l| if l > 1 { l.saturating_sub(chunk.shift) } else { l });
+                let local = d.location.line.map(|l| {
+                    if l > chunk.header_lines {
+                        l.saturating_sub(chunk.shift)
+                    } else {
+                        l
+                    }
+                });
                 local.and_then(|l| chunk.index().line(&chunk.text, l)).map(str::to_string)
             })
             .collect();
@@ -168,6 +178,8 @@ pub struct Chunks<'r> {
     eof: bool,
     /// The file's line of the first row pending.
     first_line: usize,
+    /// The lines of `header` (its quoted names may hold line breaks).
+    header_lines: usize,
     /// The most bytes read at a time.
     block: usize,
     /// Bytes wanted before the next cut is looked for: a chunk and a bit, more after a miss.
@@ -202,14 +214,33 @@ impl<'r> Chunks<'r> {
             Box::new(std::fs::File::open(path).map_err(|e| unreadable(&e))?)
         };
         let mut reader = BufReader::with_capacity(1 << 20, file);
+        // The header is the first row: up to its line break outside quotes (a lone `\r` ends it
+        // too, and a quoted name may hold one), read a block at a time; the bytes read after
+        // it are the first pending ones. A header longer than a row may be is taken as it is
+        // (the chunk's reader then says so).
         let mut head = Vec::new();
-        reader.read_until(b'\n', &mut head).map_err(|e| unreadable(&e))?;
+        let end = loop {
+            if let Some(end) = first_row_end(&head) {
+                break end;
+            }
+            let n =
+                (&mut reader).take(1 << 16).read_to_end(&mut head).map_err(|e| unreadable(&e))?;
+            if n == 0 || head.len() > MAX_ENTRY_BYTES {
+                break head.len();
+            }
+        };
         let mut sha = hashed.then(Sha256Parts::default);
         if let Some(sha) = sha.as_mut() {
             sha.update(&head);
         }
-        let header =
+        let pending = head.split_off(end);
+        let mut header =
             source::decode(&name, &head).map_err(|d| CliError::Invalid(vec![d], None))?.to_string();
+        // Ended by a line break, so that a chunk is the header then its rows.
+        if !header.ends_with('\n') {
+            header.push('\n');
+        }
+        let header_lines = count_lines(&header);
         let cutter = CsvCutter::new(header.trim_end()).ok_or_else(|| {
             CliError::Invalid(
                 vec![Diagnostic::error(
@@ -227,11 +258,12 @@ impl<'r> Chunks<'r> {
             rules,
             reader,
             header,
+            header_lines,
             cutter,
             chunk_bytes,
-            pending: Vec::new(),
+            pending,
             eof: false,
-            first_line: 2,
+            first_line: header_lines + 1,
             block: chunk_bytes.clamp(1 << 12, 1 << 20),
             want: first_want(chunk_bytes),
             seen: IdSet::default(),
@@ -313,20 +345,30 @@ impl<'r> Chunks<'r> {
                     return Err(CliError::Invalid(d.into_iter().collect(), None));
                 }
             };
-            let sep = if self.header.ends_with('\n') { "" } else { "\n" };
-            let chunk = format!("{}{sep}{rows}", self.header);
-            let shift = self.first_line - 2;
+            let chunk = format!("{}{rows}", self.header);
+            // The chunk's first row is on its line `header_lines + 1`, the file's `first_line`.
+            let header_lines = self.header_lines;
+            let shift = self.first_line - (header_lines + 1);
             let lines = count_lines(rows);
             let mut pf = portfolio::load_csv_chunk(&name, &chunk, self.rules, shift);
             self.mark_met(&mut pf);
-            let header_broken = pf.records.iter().any(|r| {
-                matches!(&r.state, RecordState::Failed(ds) if ds.iter().any(|d| d.location.line == Some(1)))
-            });
+            let in_header = |d: &Diagnostic| d.location.line.is_some_and(|l| l <= header_lines);
+            let header_broken = pf
+                .records
+                .iter()
+                .any(|r| matches!(&r.state, RecordState::Failed(ds) if ds.iter().any(in_header)));
             self.first_line += lines;
             self.pending.drain(..cut);
             self.want = first_want(self.chunk_bytes);
             let index = OnceLock::new();
-            return Ok(Some(Chunk { portfolio: pf, text: chunk, index, shift, header_broken }));
+            return Ok(Some(Chunk {
+                portfolio: pf,
+                text: chunk,
+                index,
+                shift,
+                header_lines,
+                header_broken,
+            }));
         }
     }
 

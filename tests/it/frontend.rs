@@ -608,7 +608,18 @@ fn streamed_or_whole_a_random_csv_says_the_same() {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         ((z ^ (z >> 31)) % n as u64) as usize
     };
-    let cells = ["", "x", "-1", "2024-13-01", "\"a;b\"", "\"l1\nl2\"", "oui", "steps >= 1:5"];
+    let cells = [
+        "",
+        "x",
+        "-1",
+        "2024-13-01",
+        "\"a;b\"",
+        "\"l1\nl2\"",
+        "oui",
+        "steps >= 1:5",
+        "x\"y",
+        "\"a\"b;c",
+    ];
     let dir = std::env::temp_dir().join(format!("cpts-funding-random-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (mut together, mut apart) = (0, 0);

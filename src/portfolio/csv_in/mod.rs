@@ -26,6 +26,7 @@ mod read;
 use super::stream::IdHasher;
 use cells::{boolean, cell};
 use header::{header, Columns};
+pub(crate) use read::header_separator;
 use read::{parse_csv, CsvRow};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;

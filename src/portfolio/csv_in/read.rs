@@ -91,13 +91,21 @@ impl CsvRow<'_> {
 /// The separator the header uses most, outside quotes (`,` when none). The header is the first
 /// record: up to its first line break outside quotes (a quoted name may hold one).
 fn detect_separator(text: &str) -> u8 {
+    header_separator(text.as_bytes()).0
+}
+
+/// [`detect_separator`] of the first bytes of a text, and whether they reach the header's end
+/// (a line break outside quotes): before, more bytes may change the count.
+pub(crate) fn header_separator(bytes: &[u8]) -> (u8, bool) {
     let mut quoted = false;
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    for c in text.bytes() {
+    let mut ended = false;
+    for &c in bytes {
         if c == b'"' {
             quoted = !quoted;
         }
         if !quoted && (c == b'\n' || c == b'\r') {
+            ended = true;
             break;
         }
         if !quoted {
@@ -108,11 +116,12 @@ fn detect_separator(text: &str) -> u8 {
             }
         }
     }
-    counts
+    let sep = counts
         .iter()
         .max_by_key(|(s, n)| (*n, *s == b','))
         .filter(|(_, n)| *n > 0)
-        .map_or(b',', |(s, _)| *s)
+        .map_or(b',', |(s, _)| *s);
+    (sep, ended)
 }
 
 /// Reads RFC 4180 records (quotes, doubled quotes, line breaks inside quotes), with the line of

@@ -18,24 +18,49 @@ pub struct CsvCutter {
     id_col: usize,
 }
 
-/// The row starting at `start`: its end (after its line break) when complete in `buf`. Quotes
-/// and line breaks are found with `memchr` (a row is mostly cells between them). Every quote
-/// opens or closes quoting here, where the reader opens a quoted cell only at a cell's start: a
-/// stray quote inside a cell (`ab"c`) makes the two disagree, which is why [`RowsTogether`]
-/// leaves a file with a quote to the whole-file reader.
-fn row_end(buf: &[u8], start: usize) -> Option<usize> {
+/// The row starting at `start`: its end (after its line break) when complete in `buf`, with the
+/// reader's quoting (`csv_in::read`): a quote opens a quoted cell only at a cell's start (then a
+/// doubled quote is text, and what follows the closing quote up to the separator is ignored);
+/// anywhere else a quote is text. Quotes and line breaks are found with `memchr`: the cells
+/// between them are not looked at one by one.
+fn row_end(buf: &[u8], start: usize, sep: u8) -> Option<usize> {
+    // `i` is the start of a cell.
     let mut i = start;
     loop {
-        // Outside quotes: the next quote or line break.
-        i += memchr3(b'"', b'\n', b'\r', &buf[i..])?;
-        match buf[i] {
-            b'"' => {
-                // Inside quotes up to the closing quote (a doubled quote closes and reopens).
-                i += 1;
-                i += memchr(b'"', &buf[i..])? + 1;
+        if buf.get(i) == Some(&b'"') {
+            let mut j = i + 1;
+            loop {
+                let q = j + memchr(b'"', &buf[j..])?;
+                match buf.get(q + 1) {
+                    Some(b'"') => j = q + 2,
+                    Some(_) => {
+                        j = q + 1;
+                        break;
+                    }
+                    // The next byte says whether the quote closes the cell.
+                    None => return None,
+                }
             }
+            i = j + memchr3(sep, b'\n', b'\r', &buf[j..])?;
+        } else {
+            // Unquoted cells up to a line break, or to a quote that starts a cell (right after
+            // a separator); any other quote is text.
+            let mut j = i;
+            loop {
+                let p = j + memchr3(b'"', b'\n', b'\r', &buf[j..])?;
+                if buf[p] != b'"' || buf[p - 1] == sep {
+                    i = p;
+                    break;
+                }
+                j = p + 1;
+            }
+            if buf[i] == b'"' {
+                continue;
+            }
+        }
+        match buf[i] {
             b'\n' => return Some(i + 1),
-            _ => {
+            b'\r' => {
                 return match buf.get(i + 1) {
                     Some(b'\n') => Some(i + 2),
                     Some(_) => Some(i + 1),
@@ -43,14 +68,24 @@ fn row_end(buf: &[u8], start: usize) -> Option<usize> {
                     None => None,
                 };
             }
+            _ => i += 1,
         }
     }
 }
 
-/// The end of the first row of `buf` (after its line break: `\n`, `\r\n` or a lone `\r`, outside
-/// quotes), when complete: where a CSV header ends (its quoted names may hold line breaks).
-pub fn first_row_end(buf: &[u8]) -> Option<usize> {
-    row_end(buf, 0)
+/// Where the header of a CSV text whose first bytes are `buf` ends (after its line break), and
+/// the separator the reader takes: `None` until `buf` holds the header whole, but at the end of
+/// the text (`eof`), where all of it is the header if it has no line break.
+pub fn header_end(buf: &[u8], eof: bool) -> Option<(usize, u8)> {
+    let (sep, ended) = crate::portfolio::csv_in::header_separator(buf);
+    if !ended && !eof {
+        return None;
+    }
+    match row_end(buf, 0, sep) {
+        Some(end) => Some((end, sep)),
+        None if eof => Some((buf.len(), sep)),
+        None => None,
+    }
 }
 
 /// Whether a row is only white space (Unicode's, as `str::trim` sees it): the first byte that
@@ -63,34 +98,43 @@ fn is_blank(row: &[u8]) -> bool {
     }
 }
 
-/// The cells of a line, split at `sep` outside quotes, quotes removed.
+/// The cells of a row, split at `sep` with the reader's quoting ([`row_end`]), unescaped and
+/// trimmed as the reader's cells are.
 fn cells(line: &[u8], sep: u8) -> Vec<String> {
     let mut out = Vec::new();
-    let mut cur = Vec::new();
-    let mut quoted = false;
-    let b = line;
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'"' {
-            if quoted && b.get(i + 1) == Some(&b'"') {
-                cur.push(b'"');
-                i += 1;
-            } else {
-                quoted = !quoted;
+    loop {
+        let mut cur = Vec::new();
+        if line.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                let Some(k) = memchr(b'"', &line[i..]) else {
+                    cur.extend_from_slice(&line[i..]);
+                    i = line.len();
+                    break;
+                };
+                cur.extend_from_slice(&line[i..i + k]);
+                if line.get(i + k + 1) == Some(&b'"') {
+                    cur.push(b'"');
+                    i += k + 2;
+                } else {
+                    i += k + 1;
+                    break;
+                }
             }
-        } else if c == sep && !quoted {
-            out.push(String::from_utf8_lossy(&cur).trim().to_string());
-            cur.clear();
-        } else if !quoted && (c == b'\n' || c == b'\r') {
-            break;
+            // What follows the closing quote up to the separator is ignored.
+            i += memchr3(sep, b'\n', b'\r', &line[i..]).unwrap_or(line.len() - i);
         } else {
-            cur.push(c);
+            let end = memchr3(sep, b'\n', b'\r', &line[i..]).map_or(line.len(), |k| i + k);
+            cur.extend_from_slice(&line[i..end]);
+            i = end;
+        }
+        out.push(String::from_utf8_lossy(&cur).trim().to_string());
+        if line.get(i) != Some(&sep) {
+            return out;
         }
         i += 1;
     }
-    out.push(String::from_utf8_lossy(&cur).trim().to_string());
-    out
 }
 
 impl CsvCutter {
@@ -98,33 +142,27 @@ impl CsvCutter {
     /// whole, and its own diagnostics say what is wrong).
     pub fn new(header: &str) -> Option<CsvCutter> {
         let header = header.strip_prefix('\u{feff}').unwrap_or(header);
-        let sep = [b',', b';', b'\t']
-            .into_iter()
-            .max_by_key(|s| (header.bytes().filter(|b| b == s).count(), *s == b','))?;
+        // The reader's separator, and its cells.
+        let sep = crate::portfolio::csv_in::header_separator(header.as_bytes()).0;
         let id_col = cells(header.as_bytes(), sep).iter().position(|c| c == "id")?;
         Some(CsvCutter { sep, id_col })
     }
 
-    /// The id cell of a row, trimmed as a cell is (`str::trim`), when it holds no quote and is
-    /// UTF-8 (`None` otherwise); a row without that many cells has the empty id.
+    /// The id cell of a row, trimmed as a cell is (`str::trim`), when the row holds no quote
+    /// and the id is UTF-8 (`None` otherwise: [`CsvCutter::id`] reads it); a row without that
+    /// many cells has the empty id.
     fn plain_id<'r>(&self, row: &'r [u8]) -> Option<&'r [u8]> {
-        // The bytes up to the end of the id cell hold no quote, so the separators found are
-        // the reader's.
-        let unquoted = |upto: usize| memchr(b'"', &row[..upto]).is_none();
+        if memchr(b'"', row).is_some() {
+            return None;
+        }
         let mut from = 0;
         for _ in 0..self.id_col {
             match memchr3(self.sep, b'\n', b'\r', &row[from..]) {
                 Some(k) if row[from + k] == self.sep => from += k + 1,
-                k => {
-                    let end = k.map_or(row.len(), |k| from + k);
-                    return unquoted(end).then_some(b"");
-                }
+                _ => return Some(b""),
             }
         }
         let end = memchr3(self.sep, b'\n', b'\r', &row[from..]).map_or(row.len(), |k| from + k);
-        if !unquoted(end) {
-            return None;
-        }
         let cell = std::str::from_utf8(&row[from..end]).ok()?.trim();
         Some(cell.as_bytes())
     }
@@ -146,7 +184,7 @@ impl CsvCutter {
         let mut start = 0;
         let mut last_id: Option<String> = None;
         while start < b.len() {
-            let end = row_end(b, start)?;
+            let end = row_end(b, start, self.sep)?;
             let row = &b[start..end];
             let blank = is_blank(row);
             if start >= target && !blank {

@@ -2,19 +2,19 @@
 //! then streams it whatever its size (reading it chunk by chunk groups the rows as reading it
 //! whole does). The ids met are kept as 128-bit hashes.
 
-use super::{is_blank, row_end, CsvCutter};
-use memchr::memchr;
+use super::{header_end, is_blank, row_end, CsvCutter};
+use memchr::memchr2;
 
 /// Whether the rows of each CPTS of a CSV text are together (consecutive, blank rows aside), so
 /// that reading it chunk by chunk groups its rows as reading it whole does. Fed the file's bytes
-/// in pieces of any size ([`RowsTogether::feed`]), it keeps one partial row, the last id and a
-/// 128-bit hash of each id met. It answers `false` when it cannot be sure: a quote anywhere in
-/// the text (where rows and cells end then depends on the reader's quoting rules, which the
-/// chunk cutter does not follow), an id that is not UTF-8, a header without an `id` column.
+/// in pieces of any size ([`RowsTogether::feed`]), it finds rows and cells as the reader does
+/// (its separator, its quoting), keeps one partial row, the last id and a 128-bit hash of each
+/// id met. It answers `false` when it cannot be sure: a row that is not UTF-8, a header without
+/// an `id` column.
 #[derive(Debug, Default)]
 pub struct RowsTogether {
     cutter: Option<CsvCutter>,
-    /// The header is read (or found wanting).
+    /// The header is read (or found wanting); before, `partial` holds its first bytes.
     started: bool,
     apart: bool,
     /// The bytes of a row not yet ended.
@@ -53,32 +53,77 @@ impl RowsTogether {
 
     /// The next bytes of the file.
     pub fn feed(&mut self, bytes: &[u8]) {
-        // A quote anywhere: the reader opens a quoted cell only at a cell's start (elsewhere a
-        // quote is text), which the cutter does not follow; such a file is read whole.
-        if self.apart || memchr(b'"', bytes).is_some() {
-            self.apart = true;
+        if self.apart {
             return;
         }
+        if self.started {
+            return self.rows(bytes);
+        }
+        // The header first: its bytes kept until it is whole.
+        self.partial.extend_from_slice(bytes);
+        let Some((end, _)) = header_end(&self.partial, false) else { return };
+        let mut head = std::mem::take(&mut self.partial);
+        let rest = head.split_off(end);
+        self.header(&head);
+        self.rows(&rest);
+    }
+
+    /// At the end of the file: whether every CPTS's rows are together.
+    pub fn finish(mut self) -> bool {
+        if !self.started {
+            let mut head = std::mem::take(&mut self.partial);
+            let end = header_end(&head, true).map_or(head.len(), |(e, _)| e);
+            let rest = head.split_off(end);
+            self.header(&head);
+            self.rows(&rest);
+        }
+        let last = std::mem::take(&mut self.partial);
+        if !last.is_empty() {
+            self.row(&last);
+        }
+        self.started && !self.apart
+    }
+
+    fn header(&mut self, row: &[u8]) {
+        self.started = true;
+        self.cutter = std::str::from_utf8(row).ok().and_then(|h| CsvCutter::new(h.trim_end()));
+        self.apart = self.cutter.is_none();
+    }
+
+    /// Rows after the header: the row begun in the last bytes ended first.
+    fn rows(&mut self, bytes: &[u8]) {
+        let Some(sep) = self.cutter.map(|c| c.sep) else { return };
         let mut start = 0;
         if !self.partial.is_empty() {
-            // The rest of the row begun in the last bytes (just after a `\r`: its `\n`, if any).
-            let end = if self.partial.ends_with(b"\r") {
-                Some(usize::from(bytes.first() == Some(&b'\n')))
-            } else {
-                row_end(bytes, 0)
-            };
-            let Some(end) = end else {
-                self.partial.extend_from_slice(bytes);
-                return;
-            };
+            // Most often the row ends at the first line break of the new bytes: that much is
+            // joined to it (with the bytes that tell a `\r\n` or a closing quote).
             let mut row = std::mem::take(&mut self.partial);
-            row.extend_from_slice(&bytes[..end]);
-            self.row(&row);
-            row.clear();
-            self.partial = row;
-            start = end;
+            let had = row.len();
+            let take =
+                memchr2(b'\n', b'\r', bytes).map_or(bytes.len(), |l| (l + 2).min(bytes.len()));
+            row.extend_from_slice(&bytes[..take]);
+            match row_end(&row, 0, sep) {
+                Some(end) if end >= had => {
+                    self.row(&row[..end]);
+                    start = end - had;
+                }
+                // A line break inside quotes: the whole piece joins the row, read with it.
+                _ => {
+                    row.extend_from_slice(&bytes[take..]);
+                    let mut from = 0;
+                    while let Some(end) = row_end(&row, from, sep) {
+                        self.row(&row[from..end]);
+                        from = end;
+                        if self.apart {
+                            return;
+                        }
+                    }
+                    self.partial = row.split_off(from);
+                    return;
+                }
+            }
         }
-        while let Some(end) = row_end(bytes, start) {
+        while let Some(end) = row_end(bytes, start, sep) {
             self.row(&bytes[start..end]);
             start = end;
             if self.apart {
@@ -88,31 +133,23 @@ impl RowsTogether {
         self.partial.extend_from_slice(&bytes[start..]);
     }
 
-    /// At the end of the file: whether every CPTS's rows are together.
-    pub fn finish(mut self) -> bool {
-        let last = std::mem::take(&mut self.partial);
-        if !last.is_empty() {
-            self.row(&last);
-        }
-        self.started && !self.apart
-    }
-
     fn row(&mut self, row: &[u8]) {
-        if !self.started {
-            self.started = true;
-            // Without quotes, the separators the cutter counts are the reader's.
-            let header = std::str::from_utf8(row).ok().filter(|h| !h.contains('"'));
-            self.cutter = header.and_then(|h| CsvCutter::new(h.trim_end()));
-            self.apart = self.cutter.is_none();
-            return;
-        }
         let Some(c) = self.cutter else { return };
         if is_blank(row) {
             return;
         }
-        let Some(id) = c.plain_id(row) else {
-            self.apart = true;
-            return;
+        let owned;
+        let id: &[u8] = match c.plain_id(row) {
+            Some(id) => id,
+            // A quote in the row: its id as the reader reads it (the row must be UTF-8).
+            None if std::str::from_utf8(row).is_ok() => {
+                owned = c.id(row);
+                owned.as_bytes()
+            }
+            None => {
+                self.apart = true;
+                return;
+            }
         };
         if self.last.as_deref() == Some(id) {
             return;
@@ -164,19 +201,22 @@ mod tests {
     #[test]
     fn rows_together_or_apart() {
         // (text, together): ids trimmed as cells are, blank rows aside, any line break.
-        let cases: [(&str, bool); 13] = [
+        let cases: [(&str, bool); 15] = [
             ("id;y\na;1\na;2\nb;1\n", true),
             ("id;y\na;1\nb;1\na;2\n", false),
             ("y;id\n1; a \n2;a\n\n  \n3;a", true),
             ("id,y\r\na,1\r\nb,1\r\na,2\r\n", false),
             ("id,y\ra,1\rb,1\rb,2\r", true),
             ("id,y\ra,1\rb,1\ra,2\r", false),
-            // A quote anywhere (a quoted name, a stray quote, an id, the header): not sure.
-            ("id;name\na;\"x\ny;z\"\nb;\"w\"\"\"\nb;v\n", false),
-            ("id;name\na;x\"y\nb;w\n", false),
-            ("id;y\n\"a\";1\n", false),
-            ("y;id\n\"1\";a\n", false),
-            ("\"id\";y\na;1\n", false),
+            // Quotes as the reader reads them: a quoted cell (line breaks and doubled quotes
+            // in it) only at a cell's start, else a quote is text; quoted ids and header.
+            ("id;name\na;\"x\ny;z\"\nb;\"w\"\"\"\nb;v\n", true),
+            ("id;name\na;\"x\na;z\"\nb;w\na;v\n", false),
+            ("id;name\na;x\"y\nb;w\"\nb;v\n", true),
+            ("id;name\na;x\"y\nb;w\"\na;v\n", false),
+            ("id;y\n\"a\";1\n\" a\";2\n", true),
+            ("y;id\n\"1\";\"a\"\n2;b\n3;\"a\"\n", false),
+            ("\"id\";\"y\nz\"\na;1\n", true),
             // No `id` column, no header: `false`; an empty id is an id (two apart: `false`).
             ("name;y\na;1\n", false),
             ("id;y\n;1\na;1\n;2\n", false),
@@ -208,10 +248,10 @@ mod tests {
         #[test]
         fn rows_together_in_any_pieces(cuts in proptest::collection::vec(0usize..200, 0..6), pick in 0usize..4) {
             let texts = [
-                "id;name\r\na;x\r\na;y\r\n\r\nb;w\r\nc;v",
-                "id;name\na;x\nb;z\nb;w\na;v\n",
-                "name,id\rp,a\rq,b\rr,b\r",
-                "name;id\né;a\nq;b\r\nr;a",
+                "id;name\r\na;\"x\r\ny;\"\"z\"\r\na;v\r\nb;w\"\r\n\r\nc;v",
+                "id;name\na;\"x\ny;z\"\nb;w\na;v\n",
+                "name,id\r\"p\rq\",a\rq,b\rr,b\r",
+                "name;id\n\"é;\nè\";a\nq\";b\r\nr;a",
             ];
             let text = texts[pick].as_bytes();
             let mut at: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).collect();

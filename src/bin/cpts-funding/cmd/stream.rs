@@ -15,7 +15,7 @@ use crate::progress;
 use cpts_funding::diagnostic::{render_with_line, Code, Diagnostic, Location};
 use cpts_funding::limits::MAX_ENTRY_BYTES;
 use cpts_funding::portfolio::stream::{
-    count_lines, first_row_end, id_hash, CsvCutter, IdSet, RowsTogether,
+    count_lines, header_end, id_hash, CsvCutter, IdSet, RowsTogether,
 };
 use cpts_funding::portfolio::{self, Portfolio, RecordState};
 use cpts_funding::rules::{RuleSet, Sha256Parts};
@@ -220,12 +220,15 @@ impl<'r> Chunks<'r> {
         // (the chunk's reader then says so).
         let mut head = Vec::new();
         let end = loop {
-            if let Some(end) = first_row_end(&head) {
+            if let Some((end, _)) = header_end(&head, false) {
                 break end;
             }
             let n =
                 (&mut reader).take(1 << 16).read_to_end(&mut head).map_err(|e| unreadable(&e))?;
-            if n == 0 || head.len() > MAX_ENTRY_BYTES {
+            if n == 0 {
+                break header_end(&head, true).map_or(head.len(), |(end, _)| end);
+            }
+            if head.len() > MAX_ENTRY_BYTES {
                 break head.len();
             }
         };

@@ -16,6 +16,19 @@ fn bin() -> Command {
     c
 }
 
+/// The binary run with `args` and `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// `cpts-funding … | head -c1` panicked (exit 101): a closed pipe now ends quietly, exit 0.
 #[test]
 fn a_closed_pipe_ends_quietly_with_exit_0() {
@@ -52,15 +65,7 @@ fn standard_input_is_read_once() {
     let text = std::fs::read_to_string(root().join(CONTRACT)).unwrap();
     let (_, from_file, _) = run(&["compute", CONTRACT, "--year", "2024", "--format", "json"]);
     for name in ["-", "/dev/stdin"] {
-        let mut child = bin()
-            .args(["compute", name, "--year", "2024", "--format", "json"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = run_with_stdin(&["compute", name, "--year", "2024", "--format", "json"], &text);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let expected: serde_json::Value = serde_json::from_str(&from_file).unwrap();
@@ -662,15 +667,7 @@ fn streamed_or_whole_a_random_csv_says_the_same() {
         let name = f.to_str().unwrap();
         for args in [&["compute", "--format", "csv"][..], &["check"][..]] {
             let (code, out, err) = run(&[args, &[name, "--chunk-bytes", "1"][..]].concat());
-            let mut child = bin()
-                .args([args, &["-"][..]].concat())
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn");
-            child.stdin.take().unwrap().write_all(file_text.as_bytes()).unwrap();
-            let whole = child.wait_with_output().unwrap();
+            let whole = run_with_stdin(&[args, &["-"][..]].concat(), &file_text);
             let same = |s: &str| s.replace(name, "<stdin>");
             let what = format!("case {case} {args:?}:\n{file_text}");
             assert_eq!(Some(code), whole.status.code(), "{what}");
@@ -701,15 +698,7 @@ fn a_streamed_header_ends_at_its_own_line_break() {
     let name = f.to_str().unwrap();
     let (code, out, err) =
         run(&["compute", name, "--format", "csv", "--stream", "--chunk-bytes", "1"]);
-    let mut child = bin()
-        .args(["compute", "-", "--format", "csv"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    let whole = child.wait_with_output().unwrap();
+    let whole = run_with_stdin(&["compute", "-", "--format", "csv"], &text);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(Some(code), whole.status.code(), "{err}");
     assert!(out.contains("\"CPTS du\nLittoral\""), "{out}");

@@ -12,7 +12,7 @@ use crate::error::CliError;
 use crate::inputs;
 use crate::output::Printer;
 use crate::progress;
-use cpts_funding::diagnostic::{render_with_line, Code, Diagnostic, Location};
+use cpts_funding::diagnostic::{Code, Diagnostic, Location};
 use cpts_funding::limits::MAX_ENTRY_BYTES;
 use cpts_funding::portfolio::stream::{
     count_lines, header_end, id_hash, CsvCutter, IdSet, RowsTogether,
@@ -23,6 +23,10 @@ use cpts_funding::source::{self, LineIndex};
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+mod held;
+
+pub use held::{Held, StrictHold};
 
 /// Files larger than this are streamed by `compute --format csv` (and any with `--stream`).
 pub const AUTO_STREAM_BYTES: u64 = 32 << 20;
@@ -103,65 +107,6 @@ impl Chunk {
     /// Prints diagnostics with their snippet from the chunk.
     pub fn print(&self, p: &Printer, ds: &[Diagnostic]) {
         Held::of(self, ds).print(p);
-    }
-}
-
-/// Diagnostics with their snippets, kept to be printed after their chunk is gone (`diff
-/// --strict` says a failed evaluation only once the whole file is known to load).
-/// `--strict` over a streamed file: the first failed evaluation, said only once the whole file
-/// is known to load (the whole-file run checks loading first).
-#[derive(Default)]
-pub struct StrictHold(Option<Held>);
-
-impl StrictHold {
-    /// Keeps `ds` (a failed evaluation of `chunk`) unless one is already kept.
-    pub fn keep(&mut self, chunk: &Chunk, ds: Option<&[Diagnostic]>) {
-        if self.0.is_none() {
-            self.0 = ds.map(|ds| Held::of(chunk, ds));
-        }
-    }
-
-    /// At the end of the file: the failed evaluation kept, if any, stops the run.
-    pub fn stop(self, p: &Printer) -> Result<(), CliError> {
-        let Some(h) = self.0 else { return Ok(()) };
-        h.print(p);
-        let msg = "stopped (--strict): nothing written";
-        p.line("stopped", msg, msg);
-        Err(CliError::Reported(1))
-    }
-}
-
-pub struct Held {
-    diagnostics: Vec<Diagnostic>,
-    lines: Vec<Option<String>>,
-}
-
-impl Held {
-    pub fn of(chunk: &Chunk, ds: &[Diagnostic]) -> Held {
-        let lines = ds
-            .iter()
-            .map(|d| {
-                let local = d.location.line.map(|l| {
-                    if l > chunk.header_lines {
-                        l.saturating_sub(chunk.shift)
-                    } else {
-                        l
-                    }
-                });
-                local.and_then(|l| chunk.index().line(&chunk.text, l)).map(str::to_string)
-            })
-            .collect();
-        Held { diagnostics: ds.to_vec(), lines }
-    }
-
-    pub fn print(&self, p: &Printer) {
-        for (d, line) in self.diagnostics.iter().zip(&self.lines) {
-            if p.is_json() {
-                p.diagnostics(std::slice::from_ref(d), None);
-            } else {
-                p.rendered(&render_with_line(d, line.as_deref()));
-            }
-        }
     }
 }
 

@@ -372,6 +372,15 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
+    g.bench_function("1000_contract_years_totals", |b| {
+        b.iter(|| {
+            for contract in black_box(&contracts) {
+                for k in 1..=YEARS {
+                    black_box(eval::totals(&rules, contract, black_box(k)).expect("evaluates"));
+                }
+            }
+        })
+    });
     g.bench_function("1000_contract_years_with_audit", |b| {
         b.iter(|| {
             for contract in black_box(&contracts) {

@@ -23,11 +23,11 @@ fn uplift_applies(u: &Uplift, contract: &Contract, y: &Year) -> bool {
 
 /// The fonctionnement line (its amount replaced by the uplift that says so, if it applies),
 /// then one line per other uplift that applies, in the rules' order.
-pub(super) fn fonctionnement<'a>(
+pub(super) fn fonctionnement<'a, S: Sink<'a>>(
     rules: &'a RuleSet,
     contract: &Contract,
     y: &Year,
-    lines: &mut Vec<Line<'a>>,
+    out: &mut Out<'a, '_, S>,
 ) -> Result<(), EvalError> {
     let base = cell_at(&rules.fonctionnement.table, y.from, y.tier)?;
     let replacement = rules.fonctionnement_replacement().filter(|u| uplift_applies(u, contract, y));
@@ -35,7 +35,7 @@ pub(super) fn fonctionnement<'a>(
         Some(table) => cell_at(table, y.from, y.tier)?,
         None => base,
     };
-    lines.push(Line {
+    out.line(Line {
         item: Item::Fonctionnement { uplift: replacement },
         cell: Some(cell),
         formula: Formula::TierAmount,
@@ -54,7 +54,7 @@ pub(super) fn fonctionnement<'a>(
                 (c, Formula::TierAmount, c.amount)
             }
         };
-        lines.push(Line {
+        out.line(Line {
             item: Item::Uplift { uplift: u },
             cell: Some(cell),
             formula,

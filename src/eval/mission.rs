@@ -8,7 +8,7 @@ use super::*;
 /// after the value date. Returns whether the mission is funded this contract year. Contracts
 /// have no indicators for it yet: its variable part is [`assumed_variable`] or nothing.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn deemed_fixed_part<'a>(
+pub(super) fn deemed_fixed_part<'a, S: Sink<'a>>(
     mission: &'a Mission,
     contract: &Contract,
     since: Date,
@@ -16,7 +16,7 @@ pub(super) fn deemed_fixed_part<'a>(
     from: Date,
     to: Date,
     tier: usize,
-    lines: &mut Vec<Line<'a>>,
+    out: &mut Out<'a, '_, S>,
 ) -> Result<bool, EvalError> {
     let start = since.max(contract.signature);
     if start >= to || !mission.exists_on(from) {
@@ -28,7 +28,7 @@ pub(super) fn deemed_fixed_part<'a>(
         full_deployment: None,
         indicators: Vec::new(),
     };
-    lines.push(fixed_part(mission, &e, prev_from, from, to, tier)?);
+    out.line(fixed_part(mission, &e, prev_from, from, to, tier)?);
     Ok(true)
 }
 
@@ -36,12 +36,11 @@ pub(super) fn deemed_fixed_part<'a>(
 /// envelope in force on the value date × the attainment, as one line. Not prorated: the rules
 /// do not prorate the variable part (choice `partial_attainment`). Warned (W0508) as an
 /// assumption.
-pub(super) fn assumed_variable<'a>(
+pub(super) fn assumed_variable<'a, S: Sink<'a>>(
     mission: &'a Mission,
     from: Date,
     tier: usize,
-    lines: &mut Vec<Line<'a>>,
-    warnings: &mut Vec<Warning<'a>>,
+    out: &mut Out<'a, '_, S>,
 ) -> Result<(), EvalError> {
     let (Some(attainment), Some(table)) = (mission.overlay.assumed_attainment, &mission.variable)
     else {
@@ -49,14 +48,14 @@ pub(super) fn assumed_variable<'a>(
     };
     let cell = cell_at(table, from, tier)?;
     let before = cell.amount.checked_mul(attainment).ok_or(EvalError::Overflow)?;
-    lines.push(Line {
+    out.line(Line {
         item: Item::AssumedVariable { mission },
         cell: Some(cell),
         formula: Formula::Assumed { envelope: cell.amount, attainment },
         before_rounding: before,
         amount: before,
     });
-    warnings.push(Warning::AssumedAttainment { mission, attainment });
+    out.warn(|| Warning::AssumedAttainment { mission, attainment });
     Ok(())
 }
 
@@ -102,30 +101,30 @@ pub(super) fn fixed_part<'a>(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn mission_variable<'a>(
+pub(super) fn mission_variable<'a, S: Sink<'a>>(
     rules: &'a RuleSet,
     mission: &'a Mission,
     e: &'a Engagement,
     observations: Option<&Observations>,
     from: Date,
     tier: usize,
-    lines: &mut Vec<Line<'a>>,
-    warnings: &mut Vec<Warning<'a>>,
+    out: &mut Out<'a, '_, S>,
 ) -> Result<(), EvalError> {
     let mut maxima = Decimal::ZERO;
     // What the indicators pay, each line rounded as it will be: the cap compares this sum.
     let mut paid = Decimal::ZERO;
     for ind in &e.indicators {
+        // Added in every mode, for its overflow (the sum itself is only for a warning).
         maxima = add(maxima, ind.max)?;
         let obs = observations.and_then(|o| o.get(ind));
         if obs.is_none() {
-            warnings.push(Warning::MissingObservation { mission, indicator: ind });
+            out.warn(|| Warning::MissingObservation { mission, indicator: ind });
         }
         let factor =
             mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, r)| r[tier]);
         let (before, formula) = payout_scaled(ind, obs, factor)?;
         paid = add(paid, rules.rounding.apply(before))?;
-        lines.push(Line {
+        out.line(Line {
             item: Item::Variable { mission, indicator: ind },
             cell: None,
             formula,
@@ -139,26 +138,22 @@ pub(super) fn mission_variable<'a>(
         // population; a year in a smaller tier pays at most that tier's envelope.
         if paid > envelope.amount {
             let cut = envelope.amount.checked_sub(paid).ok_or(EvalError::Overflow)?;
-            lines.push(Line {
+            out.line(Line {
                 item: Item::VariableCap { mission },
                 cell: Some(envelope),
                 formula: Formula::Cap { envelope: envelope.amount, indicators: paid },
                 before_rounding: cut,
                 amount: cut,
             });
-            warnings.push(Warning::VariableCapped {
+            out.warn(|| Warning::VariableCapped {
                 mission,
                 cap: envelope.amount,
                 cut: -cut,
                 tier: &rules.tiers_at(from)[tier],
             });
         }
-        if maxima < envelope.amount {
-            warnings.push(Warning::EnvelopeShortfall {
-                mission,
-                maxima,
-                envelope: envelope.amount,
-            });
+        if S::WARNINGS && maxima < envelope.amount {
+            out.warn(|| Warning::EnvelopeShortfall { mission, maxima, envelope: envelope.amount });
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ mod max;
 mod mission;
 mod schedule;
 mod selection;
+mod sink;
 mod warning;
 
 use fonctionnement::fonctionnement;
@@ -19,8 +20,11 @@ use mission::{assumed_variable, deemed_fixed_part, fixed_part, mission_variable}
 pub use error::EvalError;
 pub use indicator::{payout, payout_scaled};
 pub use max::{max_per_tier, MaxRow, MaxTable};
+pub(crate) use schedule::Calendar;
 pub use schedule::{Payment, PaymentKind};
 pub use selection::Selection;
+use sink::Out;
+pub(crate) use sink::{Keep, Sink, TotalsOnly};
 pub use warning::Warning;
 
 use crate::calendar::{days_between, Date};
@@ -171,12 +175,63 @@ fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     a.checked_add(b).ok_or(EvalError::Overflow)
 }
 
-/// Evaluates contract year `k` (1-based) of `contract` under `rules`.
+/// Evaluates contract year `k` (1-based) of `contract` under `rules`: every line, the dated
+/// payments and the warnings.
 pub fn evaluate<'a>(
     rules: &'a RuleSet,
     contract: &'a Contract,
     k: u32,
 ) -> Result<Breakdown<'a>, EvalError> {
+    let mut keep = Keep { lines: Vec::with_capacity(16), warnings: Vec::new() };
+    let y = year(rules, contract, k, &mut keep)?;
+    let schedule = schedule::build(rules, contract, k, y.from, y.to, &keep.lines)?;
+    Ok(Breakdown {
+        rules,
+        contract,
+        contract_year: k,
+        from: y.from,
+        to: y.to,
+        value_date: y.from,
+        text: y.text,
+        population: y.population,
+        tier: y.tier,
+        tier_index: y.tier_index,
+        lines: keep.lines,
+        schedule,
+        warnings: keep.warnings,
+        totals: y.totals,
+    })
+}
+
+/// The totals of contract year `k` of `contract`: [`evaluate`]'s `totals`, without its lines,
+/// payments and warnings (a portfolio's sums, a sweep's points). The same rules are applied in
+/// the same order, so an input [`evaluate`] rejects is rejected here too; [`evaluate`]'s errors
+/// about the payment calendar alone (a rules file without an advance rate on the year's first
+/// day) are not looked for.
+pub fn totals(rules: &RuleSet, contract: &Contract, k: u32) -> Result<Totals, EvalError> {
+    year(rules, contract, k, &mut TotalsOnly).map(|y| y.totals)
+}
+
+/// What [`year`] found of a contract year, besides what its sink kept.
+pub(crate) struct YearFound<'a> {
+    pub from: Date,
+    /// Exclusive: the next anniversary.
+    pub to: Date,
+    pub text: &'a Text,
+    pub population: u64,
+    pub tier: &'a Tier,
+    pub tier_index: usize,
+    pub totals: Totals,
+}
+
+/// Contract year `k` of `contract` under `rules`, its lines and warnings given to `sink` in rule
+/// order, each line rounded and added to the totals.
+pub(crate) fn year<'a, S: Sink<'a>>(
+    rules: &'a RuleSet,
+    contract: &'a Contract,
+    k: u32,
+    sink: &mut S,
+) -> Result<YearFound<'a>, EvalError> {
     if k == 0 || k > rules.contract_length_years {
         return Err(EvalError::YearOutOfContract { year: k, length: rules.contract_length_years });
     }
@@ -193,20 +248,22 @@ pub fn evaluate<'a>(
     let tiers = rules.tiers_at(from);
     let tier_index = rules.tier_index_at(population, from);
     let result = contract.results.get(&k);
-    let mut warnings = Vec::new();
+    sink.begin(from, to);
+    let mut out = Out::new(rules, sink);
     if let Some(prev_from) = prev_from {
-        let prev = rules.tier_index_at(contract.population_for(k - 1), prev_from);
-        if prev != tier_index {
-            warnings.push(Warning::TierChange {
-                from: &rules.tiers_at(prev_from)[prev],
-                to: &tiers[tier_index],
-                population,
-            });
+        if S::WARNINGS {
+            let prev = rules.tier_index_at(contract.population_for(k - 1), prev_from);
+            if prev != tier_index {
+                out.warn(|| Warning::TierChange {
+                    from: &rules.tiers_at(prev_from)[prev],
+                    to: &tiers[tier_index],
+                    population,
+                });
+            }
         }
     }
-    let mut lines = Vec::with_capacity(16);
     let year = Year { k, prev_from, from, to, tier: tier_index, tier_id: &tiers[tier_index].id };
-    fonctionnement(rules, contract, &year, &mut lines)?;
+    fonctionnement(rules, contract, &year, &mut out)?;
 
     for mission in &rules.missions {
         if mission.overlay.until.is_some_and(|until| from >= until) {
@@ -215,36 +272,39 @@ pub fn evaluate<'a>(
         // The contract's engagement in the mission, looked up once (ids are compared as text).
         let engaged = contract.engagement(&mission.id);
         if let (None, Some(d)) = (engaged, mission.overlay.deemed_from) {
-            if deemed_fixed_part(mission, contract, d, prev_from, from, to, tier_index, &mut lines)?
-            {
-                assumed_variable(mission, from, tier_index, &mut lines, &mut warnings)?;
+            if deemed_fixed_part(mission, contract, d, prev_from, from, to, tier_index, &mut out)? {
+                assumed_variable(mission, from, tier_index, &mut out)?;
             }
             continue;
         }
-        warning::deadlines(contract, mission, engaged, from, to, &mut warnings);
+        if S::WARNINGS {
+            warning::deadlines(contract, mission, engaged, from, to, &mut |w| out.warn(|| w));
+        }
         let Some(e) = engaged else { continue };
         if e.start >= to {
             // Results given for a mission that has not started are not paid: say so.
-            let observed: Vec<&str> = e
-                .indicators
-                .iter()
-                .filter(|i| result.is_some_and(|r| r.observations.contains(i)))
-                .map(|i| &*i.id)
-                .collect();
-            if !observed.is_empty() {
-                warnings.push(Warning::ObservationBeforeStart {
-                    mission,
-                    start: e.start,
-                    indicators: observed,
-                });
+            if S::WARNINGS {
+                let observed: Vec<&str> = e
+                    .indicators
+                    .iter()
+                    .filter(|i| result.is_some_and(|r| r.observations.contains(i)))
+                    .map(|i| &*i.id)
+                    .collect();
+                if !observed.is_empty() {
+                    out.warn(|| Warning::ObservationBeforeStart {
+                        mission,
+                        start: e.start,
+                        indicators: observed,
+                    });
+                }
             }
             continue;
         }
         if !mission.exists_on(from) {
-            warnings.push(Warning::MissionNotInText { mission, text });
+            out.warn(|| Warning::MissionNotInText { mission, text });
             continue;
         }
-        lines.push(fixed_part(mission, e, prev_from, from, to, tier_index)?);
+        out.line(fixed_part(mission, e, prev_from, from, to, tier_index)?);
         mission_variable(
             rules,
             mission,
@@ -252,13 +312,12 @@ pub fn evaluate<'a>(
             result.map(|r| &r.observations),
             from,
             tier_index,
-            &mut lines,
-            &mut warnings,
+            &mut out,
         )?;
         if let (Some((_, table)), Some(r)) = (&mission.crisis_envelope, result) {
             if r.crisis_recognised {
                 let cell = cell_at(table, from, tier_index)?;
-                lines.push(Line {
+                out.line(Line {
                     item: Item::Crisis { mission },
                     cell: Some(cell),
                     formula: Formula::TierAmount,
@@ -268,47 +327,23 @@ pub fn evaluate<'a>(
             }
         }
     }
-    if result.is_some_and(|r| r.crisis_recognised)
-        && !lines.iter().any(|l| matches!(l.item, Item::Crisis { .. }))
-    {
-        warnings.push(Warning::CrisisWithoutMission);
+    if result.is_some_and(|r| r.crisis_recognised) && !out.crisis {
+        out.warn(|| Warning::CrisisWithoutMission);
     }
-
-    let (mut totals, mut provisional) = (Totals::default(), 0);
-    for line in &mut lines {
-        line.amount = rules.rounding.apply(line.before_rounding);
-        let slot = match line.item.category() {
-            Category::Fonctionnement => &mut totals.fonctionnement,
-            Category::Fixed => &mut totals.fixed,
-            Category::Variable => &mut totals.variable,
-            Category::Crisis => &mut totals.crisis,
-        };
-        *slot = add(*slot, line.amount)?;
-        totals.total = add(totals.total, line.amount)?;
-        if line.is_provisional() {
-            totals.provisional = add(totals.provisional, line.amount)?;
-            provisional += 1;
-        }
+    if out.overflow {
+        return Err(EvalError::Overflow);
     }
-    if provisional > 0 {
-        warnings.insert(0, Warning::Provisional { lines: provisional });
+    if out.provisional > 0 && S::WARNINGS {
+        out.sink.warn_first(Warning::Provisional { lines: out.provisional });
     }
-    let schedule = schedule::build(rules, contract, k, from, to, &lines)?;
-    Ok(Breakdown {
-        rules,
-        contract,
-        contract_year: k,
+    Ok(YearFound {
         from,
         to,
-        value_date: from,
         text,
         population,
         tier: &tiers[tier_index],
         tier_index,
-        lines,
-        schedule,
-        warnings,
-        totals,
+        totals: out.totals,
     })
 }
 

@@ -32,6 +32,72 @@ pub struct Payment {
     pub amount: Decimal,
 }
 
+/// The payment calendar of one contract year: the advance rate in force on its first day and
+/// the date its variable part is due.
+pub(crate) struct Calendar<'r> {
+    rules: &'r RuleSet,
+    rate: Decimal,
+    to: Date,
+    variable_date: Date,
+}
+
+impl<'r> Calendar<'r> {
+    /// The calendar of the contract year `[from, to)` under `rules`.
+    pub(crate) fn new(rules: &'r RuleSet, from: Date, to: Date) -> Result<Self, EvalError> {
+        let policy = &rules.payment;
+        let rate = policy
+            .advance_rate
+            .at(from)
+            .map(|(_, c)| c.amount)
+            .ok_or(EvalError::NoValue { date: from })?;
+        let variable_date = match policy.variable_due {
+            VariableDue::AfterYearEnd { months, .. } => add_months(to, months),
+            VariableDue::FirstDateAfter { month, day } => next_month_day(to, month, day),
+        }
+        .ok_or(EvalError::NoValue { date: to })?;
+        Ok(Calendar { rules, rate, to, variable_date })
+    }
+
+    fn due(&self, b: BalanceDue) -> Date {
+        match b {
+            BalanceDue::YearEnd => self.to,
+            BalanceDue::WithVariable => self.variable_date,
+        }
+    }
+
+    /// `amount` split into its advance (rounded by the declared rule) and the balance (the
+    /// rest).
+    fn split(&self, amount: Decimal) -> Result<(Decimal, Decimal), EvalError> {
+        let advance =
+            self.rules.rounding.apply(amount.checked_mul(self.rate).ok_or(EvalError::Overflow)?);
+        let balance = amount.checked_sub(advance).ok_or(EvalError::Overflow)?;
+        Ok((advance, balance))
+    }
+
+    /// Whether the fonctionnement of contract year `k` is paid in full at signature.
+    fn at_signature(&self, k: u32) -> bool {
+        k == 1
+            && self.rules.payment.first_year_fonctionnement == FirstYearFonctionnement::AtSignature
+    }
+
+    /// What of `line` is paid at signature or as an advance (a fonctionnement, uplift or fixed
+    /// line), as [`build`] pays it; `None` for the lines paid later.
+    pub(crate) fn advance(&self, k: u32, line: &Line) -> Result<Option<Decimal>, EvalError> {
+        match line.item {
+            Item::Fonctionnement { .. } | Item::Uplift { .. } if self.at_signature(k) => {
+                Ok(Some(line.amount))
+            }
+            Item::Fonctionnement { .. } | Item::Uplift { .. } | Item::Fixed { .. } => {
+                self.split(line.amount).map(|(advance, _)| Some(advance))
+            }
+            Item::Variable { .. }
+            | Item::AssumedVariable { .. }
+            | Item::VariableCap { .. }
+            | Item::Crisis { .. } => Ok(None),
+        }
+    }
+}
+
 pub(super) fn build(
     rules: &RuleSet,
     contract: &Contract,
@@ -41,29 +107,14 @@ pub(super) fn build(
     lines: &[Line],
 ) -> Result<Vec<Payment>, EvalError> {
     let policy = &rules.payment;
-    let rate = policy
-        .advance_rate
-        .at(from)
-        .map(|(_, c)| c.amount)
-        .ok_or(EvalError::NoValue { date: from })?;
-    let variable_date = match policy.variable_due {
-        VariableDue::AfterYearEnd { months, .. } => add_months(to, months),
-        VariableDue::FirstDateAfter { month, day } => next_month_day(to, month, day),
-    }
-    .ok_or(EvalError::NoValue { date: to })?;
-    let due = |b: BalanceDue| match b {
-        BalanceDue::YearEnd => to,
-        BalanceDue::WithVariable => variable_date,
-    };
+    let calendar = Calendar::new(rules, from, to)?;
     let mut out = Vec::with_capacity(lines.len() + 4);
     let split =
         |out: &mut Vec<Payment>, at: Date, i: usize, amount: Decimal| -> Result<(), EvalError> {
-            let advance =
-                rules.rounding.apply(amount.checked_mul(rate).ok_or(EvalError::Overflow)?);
-            let balance = amount.checked_sub(advance).ok_or(EvalError::Overflow)?;
+            let (advance, balance) = calendar.split(amount)?;
             out.push(Payment { date: at, kind: PaymentKind::Advance, line: i, amount: advance });
             out.push(Payment {
-                date: due(policy.balance_due),
+                date: calendar.due(policy.balance_due),
                 kind: PaymentKind::Balance,
                 line: i,
                 amount: balance,
@@ -75,9 +126,7 @@ pub(super) fn build(
         match line.item {
             // An uplift is paid as the fonctionnement of its year (README, *Rules format: uplifts*).
             Item::Fonctionnement { .. } | Item::Uplift { .. } => {
-                if k == 1
-                    && policy.first_year_fonctionnement == FirstYearFonctionnement::AtSignature
-                {
+                if calendar.at_signature(k) {
                     out.push(Payment {
                         date: contract.signature,
                         kind: PaymentKind::AtSignature,
@@ -102,7 +151,7 @@ pub(super) fn build(
                 if variable_mission != Some(mission.id.as_str()) {
                     variable_mission = Some(&mission.id);
                     out.push(Payment {
-                        date: variable_date,
+                        date: calendar.variable_date,
                         kind: PaymentKind::Variable,
                         line: i,
                         amount: Decimal::ZERO,
@@ -112,7 +161,7 @@ pub(super) fn build(
                 last.amount = last.amount.checked_add(line.amount).ok_or(EvalError::Overflow)?;
             }
             Item::Crisis { .. } => out.push(Payment {
-                date: due(policy.crisis_due),
+                date: calendar.due(policy.crisis_due),
                 kind: PaymentKind::Crisis,
                 line: i,
                 amount: line.amount,

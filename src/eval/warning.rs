@@ -163,23 +163,23 @@ pub(super) fn deadlines<'a>(
     engagement: Option<&crate::input::Engagement>,
     from: Date,
     to: Date,
-    out: &mut Vec<Warning<'a>>,
+    out: &mut impl FnMut(Warning<'a>),
 ) {
     let origin = contract.signature.max(mission.exists_from);
     let start_deadline = mission.start_within_months.and_then(|m| add_months(origin, m));
     if let Some(deadline) = start_deadline {
         match engagement {
             Some(e) if e.start > deadline && e.start >= from && e.start < to => {
-                out.push(Warning::MissedStart { mission, start: e.start, deadline })
+                out(Warning::MissedStart { mission, start: e.start, deadline })
             }
             Some(e) if e.start > deadline && deadline < to && e.start >= to => {
-                out.push(Warning::NotStarted { mission, deadline })
+                out(Warning::NotStarted { mission, deadline })
             }
             None if mission.kind == MissionKind::Socle
                 && deadline < to
                 && mission.exists_from <= from =>
             {
-                out.push(Warning::NotStarted { mission, deadline })
+                out(Warning::NotStarted { mission, deadline })
             }
             _ => {}
         }
@@ -187,7 +187,7 @@ pub(super) fn deadlines<'a>(
     if let (Some(e), Some(m)) = (engagement, mission.deployed_within_months) {
         if let (Some(deployed), Some(deadline)) = (e.full_deployment, add_months(origin, m)) {
             if deployed > deadline && deployed >= from && deployed < to {
-                out.push(Warning::MissedDeployment { mission, deployed, deadline });
+                out(Warning::MissedDeployment { mission, deployed, deadline });
             }
         }
     }

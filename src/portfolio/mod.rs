@@ -11,6 +11,7 @@
 mod aggregate;
 mod csv_in;
 mod file;
+mod row;
 mod run;
 pub mod stream;
 mod sum;
@@ -21,12 +22,10 @@ pub use crate::report::portfolio::{csv_out, json_out, text_out};
 pub use crate::eval::Selection;
 pub use aggregate::{aggregate, Aggregates, MissionSums, Sums};
 pub use csv_out::CsvOptions;
+pub use row::{MissionAmounts, Row};
 pub(crate) use run::{add, add_totals};
-pub use run::{
-    evaluate, evaluate_record, row_of, total, MissionAmounts, Outcome, Row, Run, Summary, Totaled,
-};
+pub use run::{evaluate, evaluate_record, total, Outcome, Run, Summary, Totaled};
 
-use crate::calendar::Date;
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::input::Contract;

@@ -2,66 +2,9 @@
 //! (in parallel, the order and bytes independent of the thread count), the failures kept with
 //! their diagnostics, and [`Summary`] counting every record; [`total`] sums without rows.
 
+use super::row::row;
 use super::*;
-use crate::eval::{
-    evaluate as evaluate_year, Breakdown, Category, EvalError, Item, PaymentKind, Totals,
-};
-
-/// A mission's amounts in one CPTS-year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct MissionAmounts {
-    /// The year has a line for the mission (even of 0 €).
-    pub paid: bool,
-    pub fixed: Decimal,
-    pub variable: Decimal,
-    pub crisis: Decimal,
-    /// `fixed + variable + crisis`, added with checked arithmetic by [`row_of`].
-    pub total: Decimal,
-}
-
-impl MissionAmounts {
-    pub fn total(&self) -> Decimal {
-        self.total
-    }
-}
-
-/// `a + b` as `Decimal` adds them, checked, without the addition when one is zero (a mission's
-/// first line of each kind): `Decimal` gives the other operand as is then, scale and sign
-/// included.
-fn plus(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
-    if a.is_zero() {
-        Ok(b)
-    } else if b.is_zero() {
-        Ok(a)
-    } else {
-        a.checked_add(b).ok_or(EvalError::Overflow)
-    }
-}
-
-/// One CPTS-year evaluated: the figures a portfolio report shows, owned so that rows outlive the
-/// rules they were computed under (a diff holds the base's and the variant's).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// Index of the record (and of its contract) in the [`Portfolio`].
-    pub record: usize,
-    pub contract: usize,
-    pub contract_year: u32,
-    pub from: Date,
-    /// Exclusive: the next anniversary.
-    pub to: Date,
-    /// Index of the text in force in `RuleSet::texts`.
-    pub text: usize,
-    /// Index of the tier (ids and order are the same under every variant).
-    pub tier: usize,
-    pub population: u64,
-    pub totals: Totals,
-    /// Paid at signature or as advances (the rest is paid as balances and variable parts).
-    pub advances: Decimal,
-    /// Per mission of the rules, in rule order.
-    pub missions: Vec<MissionAmounts>,
-    /// Warning codes, in order of first appearance, once each.
-    pub warnings: Vec<Code>,
-}
+use crate::eval::{EvalError, Totals};
 
 /// What evaluating a record gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,68 +106,6 @@ impl Run {
     }
 }
 
-/// The contract years of `contract` to evaluate for `selection`; a CSV row fixes its own.
-/// The figures of an evaluated year.
-/// The row of a contract year evaluated; an amount that overflows (a mission's parts added up)
-/// is an error, as in the evaluation.
-pub fn row_of(
-    rules: &RuleSet,
-    b: &Breakdown,
-    record: usize,
-    contract: usize,
-) -> Result<Row, EvalError> {
-    let mut missions = vec![MissionAmounts::default(); rules.missions.len()];
-    for line in &b.lines {
-        let mission = match line.item {
-            Item::Fixed { mission, .. }
-            | Item::Variable { mission, .. }
-            | Item::Crisis { mission }
-            | Item::AssumedVariable { mission }
-            | Item::VariableCap { mission } => mission,
-            Item::Fonctionnement { .. } | Item::Uplift { .. } => continue,
-        };
-        let Some(i) = rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else {
-            continue;
-        };
-        let m = &mut missions[i];
-        m.paid = true;
-        match line.item.category() {
-            Category::Fixed => m.fixed = plus(m.fixed, line.amount)?,
-            Category::Variable => m.variable = plus(m.variable, line.amount)?,
-            Category::Crisis => m.crisis = plus(m.crisis, line.amount)?,
-            Category::Fonctionnement => {}
-        }
-    }
-    for m in &mut missions {
-        m.total = plus(plus(m.fixed, m.variable)?, m.crisis)?;
-    }
-    let advances = b
-        .schedule
-        .iter()
-        .filter(|p| matches!(p.kind, PaymentKind::AtSignature | PaymentKind::Advance))
-        .try_fold(Decimal::ZERO, |a, p| a.checked_add(p.amount).ok_or(EvalError::Overflow))?;
-    let mut warnings: Vec<Code> = Vec::with_capacity(b.warnings.len());
-    for w in &b.warnings {
-        if !warnings.contains(&w.code()) {
-            warnings.push(w.code());
-        }
-    }
-    Ok(Row {
-        record,
-        contract,
-        contract_year: b.contract_year,
-        from: b.from,
-        to: b.to,
-        text: rules.texts.iter().position(|t| std::ptr::eq(t, b.text)).unwrap_or(0),
-        tier: b.tier_index,
-        population: b.population,
-        totals: b.totals,
-        advances,
-        missions,
-        warnings,
-    })
-}
-
 /// Evaluates one record under `rules`.
 pub fn evaluate_record(
     rules: &RuleSet,
@@ -257,11 +138,8 @@ pub fn evaluate_record(
     }
     let mut rows = Vec::with_capacity(ks.len());
     for k in ks {
-        match evaluate_year(rules, c, k) {
-            Ok(b) => match row_of(rules, &b, index, ci) {
-                Ok(row) => rows.push(row),
-                Err(e) => return Outcome::Failed(vec![eval_diagnostic(&e, record, k)]),
-            },
+        match row(rules, c, k, index, ci) {
+            Ok(row) => rows.push(row),
             Err(e) => return Outcome::Failed(vec![eval_diagnostic(&e, record, k)]),
         }
     }
@@ -363,8 +241,8 @@ pub fn total(
         years_of_record.clear();
         let mut ok = true;
         for k in selection.years_of(rules, c, contract_year) {
-            match evaluate_year(rules, c, k) {
-                Ok(b) => years_of_record.push((b.tier_index, b.totals)),
+            match crate::eval::year(rules, c, k, &mut crate::eval::TotalsOnly) {
+                Ok(y) => years_of_record.push((y.tier_index, y.totals)),
                 Err(_) => {
                     ok = false;
                     break;
@@ -382,35 +260,4 @@ pub fn total(
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn decimal() -> impl Strategy<Value = Decimal> {
-        prop_oneof![
-            (any::<i64>(), 0u32..=6).prop_map(|(m, s)| Decimal::new(m, s)),
-            (0u32..=4, any::<bool>()).prop_map(|(s, n)| {
-                let mut z = Decimal::new(0, s);
-                z.set_sign_negative(n);
-                z
-            }),
-            // Near the largest decimal: two of them overflow.
-            any::<u32>().prop_map(|k| Decimal::MAX - Decimal::from(k)),
-        ]
-    }
-
-    proptest! {
-        /// `plus` is checked `+`: the same 16 bytes (value, scale, sign of a zero), or an
-        /// overflow where `+` would panic.
-        #[test]
-        fn plus_is_decimal_addition(a in decimal(), b in decimal()) {
-            match a.checked_add(b) {
-                Some(sum) => prop_assert_eq!(plus(a, b).map(|d| d.serialize()), Ok(sum.serialize())),
-                None => prop_assert_eq!(plus(a, b), Err(EvalError::Overflow)),
-            }
-        }
-    }
 }

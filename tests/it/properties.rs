@@ -1,7 +1,7 @@
 //! Properties over generated contracts and indicators (proptest). Strategies are built from
 //! cents, whole populations and dates, never from floats.
 
-use cpts_funding::eval::{evaluate, payout, Category};
+use cpts_funding::eval::{evaluate, payout, totals, Category};
 use cpts_funding::input::{Contract, Direction, Indicator, Observation, Payout, Step};
 use cpts_funding::rules::RuleSet;
 use proptest::prelude::*;
@@ -127,6 +127,18 @@ proptest! {
         for p in &b.schedule {
             prop_assert!(p.amount.scale() <= 2);
             prop_assert!(p.date >= c.signature);
+        }
+    }
+
+    /// The totals alone are the whole evaluation's, amount and scale, or the same error, in
+    /// every contract year.
+    #[test]
+    fn totals_alone_are_the_whole_evaluations(s in spec()) {
+        let text = contract_yaml(&s);
+        let (c, _) = Contract::from_text("prop.yaml", &text, rules()).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
+        for k in 0..=6 {
+            let whole = evaluate(rules(), &c, k).map(|b| b.totals);
+            prop_assert_eq!(format!("{:?}", totals(rules(), &c, k)), format!("{whole:?}"));
         }
     }
 

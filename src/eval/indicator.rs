@@ -54,7 +54,10 @@ pub fn payout_scaled(
                 Direction::LowerIsBetter => cmp(v, s.threshold).is_le(),
             });
             let amount = match reached {
-                Some(i) => scaled(steps[i].amount.min(ind.max), Decimal::ONE)?,
+                // `Decimal::min` (the step's amount unless the maximum is smaller), compared
+                // by `money::cmp`.
+                Some(i) if cmp(steps[i].amount, ind.max).is_gt() => scaled(ind.max, Decimal::ONE)?,
+                Some(i) => scaled(steps[i].amount, Decimal::ONE)?,
                 None => Decimal::ZERO,
             };
             Ok((amount, Formula::Steps { observed: v, reached }))

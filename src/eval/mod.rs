@@ -172,7 +172,7 @@ fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     if b.is_zero() && !a.is_zero() && b.scale() <= a.scale() {
         return Ok(a);
     }
-    a.checked_add(b).ok_or(EvalError::Overflow)
+    crate::money::checked_add(a, b).ok_or(EvalError::Overflow)
 }
 
 /// Evaluates contract year `k` (1-based) of `contract` under `rules`: every line, the dated

@@ -57,6 +57,42 @@ pub(crate) fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     a.cmp(&b)
 }
 
+/// `a.checked_add(b)`, without `Decimal`'s general addition for the usual case: two positive
+/// amounts, neither zero, at scales at most 9 apart, are added as 64-bit integers at the larger
+/// scale, which the sum keeps, as `Decimal` gives it; a sum past 64 bits is left to `Decimal`. Anything else is `checked_add` (tested:
+/// `add_is_decimal_addition`).
+#[inline]
+pub(crate) fn checked_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    const TEN_TO: [u64; 10] =
+        [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+    let (x, y) = (a.unpack(), b.unpack());
+    if !x.negative && !y.negative && x.hi == 0 && y.hi == 0 {
+        let (mx, my) =
+            (u64::from(x.lo) | u64::from(x.mid) << 32, u64::from(y.lo) | u64::from(y.mid) << 32);
+        // The mantissa at the smaller scale is brought to the larger one.
+        let (big, small, d) = if x.scale >= y.scale {
+            (mx, my, x.scale - y.scale)
+        } else {
+            (my, mx, y.scale - x.scale)
+        };
+        // (`Decimal` gives a zero's other operand as it is, at its own scale.)
+        if mx != 0 && my != 0 && d <= 9 {
+            if let Some(sum) =
+                small.checked_mul(TEN_TO[d as usize]).and_then(|s| s.checked_add(big))
+            {
+                return Some(Decimal::from_parts(
+                    sum as u32,
+                    (sum >> 32) as u32,
+                    0,
+                    false,
+                    x.scale.max(y.scale),
+                ));
+            }
+        }
+    }
+    a.checked_add(b)
+}
+
 /// The common form of a decimal read without the general parser: an optional sign, 1 to 18
 /// digits with at most one point between digits; not a negative zero. The same value and scale
 /// as `Decimal::from_str_exact` (tested: `small_decimals_read_as_the_general_parser_reads_them`);
@@ -172,6 +208,78 @@ mod tests {
             };
             proptest::prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
             proptest::prop_assert_eq!(cmp(b, a), b.cmp(&a), "{} vs {}", b, a);
+        }
+    }
+
+    /// Decimals of every sign, scale and size, zeros of both signs and values near the largest.
+    fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (any::<i64>(), 0u32..=4).prop_map(|(m, s)| Decimal::new(m, s)),
+            (any::<u64>(), 0u32..=2).prop_map(|(m, s)| Decimal::from_parts(
+                m as u32,
+                (m >> 32) as u32,
+                0,
+                false,
+                s
+            )),
+            (any::<(u32, u32, u32, bool)>(), 0u32..=28)
+                .prop_map(|((l, m, h, n), s)| Decimal::from_parts(l, m, h, n, s)),
+            (0u32..=4, any::<bool>()).prop_map(|(s, n)| {
+                let mut z = Decimal::new(0, s);
+                z.set_sign_negative(n);
+                z
+            }),
+            any::<u32>().prop_map(|k| Decimal::MAX - Decimal::from(k)),
+        ]
+    }
+
+    proptest::proptest! {
+        /// `checked_add` is `Decimal::checked_add`: the same 16 bytes (value, scale, sign of a
+        /// zero), or none.
+        #[test]
+        fn add_is_decimal_addition(a in any_decimal(), b in any_decimal(), same in proptest::prelude::any::<bool>()) {
+            // Often positive and at close scales, where the short cut is taken.
+            let b = if same {
+                Decimal::from_i128_with_scale(b.mantissa().abs() % 1_000_000_000_000_000_000, (a.scale() + b.scale() % 3).min(28))
+            } else {
+                b
+            };
+            let a = if same { a.abs() } else { a };
+            proptest::prop_assert_eq!(
+                checked_add(a, b).map(|d| d.serialize()),
+                a.checked_add(b).map(|d| d.serialize()),
+                "{} + {}", a, b
+            );
+        }
+    }
+
+    /// The carry into the high word, and the edges of the short cut.
+    #[test]
+    fn add_carries_as_decimal_does() {
+        let top = Decimal::from_parts(u32::MAX, u32::MAX, 0, false, 2);
+        let cases = [
+            (top, Decimal::new(1, 2)),
+            (top, top),
+            (top, Decimal::new(1, 0)),
+            (Decimal::new(1, 0), top),
+            (
+                Decimal::from_parts(u32::MAX, u32::MAX, 0, false, 0),
+                Decimal::from_parts(u32::MAX, u32::MAX, 0, false, 9),
+            ),
+            (Decimal::new(7, 0), Decimal::new(7, 10)),
+            (Decimal::new(1, 0), Decimal::new(0, 1)),
+            (Decimal::new(0, 2), Decimal::new(3, 0)),
+            (Decimal::new(5, 2), Decimal::new(-5, 2)),
+            (Decimal::new(0, 2), Decimal::new(0, 2)),
+            (Decimal::MAX, Decimal::MAX),
+        ];
+        for (a, b) in cases {
+            assert_eq!(
+                checked_add(a, b).map(|d| d.serialize()),
+                a.checked_add(b).map(|d| d.serialize()),
+                "{a} + {b}"
+            );
         }
     }
 

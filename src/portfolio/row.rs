@@ -36,7 +36,7 @@ fn plus(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     } else if b.is_zero() {
         Ok(a)
     } else {
-        a.checked_add(b).ok_or(EvalError::Overflow)
+        crate::money::checked_add(a, b).ok_or(EvalError::Overflow)
     }
 }
 

@@ -36,6 +36,8 @@
 //! assert_eq!(year.totals.total.to_string(), "155000");
 //! let total_of_lines: rust_decimal::Decimal = year.lines.iter().map(|l| l.amount).sum();
 //! assert_eq!(total_of_lines, year.totals.total);
+//! // The totals alone (no lines, payments or warnings built), as a sweep or a sum needs them.
+//! assert_eq!(eval::totals(&rules, &contract, 2).expect("evaluates"), year.totals);
 //! let json = report::json::compute(&[year]);
 //! assert!(json.contains("\"format_version\": 1"));
 //! ```

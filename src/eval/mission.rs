@@ -1,6 +1,7 @@
 //! A mission's lines in a contract year: its fixed part (prorated in its first year), its
 //! indicators' variable part capped at the tier's envelope, and the parts a variant deems paid.
 
+use super::sum::{Sum, Term};
 use super::*;
 
 /// A mission added by a negotiation variant, which every CPTS is deemed to engage from `since`
@@ -110,12 +111,12 @@ pub(super) fn mission_variable<'a, S: Sink<'a>>(
     tier: usize,
     out: &mut Out<'a, '_, S>,
 ) -> Result<(), EvalError> {
-    let mut maxima = Decimal::ZERO;
+    let mut maxima = Sum::default();
     // What the indicators pay, each line rounded as it will be: the cap compares this sum.
-    let mut paid = Decimal::ZERO;
+    let mut paid = Sum::default();
     for ind in &e.indicators {
         // Added in every mode, for its overflow (the sum itself is only for a warning).
-        maxima = add(maxima, ind.max)?;
+        maxima.add(&Term::of(ind.max))?;
         let obs = observations.and_then(|o| o.get(ind));
         if obs.is_none() {
             out.warn(|| Warning::MissingObservation { mission, indicator: ind });
@@ -123,7 +124,7 @@ pub(super) fn mission_variable<'a, S: Sink<'a>>(
         let factor =
             mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, r)| r[tier]);
         let (before, formula) = payout_scaled(ind, obs, factor)?;
-        paid = add(paid, rules.rounding.apply(before))?;
+        paid.add(&Term::of(rules.rounding.apply(before)))?;
         out.line(Line {
             item: Item::Variable { mission, indicator: ind },
             cell: None,
@@ -132,6 +133,7 @@ pub(super) fn mission_variable<'a, S: Sink<'a>>(
             amount: before,
         });
     }
+    let (maxima, paid) = (maxima.value(), paid.value());
     if let Some(table) = &mission.variable {
         let envelope = cell_at(table, from, tier)?;
         // Indicator maxima are checked (E0304) against the tier of the contract's own

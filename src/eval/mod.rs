@@ -12,6 +12,7 @@ mod mission;
 mod schedule;
 mod selection;
 mod sink;
+pub(crate) mod sum;
 mod warning;
 
 use fonctionnement::fonctionnement;
@@ -343,7 +344,7 @@ pub(crate) fn year<'a, S: Sink<'a>>(
         population,
         tier: &tiers[tier_index],
         tier_index,
-        totals: out.totals,
+        totals: out.totals(),
     })
 }
 

@@ -4,7 +4,8 @@
 //! the sums, a portfolio row its sums per mission. Every line is rounded and added to the totals
 //! here, as it comes, whatever the sink keeps, so the totals of every mode are the same sums.
 
-use super::{add, Category, Item, Line, Totals, Warning};
+use super::sum::{Sum, Term};
+use super::{Category, Item, Line, Totals, Warning};
 use crate::calendar::Date;
 use crate::rules::RuleSet;
 
@@ -56,7 +57,9 @@ impl<'a> Sink<'a> for TotalsOnly {
 pub(super) struct Out<'a, 's, S> {
     rules: &'a RuleSet,
     pub(super) sink: &'s mut S,
-    pub(super) totals: Totals,
+    /// The totals' sums, in whole cents while they can be: fonctionnement, fixed, variable,
+    /// crisis, total, provisional.
+    sums: [Sum; 6],
     /// Lines resting on a provisional cell.
     pub(super) provisional: usize,
     /// Whether a crisis envelope line was given.
@@ -72,7 +75,7 @@ impl<'a, 's, S: Sink<'a>> Out<'a, 's, S> {
         Out {
             rules,
             sink,
-            totals: Totals::default(),
+            sums: [Sum::default(); 6],
             provisional: 0,
             crisis: false,
             overflow: false,
@@ -83,25 +86,33 @@ impl<'a, 's, S: Sink<'a>> Out<'a, 's, S> {
     /// a provisional cell) the provisional part; then given to the sink.
     pub(super) fn line(&mut self, mut line: Line<'a>) {
         line.amount = self.rules.rounding.apply(line.before_rounding);
-        let t = &mut self.totals;
         let slot = match line.item.category() {
-            Category::Fonctionnement => &mut t.fonctionnement,
-            Category::Fixed => &mut t.fixed,
-            Category::Variable => &mut t.variable,
-            Category::Crisis => &mut t.crisis,
+            Category::Fonctionnement => 0,
+            Category::Fixed => 1,
+            Category::Variable => 2,
+            Category::Crisis => 3,
         };
-        let mut sum = |to: &mut rust_decimal::Decimal| match add(*to, line.amount) {
-            Ok(v) => *to = v,
-            Err(_) => self.overflow = true,
+        let term = Term::of(line.amount);
+        let mut sum = |i: usize| {
+            if self.sums[i].add(&term).is_err() {
+                self.overflow = true;
+            }
         };
         sum(slot);
-        sum(&mut t.total);
+        sum(4);
         if line.is_provisional() {
-            sum(&mut t.provisional);
+            sum(5);
             self.provisional += 1;
         }
         self.crisis |= matches!(line.item, Item::Crisis { .. });
         self.sink.line(line);
+    }
+
+    /// The totals of the lines given so far.
+    pub(super) fn totals(&self) -> Totals {
+        let [fonctionnement, fixed, variable, crisis, total, provisional] =
+            self.sums.map(|s| s.value());
+        Totals { fonctionnement, fixed, variable, crisis, total, provisional }
     }
 
     /// The warning `w` makes, when the sink keeps warnings (it is not made otherwise).

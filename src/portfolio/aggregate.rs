@@ -3,8 +3,8 @@
 //! gives the `Decimal` that adding them one by one gives), so every total is the sum of its rows,
 //! to the cent.
 
-use super::sum::{Sum, Term};
 use super::{add, add_totals, Portfolio, Row};
+use crate::eval::sum::{Sum, Term};
 use crate::eval::{EvalError, Totals};
 use crate::rules::RuleSet;
 use rayon::prelude::*;

@@ -14,7 +14,6 @@ mod file;
 mod row;
 mod run;
 pub mod stream;
-mod sum;
 
 /// The portfolio reports live in `report::portfolio`; kept here for their users.
 pub use crate::report::portfolio::{csv_out, json_out, text_out};

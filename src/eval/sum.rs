@@ -1,11 +1,10 @@
 //! A running sum of amounts, held in whole cents while it can be: the exact `Decimal` that
 //! adding the amounts one by one with [`add`] gives (value, scale, and the sign of a zero),
-//! without `Decimal` arithmetic for the amounts a portfolio sums (two decimals at most, rounded
-//! by the rules' `rounding`). An amount of more decimals, or a sum past `i64` cents, goes on as a
+//! without `Decimal` arithmetic for the amounts an evaluation's totals and a portfolio's sums add
+//! up (two decimals at most, rounded by the rules' `rounding`). An amount of more decimals, or a sum past `i64` cents, goes on as a
 //! `Decimal` through [`add`], so an overflow is still [`EvalError::Overflow`], where `add` says it.
 
-use super::add;
-use crate::eval::EvalError;
+use super::{add, EvalError};
 use rust_decimal::Decimal;
 
 /// A `Decimal` of scale 0 to 2 whose value in cents fits an `i64`, with its scale and sign bit

@@ -147,18 +147,25 @@ pub(super) fn build(
             Item::Variable { mission, .. }
             | Item::AssumedVariable { mission }
             | Item::VariableCap { mission } => {
-                // One payment per mission, for all its indicators (or its assumed attainment).
-                if variable_mission != Some(mission.id.as_str()) {
-                    variable_mission = Some(&mission.id);
-                    out.push(Payment {
-                        date: calendar.variable_date,
-                        kind: PaymentKind::Variable,
-                        line: i,
-                        amount: Decimal::ZERO,
-                    });
+                // One payment per mission, for all its indicators (or its assumed attainment):
+                // the mission's first variable line opens it, the others add to it.
+                match out.last_mut() {
+                    Some(last) if variable_mission == Some(mission.id.as_str()) => {
+                        last.amount =
+                            last.amount.checked_add(line.amount).ok_or(EvalError::Overflow)?;
+                    }
+                    _ => {
+                        variable_mission = Some(&mission.id);
+                        out.push(Payment {
+                            date: calendar.variable_date,
+                            kind: PaymentKind::Variable,
+                            line: i,
+                            amount: Decimal::ZERO
+                                .checked_add(line.amount)
+                                .ok_or(EvalError::Overflow)?,
+                        });
+                    }
                 }
-                let last = out.last_mut().expect("pushed above");
-                last.amount = last.amount.checked_add(line.amount).ok_or(EvalError::Overflow)?;
             }
             Item::Crisis { .. } => out.push(Payment {
                 date: calendar.due(policy.crisis_due),

@@ -246,7 +246,9 @@ fn each_separator(bytes: &[u8], sep: u8, mut f: impl FnMut(usize)) {
     let words = bytes.chunks_exact(8);
     let tail = words.remainder();
     for (w, word) in words.enumerate() {
-        let mut found = bytes_equal(u64::from_le_bytes(word.try_into().expect("8 bytes")), sep);
+        // (`as_chunks` would give the arrays themselves; it is newer than the crate's MSRV.)
+        let word: [u8; 8] = std::array::from_fn(|i| word[i]);
+        let mut found = bytes_equal(u64::from_le_bytes(word), sep);
         while found != 0 {
             f(w * 8 + (found.trailing_zeros() / 8) as usize);
             found &= found - 1;

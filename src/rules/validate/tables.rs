@@ -109,16 +109,16 @@ impl Ctx<'_> {
                             .map(str::to_string),
                     };
                     let all = self.tier_ids.join(", ");
-                    self.errors.push(Diagnostic::error(
+                    let mut d = Diagnostic::error(
                         Code::E0203,
                         format!("unknown tier `{id}`"),
                         self.loc.key(&format!("{dpath}.{id}")),
-                    ));
-                    let d = self.errors.last_mut().expect("just pushed");
+                    );
                     d.help = Some(match hint {
                         Some(h) => format!("did you mean `{h}`? tiers are: {all}"),
                         None => format!("tiers are: {all}"),
                     });
+                    self.errors.push(d);
                 }
             }
             let mut row = Vec::new();

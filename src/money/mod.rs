@@ -107,21 +107,37 @@ pub(crate) fn small_decimal(t: &str) -> Option<Decimal> {
     if body.is_empty() || body.len() > 19 {
         return None;
     }
-    // One pass, a digit tested by one subtraction; the point's place gives the scale.
-    let (mut mantissa, mut point) = (0u64, usize::MAX);
-    for (i, &c) in body.iter().enumerate() {
-        let d = c.wrapping_sub(b'0');
-        if d < 10 {
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-        } else if c == b'.' && point == usize::MAX && i > 0 && i + 1 < body.len() {
-            point = i;
-        } else {
+    // The digits before the point, then (after a point between digits) those after it; a digit
+    // is tested by one subtraction.
+    let n = body.len();
+    let (mut mantissa, mut i) = (0u64, 0);
+    while i < n {
+        let d = body[i].wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        i += 1;
+    }
+    let scale = if i == n {
+        if n > 18 {
             return None;
         }
-    }
-    let scale = if point == usize::MAX { 0 } else { body.len() - 1 - point };
-    let digits = body.len() - usize::from(point != usize::MAX);
-    if digits > 18 || (negative && mantissa == 0) {
+        0
+    } else if body[i] == b'.' && i > 0 && i + 1 < n {
+        let after = i + 1;
+        for &c in &body[after..] {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(d);
+        }
+        n - after
+    } else {
+        return None;
+    };
+    if negative && mantissa == 0 {
         return None;
     }
     // `Decimal::new` without its checks: a mantissa below 10^18 (two words), a scale below 18.

@@ -132,6 +132,23 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
     })
 }
 
+/// Whether every byte is printable ASCII or a space (`0x20` to `0x7e`), eight bytes at a time:
+/// a byte outside sets its high bit in the word, in `+ 1` (`0x7f` and above) or in `- 0x20`
+/// (below a space). A carry or a borrow between bytes starts only at such a byte, so a word of
+/// good bytes never looks bad (tested: `printable_is_the_byte_test`).
+fn printable(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let words = b.chunks_exact(8);
+    let tail = words.remainder();
+    for word in words {
+        let w = u64::from_le_bytes(std::array::from_fn(|i| word[i]));
+        if (w | w.wrapping_add(ONES) | w.wrapping_sub(ONES * 0x20)) & (ONES << 7) != 0 {
+            return false;
+        }
+    }
+    tail.iter().all(|&c| c.is_ascii_graphic() || c == b' ')
+}
+
 /// `s` around its first `byte` (an ASCII byte: both sides are then whole characters).
 fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
     let i = s.bytes().position(|b| b == byte)?;
@@ -159,7 +176,7 @@ fn amount(s: &str) -> Option<Decimal> {
 fn payout(text: &str, max: Decimal) -> Option<Payout> {
     // Printable ASCII and spaces only (`≤`, tabs and the like take the located path), so words
     // are split at spaces as `split_whitespace` would split them.
-    if !text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if !printable(text.as_bytes()) {
         return None;
     }
     let (word, rest) = split_at_byte(text, b' ').map_or((text, ""), |(w, r)| (w, r.trim()));
@@ -217,6 +234,27 @@ mod tests {
     use crate::input::Contract;
     use crate::rules::RuleSet;
     use std::collections::BTreeMap;
+
+    proptest::proptest! {
+        /// Eight bytes at a time, the answer of the byte test, on texts with every byte value
+        /// near the edges (below a space, `~`, DEL, non-ASCII) anywhere.
+        #[test]
+        fn printable_is_the_byte_test(
+            good in proptest::collection::vec(0x20u8..=0x7e, 0..40),
+            edge in proptest::prop_oneof![0x1eu8..=0x22, 0x7cu8..=0x82, 0xfdu8..=0xff, proptest::prelude::any::<u8>()],
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            spoil in proptest::prelude::any::<bool>(),
+        ) {
+            // Good bytes, one of them sometimes replaced by a byte near an edge.
+            let mut b = good;
+            if spoil && !b.is_empty() {
+                let i = at.index(b.len());
+                b[i] = edge;
+            }
+            let bytewise = b.iter().all(|&c| c.is_ascii_graphic() || c == b' ');
+            proptest::prop_assert_eq!(super::printable(&b), bytewise, "{:?}", b);
+        }
+    }
 
     /// Forms a cell may take that the fast path must read as the located path does, or decline.
     const VARIANTS: [&str; 24] = [

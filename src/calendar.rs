@@ -46,7 +46,17 @@ pub enum LeapDay {
 /// The `n`th anniversary of `signature` (n = 0: the signature itself), a 29 February read as
 /// `leap` says in common years.
 pub fn anniversary(signature: Date, n: u32, leap: LeapDay) -> Option<Date> {
-    let same_month = add_months(signature, n.checked_mul(12)?)?;
+    // `12 n` months later, as `add_months` finds it (a 29 February lands on the 28th in a
+    // common year), by moving the year alone (tested: `anniversaries_are_twelve_months_apart`).
+    n.checked_mul(12)?;
+    let year = signature.year().checked_add(i32::try_from(n).ok()?)?;
+    let same_month = match signature.with_year(year) {
+        Some(d) => d,
+        None if signature.month() == 2 && signature.day() == 29 => {
+            NaiveDate::from_ymd_opt(year, 2, 28)?
+        }
+        None => return None,
+    };
     let shifted = signature.month() == 2 && signature.day() == 29 && same_month.day() == 28;
     match leap {
         LeapDay::March1 if shifted => same_month.succ_opt(),
@@ -108,6 +118,32 @@ pub fn push_date(out: &mut String, date: Date) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// An anniversary moves the year alone: the date `add_months` gives 12 n months later
+        /// (29 February signatures included), none where that has none.
+        #[test]
+        fn anniversaries_are_twelve_months_apart(
+            days in -800_000i64..800_000,
+            n in proptest::prop_oneof![0u32..=30, proptest::prelude::any::<u32>()],
+            leap_day in proptest::prelude::any::<bool>(),
+        ) {
+            let base = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+            // A 29 February often.
+            let signature = if leap_day {
+                NaiveDate::from_ymd_opt(2000 + 4 * days.rem_euclid(25) as i32, 2, 29).unwrap()
+            } else {
+                base + chrono::Duration::days(days)
+            };
+            for leap in [LeapDay::February28, LeapDay::March1] {
+                let by_months = n.checked_mul(12).and_then(|m| add_months(signature, m)).and_then(|same| {
+                    let shifted = signature.month() == 2 && signature.day() == 29 && same.day() == 28;
+                    if shifted && leap == LeapDay::March1 { same.succ_opt() } else { Some(same) }
+                });
+                proptest::prop_assert_eq!(anniversary(signature, n, leap), by_months, "{} + {}", signature, n);
+            }
+        }
+    }
 
     #[test]
     fn push_date_writes_iso_dates() {

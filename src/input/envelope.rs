@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::calendar::anniversary;
+use crate::rules::Mission;
 
 /// What [`over_envelope`] needs of a contract, worked out once for all its engagements: the
 /// periods of its contract years (up to the first that cannot be dated) and the tier of its own
@@ -51,13 +52,21 @@ pub(crate) fn over_envelope(
     envelope: &EnvelopeCheck,
     e: &Engagement,
 ) -> Option<OverEnvelope> {
+    // Engagements hold known missions only (an unknown one is an error before).
+    over_envelope_of(envelope, rules.mission(&e.mission)?, e)
+}
+
+/// [`over_envelope`] of an engagement in `mission` (its mission, found by the caller).
+pub(crate) fn over_envelope_of(
+    envelope: &EnvelopeCheck,
+    mission: &Mission,
+    e: &Engagement,
+) -> Option<OverEnvelope> {
     let total: Decimal =
         e.indicators.iter().map(|x| x.max).fold(Decimal::ZERO, |a, b| a.saturating_add(b));
     if total.is_zero() {
         return None;
     }
-    // Engagements hold known missions only (an unknown one is an error before).
-    let mission = rules.mission(&e.mission)?;
     let tier = envelope.tier;
     for (k, &(from, to)) in (1..).zip(&envelope.periods) {
         if e.start >= to {

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub(crate) use envelope::{over_envelope, EnvelopeCheck};
+pub(crate) use envelope::{over_envelope_of, EnvelopeCheck};
 pub(crate) use expected::validate as validate_expected;
 pub use expected::{Expectation, Expectations};
 pub(crate) use labels::name_indicator_fields;

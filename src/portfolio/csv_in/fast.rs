@@ -13,7 +13,7 @@ use super::read::CsvRow;
 use super::Ctx;
 use crate::calendar::{parse_date, Date};
 use crate::input::{
-    over_envelope, Contract, Direction, Engagement, EnvelopeCheck, Expectations, Indicator,
+    over_envelope_of, Contract, Direction, Engagement, EnvelopeCheck, Expectations, Indicator,
     Observation, Observations, Payout, Step, YearResult,
 };
 use crate::money::{cmp, parse_decimal, small_decimal};
@@ -36,6 +36,7 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
     if rules.texts.first().is_some_and(|t| signature < t.in_force_from) {
         return None;
     }
+    let check = EnvelopeCheck::new(rules, population, signature);
     let mut engagements = Vec::with_capacity(rules.missions.len());
     // The slot of each indicator column group's indicator (the same header numbering as
     // `Columns::indicators`), so that a row's values need no lookup by id.
@@ -73,12 +74,12 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
             slot_of[i] = Some(slot);
             slot += 1;
         }
-        engagements.push(Engagement {
-            mission: mission.id.clone(),
-            start,
-            full_deployment,
-            indicators,
-        });
+        let engagement =
+            Engagement { mission: mission.id.clone(), start, full_deployment, indicators };
+        if over_envelope_of(&check, mission, &engagement).is_some() {
+            return None;
+        }
+        engagements.push(engagement);
     }
     let flat: Vec<&Indicator> = engagements.iter().flat_map(|e| &e.indicators).collect();
     let mut results = BTreeMap::new();
@@ -110,10 +111,6 @@ pub(super) fn contract(ctx: &Ctx, first: &CsvRow, rows: &[&CsvRow]) -> Option<Co
         }
         let expected = Default::default();
         results.insert(year, YearResult { population, crisis_recognised, observations, expected });
-    }
-    let check = EnvelopeCheck::new(rules, population, signature);
-    if engagements.iter().any(|e| over_envelope(rules, &check, e).is_some()) {
-        return None;
     }
     let opt = |col: Option<usize>| Some(cell(first, col)).filter(|s| !s.is_empty());
     Some(Contract {

@@ -183,7 +183,12 @@ pub fn evaluate<'a>(
     contract: &'a Contract,
     k: u32,
 ) -> Result<Breakdown<'a>, EvalError> {
-    let mut keep = Keep { lines: Vec::with_capacity(16), warnings: Vec::new() };
+    // Room for the lines a year has at most without a variant: the fonctionnement and its
+    // uplifts, and per engaged mission its fixed part, indicators, cap and crisis envelope.
+    let lines = 1
+        + rules.uplifts.len()
+        + contract.engagements.iter().map(|e| e.indicators.len() + 3).sum::<usize>();
+    let mut keep = Keep { lines: Vec::with_capacity(lines), warnings: Vec::with_capacity(8) };
     let y = year(rules, contract, k, &mut keep)?;
     let schedule = schedule::build(rules, contract, k, y.from, y.to, &keep.lines)?;
     Ok(Breakdown {

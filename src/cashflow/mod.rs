@@ -290,17 +290,9 @@ fn group_of(g: Option<Grouping>, b: &Breakdown, p: &Payment) -> String {
         Grouping::Kind => kind_name(p.kind).to_string(),
         Grouping::Department => b.contract.department.clone().unwrap_or_else(|| "-".into()),
         Grouping::Region => b.contract.region.clone().unwrap_or_else(|| "-".into()),
-        Grouping::Mission => match b.lines.get(p.line).map(|l| l.item) {
-            Some(
-                Item::Fixed { mission, .. }
-                | Item::Variable { mission, .. }
-                | Item::Crisis { mission }
-                | Item::AssumedVariable { mission }
-                | Item::VariableCap { mission },
-            ) => mission.id.clone(),
-            Some(Item::Fonctionnement { .. } | Item::Uplift { .. }) | None => {
-                "fonctionnement".into()
-            }
+        Grouping::Mission => match b.lines.get(p.line).and_then(|l| l.item.mission()) {
+            Some(mission) => mission.id.clone(),
+            None => "fonctionnement".into(),
         },
     }
 }

@@ -66,7 +66,19 @@ pub enum Category {
     Crisis,
 }
 
-impl Item<'_> {
+impl<'a> Item<'a> {
+    /// The mission the line pays for (none for the fonctionnement and its uplifts).
+    pub fn mission(&self) -> Option<&'a Mission> {
+        match *self {
+            Item::Fixed { mission, .. }
+            | Item::Variable { mission, .. }
+            | Item::Crisis { mission }
+            | Item::AssumedVariable { mission }
+            | Item::VariableCap { mission } => Some(mission),
+            Item::Fonctionnement { .. } | Item::Uplift { .. } => None,
+        }
+    }
+
     pub fn category(&self) -> Category {
         match self {
             Item::Fonctionnement { .. } | Item::Uplift { .. } => Category::Fonctionnement,

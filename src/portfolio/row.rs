@@ -4,7 +4,7 @@
 
 use crate::calendar::Date;
 use crate::diagnostic::Code;
-use crate::eval::{self, Calendar, Category, EvalError, Item, Line, Sink, Totals, Warning};
+use crate::eval::{self, Calendar, Category, EvalError, Line, Sink, Totals, Warning};
 use crate::input::Contract;
 use crate::rules::RuleSet;
 use rust_decimal::Decimal;
@@ -109,14 +109,7 @@ impl<'a> Sink<'a> for RowSink<'a> {
                 }
             }
         }
-        let mission = match line.item {
-            Item::Fixed { mission, .. }
-            | Item::Variable { mission, .. }
-            | Item::Crisis { mission }
-            | Item::AssumedVariable { mission }
-            | Item::VariableCap { mission } => mission,
-            Item::Fonctionnement { .. } | Item::Uplift { .. } => return,
-        };
+        let Some(mission) = line.item.mission() else { return };
         let Some(i) = self.rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else {
             return;
         };
@@ -202,14 +195,7 @@ mod tests {
     fn from_breakdown(rules: &RuleSet, b: &Breakdown) -> Result<Row, EvalError> {
         let mut missions = vec![MissionAmounts::default(); rules.missions.len()];
         for line in &b.lines {
-            let mission = match line.item {
-                Item::Fixed { mission, .. }
-                | Item::Variable { mission, .. }
-                | Item::Crisis { mission }
-                | Item::AssumedVariable { mission }
-                | Item::VariableCap { mission } => mission,
-                Item::Fonctionnement { .. } | Item::Uplift { .. } => continue,
-            };
+            let Some(mission) = line.item.mission() else { continue };
             let i = rules.missions.iter().position(|m| std::ptr::eq(m, mission)).unwrap();
             let m = &mut missions[i];
             m.paid = true;

@@ -85,11 +85,9 @@ impl Projection {
             .iter()
             .filter_map(|y| {
                 let p = published.get(&y.year)?;
-                let gap = y.cash - p.amount;
-                let gap_percent = (!p.amount.is_zero()).then(|| {
-                    (gap * Decimal::ONE_HUNDRED / p.amount)
-                        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
-                });
+                // Both are amounts (never negative), so their difference fits a `Decimal`.
+                let gap = y.cash.saturating_sub(p.amount);
+                let gap_percent = gap_percent(gap, p.amount);
                 Some(Comparison {
                     year: y.year,
                     published: p.amount,
@@ -101,6 +99,16 @@ impl Projection {
             })
             .collect()
     }
+}
+
+/// `gap / published × 100` to one decimal, `None` for a published zero or a ratio past a
+/// `Decimal` (a published 10^27 € against a projected 0 € multiplies past it: divided first).
+fn gap_percent(gap: Decimal, published: Decimal) -> Option<Decimal> {
+    let percent = gap
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|g| g.checked_div(published))
+        .or_else(|| gap.checked_div(published)?.checked_mul(Decimal::ONE_HUNDRED))?;
+    Some(percent.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// `from..=to`, checked.

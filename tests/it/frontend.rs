@@ -108,6 +108,58 @@ fn a_sweep_of_too_many_points_is_refused_without_panic() {
     assert!(err.contains("error[E0210]") && err.contains("at most 100000"), "{err}");
 }
 
+/// A sweep to 7 × 10^27 € with `--svg` panicked drawing the chart ("Multiplication
+/// overflowed": the value's offset times the pixels). The chart is drawn, every point inside it,
+/// the curve rising with the value.
+#[test]
+fn a_sweep_to_the_largest_amounts_draws_its_chart() {
+    let svg =
+        std::env::temp_dir().join(format!("cpts-funding-huge-sweep-{}.svg", std::process::id()));
+    let to = "7000000000000000000000000000";
+    let args = ["sweep", EXAMPLE, "--param", "fonctionnement.t2", "--from", "0", "--to", to];
+    let mut args = args.to_vec();
+    args.extend(["--step", "700000000000000000000000000", "--svg", svg.to_str().unwrap()]);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 12, "{out}");
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    std::fs::remove_file(&svg).ok();
+    let number = |tag: &str, key: &str| -> i64 {
+        let at = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let points: Vec<(i64, i64)> = chart
+        .lines()
+        .filter(|l| l.starts_with("<circle"))
+        .map(|l| (number(l, "cx"), number(l, "cy")))
+        .collect();
+    assert_eq!(points.len(), 11, "{chart}");
+    for w in points.windows(2) {
+        // Left to right, and up (a smaller y) or level as the total grows.
+        assert!(w[0].0 < w[1].0 && w[0].1 >= w[1].1, "{points:?}");
+    }
+    assert!(
+        points.iter().all(|&(x, y)| (130..=830).contains(&x) && (60..=410).contains(&y)),
+        "{points:?}"
+    );
+}
+
+/// A roll-out scenario publishing 10^27 € for a year panicked (the gap to the projected cash,
+/// times 100): the gap and its percentage are said, dividing first.
+#[test]
+fn a_published_figure_past_any_budget_is_compared_without_panic() {
+    for format in ["text", "csv", "json"] {
+        let (code, out, err) =
+            run(&["project", "fixtures/project/published-huge.yaml", "--format", format]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert!(!err.contains("panicked"), "{format}: {err}");
+        // The published figure and the gap of -100 %, whatever the grouping of the digits.
+        let digits: String = out.chars().filter(|c| !matches!(c, ' ' | '\u{202f}')).collect();
+        assert!(digits.contains("1000000000000000000000000000"), "{format}: {out}");
+        assert!(digits.contains("-100"), "{format}: {out}");
+    }
+}
+
 /// `--contract-year 6` on a portfolio exited 0 with an empty report (E0401 on one contract).
 #[test]
 fn a_contract_year_outside_the_contract_fails_the_same_for_a_portfolio() {

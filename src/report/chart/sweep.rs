@@ -19,12 +19,43 @@ const BOTTOM: i64 = 70;
 
 /// `v` in `[lo, hi]` mapped onto `[a, b]` pixels, rounded to the pixel.
 fn scale(v: Decimal, lo: Decimal, hi: Decimal, a: i64, b: i64) -> i64 {
-    let span = hi - lo;
-    if span.is_zero() {
-        return (a + b) / 2;
-    }
-    let px = Decimal::from(a) + (v - lo) * Decimal::from(b - a) / span;
-    px.round().to_i64().unwrap_or(a)
+    let mid = (a + b) / 2;
+    let pixels = Decimal::from(b - a);
+    let offset = match hi.checked_sub(lo) {
+        Some(span) if span.is_zero() => return mid,
+        // Times the pixels, then divided by the span, while that fits a `Decimal`.
+        Some(span) => {
+            v.checked_sub(lo).and_then(|d| d.checked_mul(pixels)).and_then(|d| d.checked_div(span))
+        }
+        None => None,
+    };
+    // Past it (a sweep to 10^28 €), the fraction of the span first, taken on halves, which
+    // cannot overflow.
+    let offset = offset.or_else(|| {
+        let half = |x: Decimal| x / Decimal::TWO;
+        (half(v) - half(lo)).checked_div(half(hi) - half(lo))?.checked_mul(pixels)
+    });
+    let px = offset.and_then(|d| d.checked_add(Decimal::from(a)));
+    px.and_then(|p| p.round().to_i64()).unwrap_or(mid)
+}
+
+/// The value `k` quarters of the way from `lo` to `hi`. Past a `Decimal`, the two ends are
+/// weighed instead (each part is at most the larger end in size).
+fn quarter(lo: Decimal, hi: Decimal, k: i64) -> Decimal {
+    let (k, four) = (Decimal::from(k), Decimal::from(4));
+    hi.checked_sub(lo)
+        .and_then(|span| span.checked_mul(k))
+        .and_then(|d| (d / four).checked_add(lo))
+        .unwrap_or_else(|| {
+            let t = k / four;
+            (lo * (Decimal::ONE - t)).saturating_add(hi * t)
+        })
+}
+
+/// A twentieth of the span from `lo` to `hi` (on twentieths past a `Decimal`).
+fn twentieth(lo: Decimal, hi: Decimal) -> Decimal {
+    let twenty = Decimal::from(20);
+    hi.checked_sub(lo).map_or_else(|| hi / twenty - lo / twenty, |span| span / twenty)
 }
 
 /// A euro amount without cents, for axis labels.
@@ -63,12 +94,12 @@ pub fn svg(c: &Curve) -> Option<String> {
         ymax = ymax.max(*r);
     }
     if ymin == ymax {
-        ymin -= Decimal::ONE;
-        ymax += Decimal::ONE;
+        ymin = ymin.saturating_sub(Decimal::ONE);
+        ymax = ymax.saturating_add(Decimal::ONE);
     }
-    let pad = (ymax - ymin) / Decimal::from(20);
-    ymin -= pad;
-    ymax += pad;
+    let pad = twentieth(ymin, ymax);
+    ymin = ymin.saturating_sub(pad);
+    ymax = ymax.saturating_add(pad);
     let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, TOP);
     let mut o = String::new();
     let _ = writeln!(
@@ -84,7 +115,7 @@ pub fn svg(c: &Curve) -> Option<String> {
     );
     // Grid and ticks: five on each axis.
     for k in 0..=4i64 {
-        let yv = ymin + (ymax - ymin) * Decimal::from(k) / Decimal::from(4);
+        let yv = quarter(ymin, ymax, k);
         let y = scale(yv, ymin, ymax, y0, y1);
         let _ = writeln!(o, r##"<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="#dddddd"/>"##);
         let _ = writeln!(
@@ -94,7 +125,7 @@ pub fn svg(c: &Curve) -> Option<String> {
             y + 4,
             escape(&euros(yv))
         );
-        let xv = xmin + (xmax - xmin) * Decimal::from(k) / Decimal::from(4);
+        let xv = quarter(xmin, xmax, k);
         let x = scale(xv, xmin, xmax, x0, x1);
         let _ = writeln!(
             o,

@@ -51,6 +51,13 @@ pub struct Diagnostic {
     pub label: Option<String>,
 }
 
+/// Appends `d` to `list` and hands it back, for a help text added after (the validators' `err`).
+pub(crate) fn pushed(list: &mut Vec<Diagnostic>, d: Diagnostic) -> &mut Diagnostic {
+    let at = list.len();
+    list.push(d);
+    &mut list[at]
+}
+
 impl Diagnostic {
     pub fn error(code: Code, message: impl Into<String>, location: Location) -> Self {
         Diagnostic {

@@ -21,8 +21,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&mut self, code: Code, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
-        self.errors.push(Diagnostic::error(code, msg, self.loc.at(path)));
-        self.errors.last_mut().expect("just pushed")
+        crate::diagnostic::pushed(&mut self.errors, Diagnostic::error(code, msg, self.loc.at(path)))
     }
 
     // The readers below take their path as lazy `format_args!`: it is written out only for a

@@ -41,8 +41,7 @@ pub(super) fn period_days(label: &str) -> Option<(Date, Date)> {
 
 impl Check<'_> {
     fn err(&mut self, code: Code, path: &str, msg: String) -> &mut Diagnostic {
-        self.errors.push(Diagnostic::error(code, msg, self.loc.at(path)));
-        self.errors.last_mut().expect("just pushed")
+        crate::diagnostic::pushed(&mut self.errors, Diagnostic::error(code, msg, self.loc.at(path)))
     }
 
     /// A share from 0 to 1.

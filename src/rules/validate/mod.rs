@@ -29,8 +29,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&mut self, code: Code, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
-        self.errors.push(Diagnostic::error(code, msg, self.loc.at(path)));
-        self.errors.last_mut().expect("just pushed")
+        crate::diagnostic::pushed(&mut self.errors, Diagnostic::error(code, msg, self.loc.at(path)))
     }
 
     fn date(&mut self, path: &str, text: &str) -> Option<Date> {

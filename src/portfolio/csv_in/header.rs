@@ -57,6 +57,15 @@ pub(super) struct Columns {
     pub(super) indicators: Vec<IndicatorCols>,
 }
 
+/// A header cell as messages show it: at most 60 characters, then `…` (a cell may be a whole
+/// line of garbage).
+fn shown(name: &str) -> String {
+    match name.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &name[..at]),
+        None => name.to_string(),
+    }
+}
+
 pub(super) fn header(
     file: &str,
     row: &CsvRow,
@@ -78,12 +87,38 @@ pub(super) fn header(
     let mut seen: HashMap<String, usize> = HashMap::new();
     for i in 0..row.len() {
         let name = row.text(i).unwrap_or_default().trim().to_string();
+        if name.contains(['\n', '\r']) {
+            // A quote at a cell's start quotes it to the next quote, line breaks included: the
+            // rows below are then read as part of this cell, and no column after it is known.
+            let lines = name.lines().count();
+            let d = Diagnostic::error(
+                Code::E0701,
+                format!(
+                    "header cell {} opens a quote that runs past the header's line (over {lines} \
+                     lines, to the next quote): the header cannot be read",
+                    i + 1
+                ),
+                at(i, &shown(name.lines().next().unwrap_or_default())),
+            )
+            .with_label("this quote opens a cell")
+            .with_help(
+                "remove the quote, or close it in the same cell (`\"name\"`); a quote inside a \
+                 cell, not at its start, is text",
+            );
+            errors.push(d);
+            return Err(errors);
+        }
         cols.names.push(name.clone());
+        let name_shown = shown(&name);
         if let Some(first) = seen.insert(name.clone(), i) {
             errors.push(Diagnostic::error(
                 Code::E0701,
-                format!("column `{name}` appears twice (columns {} and {})", first + 1, i + 1),
-                at(i, &name),
+                format!(
+                    "column `{name_shown}` appears twice (columns {} and {})",
+                    first + 1,
+                    i + 1
+                ),
+                at(i, &name_shown),
             ));
             continue;
         }
@@ -96,9 +131,12 @@ pub(super) fn header(
             candidates.extend(mission_ids.iter().map(|m| format!("{m}.start")));
             let hint =
                 did_you_mean(&name, candidates.iter().map(String::as_str)).map(str::to_string);
-            let mut d =
-                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(i, &name))
-                    .with_label("not a known column");
+            let mut d = Diagnostic::error(
+                Code::E0701,
+                format!("unknown column `{name_shown}`"),
+                at(i, &name_shown),
+            )
+            .with_label("not a known column");
             d.help = Some(match hint {
                 Some(h) => format!("did you mean `{h}`? columns are {}, then `<mission>.start`, `<mission>.full_deployment` and per indicator `<mission>.<indicator>` (the year's result), `.max`, `.scale`, `.label`", FIXED.map(|(k, _)| k).join(", ")),
                 None => format!("columns are {}, then `<mission>.start`, `<mission>.full_deployment` and per indicator `<mission>.<indicator>` (the year's result), `.max`, `.scale`, `.label`", FIXED.map(|(k, _)| k).join(", ")),
@@ -109,8 +147,11 @@ pub(super) fn header(
         let Some(m) = mission_ids.iter().position(|id| *id == mission) else {
             let mut d = Diagnostic::error(
                 Code::E0701,
-                format!("unknown column `{name}`: no mission `{mission}` in the rules"),
-                at(i, &name),
+                format!(
+                    "unknown column `{name_shown}`: no mission `{}` in the rules",
+                    shown(mission)
+                ),
+                at(i, &name_shown),
             )
             .with_label("not a known mission");
             d.help = Some(match did_you_mean(mission, mission_ids.iter().copied()) {
@@ -137,9 +178,12 @@ pub(super) fn header(
         let valid_id = !ind.is_empty()
             && ind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid_id || !["value", "max", "scale", "label"].contains(&part) {
-            let mut d =
-                Diagnostic::error(Code::E0701, format!("unknown column `{name}`"), at(i, &name))
-                    .with_label("not a known column");
+            let mut d = Diagnostic::error(
+                Code::E0701,
+                format!("unknown column `{name_shown}`"),
+                at(i, &name_shown),
+            )
+            .with_label("not a known column");
             d.help = Some(match did_you_mean(part, ["max", "scale", "label", "start", "full_deployment"]) {
                 Some(h) if valid_id => format!("did you mean `{mission}.{ind}.{h}`? an indicator has `{mission}.{ind}` (the year's result), `.max`, `.scale` and `.label`"),
                 _ => format!("an indicator id is letters, digits, `_` and `-`; its columns are `{mission}.<indicator>` (the year's result), `.max`, `.scale` and `.label`"),
@@ -150,7 +194,7 @@ pub(super) fn header(
         let k = match cols.indicators.iter().position(|x| &*x.id == ind) {
             Some(k) if cols.indicators[k].mission != m => {
                 let other = mission_ids[cols.indicators[k].mission];
-                errors.push(Diagnostic::error(Code::E0701, format!("indicator `{ind}` is under two missions (`{other}` and `{mission}`): results could not tell them apart"), at(i, &name)));
+                errors.push(Diagnostic::error(Code::E0701, format!("indicator `{ind}` is under two missions (`{other}` and `{mission}`): results could not tell them apart"), at(i, &name_shown)));
                 continue;
             }
             Some(k) => k,

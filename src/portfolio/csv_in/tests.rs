@@ -94,3 +94,38 @@ fn a_cell_after_a_line_break_in_quotes_is_located_on_its_own_line() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A header whose cell starts with a stray quote (`id;"name;population…`) quotes the rest of
+/// the file up to the next quote: every column after it was one "unknown column" whose message
+/// quoted kilobytes of the rows below. Now one diagnostic says what the quote does, at the
+/// quote, in a few lines; and a long unknown name is shortened in messages.
+#[test]
+fn a_stray_quote_in_the_header_is_said_in_a_few_lines() {
+    let rules = RuleSet::embedded().expect("embedded rules").0;
+    let row = "cpts-a;CPTS A;62000;2024-03-15;1\n".repeat(200);
+    let text = format!("id;\"name;population;signature_date;contract_year\n{row}x\";y\n");
+    let ds: Vec<Diagnostic> = load("t.csv", &text, &rules)
+        .records
+        .into_iter()
+        .flat_map(|r| match r.state {
+            RecordState::Failed(ds) => ds,
+            RecordState::Loaded { .. } => Vec::new(),
+        })
+        .collect();
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    let d = &ds[0];
+    assert_eq!((d.code, d.location.line, d.location.column), (Code::E0701, Some(1), Some(4)));
+    assert!(d.message.contains("header cell 2 opens a quote") && d.message.contains("202 lines"));
+    let shown = crate::diagnostic::render_text(d, Some(&text));
+    assert!(shown.len() < 1500, "{} bytes: {shown}", shown.len());
+
+    let long = "z".repeat(5000);
+    let text = format!("id;name;population;signature_date;contract_year;{long}\n");
+    let ds = match load("t.csv", &text, &rules).records.pop().map(|r| r.state) {
+        Some(RecordState::Failed(ds)) => ds,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!(ds[0].message, format!("unknown column `{}…`", &long[..60]));
+    assert_eq!(ds[0].location.path.as_deref(), Some(&*format!("{}…", &long[..60])));
+}

@@ -11,6 +11,7 @@ use crate::eval::EvalError;
 use crate::portfolio::{total, Portfolio, Selection, Totaled};
 use crate::rules::RuleSet;
 use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 /// The most points a sweep computes.
@@ -59,11 +60,14 @@ pub fn values(start: Decimal, end: Decimal, step: Decimal) -> Result<Vec<Decimal
             "{points} points: a sweep computes at most {MAX_POINTS}; take a larger --step"
         ));
     }
+    // `start + i step` for the `count + 1` points: no addition past the last one, which could
+    // overflow when the last point is near the largest decimal.
     let mut out = Vec::new();
-    let mut v = start;
-    while v <= end {
-        out.push(v);
-        v = v.checked_add(step).ok_or("the range overflows")?;
+    for i in 0..=count.to_u32().unwrap_or(0) {
+        match step.checked_mul(Decimal::from(i)).and_then(|d| start.checked_add(d)) {
+            Some(v) if v <= end => out.push(v),
+            _ => break,
+        }
     }
     Ok(out)
 }
@@ -127,4 +131,31 @@ pub fn sweep(
         base: base_total,
         points: points.into_iter().collect::<Result<_, _>>()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().expect("a decimal")
+    }
+
+    /// The points from `--from` to `--to`, `--to` included when a step lands on it, and up to
+    /// the largest decimal: `--to 79228162514264337593543950335 --step 7922816251426433759354395033`
+    /// was refused ("the range overflows": the addition after the last point).
+    #[test]
+    fn values_run_from_the_start_by_steps_up_to_the_end() {
+        let texts = |v: Vec<Decimal>| v.iter().map(Decimal::to_string).collect::<Vec<_>>();
+        assert_eq!(texts(values(d("1"), d("2"), d("0.3")).unwrap()), ["1", "1.3", "1.6", "1.9"]);
+        assert_eq!(texts(values(d("-5"), d("5"), d("5")).unwrap()), ["-5", "0", "5"]);
+        assert_eq!(texts(values(d("7"), d("7"), d("1")).unwrap()), ["7"]);
+        let (max, step) = (Decimal::MAX, d("7922816251426433759354395033"));
+        let v = values(Decimal::ZERO, max, step).unwrap();
+        assert_eq!(v.len(), 11);
+        assert_eq!(v[10], step * Decimal::TEN);
+        assert!(values(Decimal::ZERO, max, Decimal::ONE).unwrap_err().contains("at most 100000"));
+        assert!(values(d("2"), d("1"), d("1")).is_err());
+        assert!(values(d("1"), d("2"), Decimal::ZERO).is_err());
+    }
 }

@@ -818,3 +818,64 @@ fn a_streamed_cpts_met_again_later_is_e0705() {
     assert!(err.contains("error[E0705]") && err.contains("sort the file by id"), "{err}");
     assert!(out.lines().any(|l| l.starts_with("total,")), "{out}");
 }
+
+/// Every command, in every format it has, on rules whose amounts are all 10^26 € (the advance
+/// rate kept): each answers with a result or with diagnostics, exit 0 or 1, and none panics.
+/// Amounts near the largest decimal made two reports panic (a projection's comparison with
+/// its published figures, a sweep's chart); this runs the rest the same way.
+#[test]
+fn every_command_answers_rules_of_the_largest_amounts_without_panic() {
+    let text = std::fs::read_to_string(root().join("rules/aci-cpts.yaml")).unwrap();
+    let huge = "100000000000000000000000000";
+    let mut rules = String::new();
+    for line in text.lines() {
+        // `amount: "60000"` becomes `amount: "10^26"`; a rate (`"0.75"`) stays.
+        match line.split_once("amount: \"") {
+            Some((head, rest)) if !rest.starts_with('0') => {
+                let (_, tail) = rest.split_once('"').unwrap();
+                rules.push_str(&format!("{head}amount: \"{huge}\"{tail}\n"));
+            }
+            _ => rules.push_str(&format!("{line}\n")),
+        }
+    }
+    assert!(rules.matches(huge).count() > 60, "the amounts are replaced");
+    let dir = std::env::temp_dir().join(format!("cpts-funding-largest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = dir.join("rules.yaml");
+    std::fs::write(&r, rules).unwrap();
+    let svg = dir.join("sweep.svg");
+    let (r, svg) = (r.to_str().unwrap(), svg.to_str().unwrap());
+    let budget = "fixtures/budget/t2-expected-in-contract/contract.yaml";
+    let scenario = "rules/scenarios/national-2019-2025.yaml";
+    let variant = "rules/variants/negotiation-2025.yaml";
+    let months = ["--from", "2020-01", "--to", "2030-12"];
+    let sweep =
+        ["--param", "fonctionnement.t2", "--from", "0", "--to", "100000", "--step", "50000"];
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for f in ["text", "json", "md", "html"] {
+        runs.push(vec!["compute", CONTRACT, "--format", f]);
+        runs.push(vec!["compute", EXAMPLE, "--format", f]);
+        runs.push([&["cashflow", EXAMPLE, "--format", f][..], &months].concat());
+        runs.push(vec!["budget", budget, "--format", f]);
+        runs.push(vec!["diff", EXAMPLE, "--variant", variant, "--format", f]);
+        runs.push(vec!["explain", CONTRACT, "--format", f]);
+    }
+    for f in ["text", "json", "csv"] {
+        runs.push(vec!["project", scenario, "--format", f]);
+    }
+    runs.push(vec!["compute", EXAMPLE, "--format", "csv"]);
+    runs.push([&["cashflow", EXAMPLE, "--format", "csv"][..], &months].concat());
+    runs.push(vec!["diff", EXAMPLE, "--variant", variant, "--format", "csv"]);
+    for f in ["text", "json"] {
+        runs.push(vec!["check", EXAMPLE, "--format", f]);
+    }
+    runs.push(vec!["max", "--date", "2025-01-01"]);
+    runs.push(vec!["rules", "--date", "2025-01-01"]);
+    runs.push([&["sweep", EXAMPLE][..], &sweep, &["--svg", svg]].concat());
+    for mut args in runs {
+        args.extend(["--rules", r]);
+        let (code, _, err) = run(&args);
+        assert!(code <= 1 && !err.contains("panicked"), "{args:?}: exit {code}\n{err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -16,7 +16,7 @@ use crate::input::{
     over_envelope_of, Contract, Direction, Engagement, EnvelopeCheck, Expectations, Indicator,
     Observation, Observations, Payout, Step, YearResult,
 };
-use crate::money::{cmp, parse_decimal, small_decimal};
+use crate::money::{cmp, parse_decimal, small_decimal, small_decimal_prefix};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -185,22 +185,19 @@ fn payout(text: &str, max: Decimal) -> Option<Payout> {
             (baseline != target).then_some(Payout::Linear { baseline, target })
         }
         "steps" => {
-            // The text has no tab or line break (above): ASCII whitespace is the space, and this
-            // byte split is `split(' ')` without its char searcher.
-            let mut tokens = rest.split_ascii_whitespace();
-            let direction = match tokens.next()? {
-                "<=" => Direction::LowerIsBetter,
-                ">=" => Direction::HigherIsBetter,
+            // The direction, then the steps (the text has no leading space: it is trimmed).
+            let (direction, pairs) = match rest.split_at_checked(2) {
+                Some(("<=", p)) if p.is_empty() || p.starts_with(' ') => {
+                    (Direction::LowerIsBetter, p)
+                }
+                Some((">=", p)) if p.is_empty() || p.starts_with(' ') => {
+                    (Direction::HigherIsBetter, p)
+                }
                 _ => return None,
             };
-            let mut steps = Vec::with_capacity(4);
-            for token in tokens {
-                let (threshold, amount_text) = split_at_byte(token, b':')?;
-                let step = Step { threshold: decimal(threshold)?, amount: amount(amount_text)? };
-                if cmp(step.amount, max).is_gt() {
-                    return None;
-                }
-                steps.push(step);
+            let mut steps = plain_steps(pairs).or_else(|| token_steps(pairs))?;
+            if steps.iter().any(|s| cmp(s.amount, max).is_gt()) {
+                return None;
             }
             if steps.is_empty() {
                 return None;
@@ -221,6 +218,43 @@ fn payout(text: &str, max: Decimal) -> Option<Payout> {
         }
         _ => None,
     }
+}
+
+/// The steps of a scale in their usual form: `T:A` pairs of plain decimals (see
+/// [`plain_number`]), one or more spaces apart, read in one pass over the bytes. `None` when a
+/// pair or a number is in another form: [`token_steps`] then reads them.
+fn plain_steps(pairs: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::with_capacity(4);
+    let mut b = pairs.as_bytes();
+    loop {
+        while let [b' ', rest @ ..] = b {
+            b = rest;
+        }
+        if b.is_empty() {
+            return Some(steps);
+        }
+        let (threshold, rest) = small_decimal_prefix(b)?;
+        let [b':', rest @ ..] = rest else { return None };
+        let (amount, rest) = small_decimal_prefix(rest)?;
+        // A negative amount is refused, as [`amount`] refuses it (no negative zero is read).
+        if amount.is_sign_negative() || !matches!(rest, [] | [b' ', ..]) {
+            return None;
+        }
+        steps.push(Step { threshold, amount });
+        b = rest;
+    }
+}
+
+/// The steps of a scale, word by word (the words of a printable text are split at its spaces),
+/// each `THRESHOLD:AMOUNT` read by [`decimal`] and [`amount`]; `None` at the first that is not.
+fn token_steps(pairs: &str) -> Option<Vec<Step>> {
+    pairs
+        .split_ascii_whitespace()
+        .map(|token| {
+            let (threshold, amount_text) = split_at_byte(token, b':')?;
+            Some(Step { threshold: decimal(threshold)?, amount: amount(amount_text)? })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -250,6 +284,20 @@ mod tests {
             }
             let bytewise = b.iter().all(|&c| c.is_ascii_graphic() || c == b' ');
             proptest::prop_assert_eq!(super::printable(&b), bytewise, "{:?}", b);
+        }
+
+        /// Where the one-pass reader of steps answers, it reads what the word-by-word reader
+        /// reads (numbers in every form, signs, colons and spaces anywhere).
+        #[test]
+        fn plain_steps_read_as_the_words_are_read(t in "[ 0-9:.,+-]{0,40}") {
+            if let Some(plain) = super::plain_steps(&t) {
+                let words = super::token_steps(&t);
+                proptest::prop_assert_eq!(Some(&plain), words.as_ref(), "{:?}", t);
+                for (a, b) in plain.iter().zip(words.iter().flatten()) {
+                    proptest::prop_assert_eq!(a.threshold.serialize(), b.threshold.serialize());
+                    proptest::prop_assert_eq!(a.amount.serialize(), b.amount.serialize());
+                }
+            }
         }
     }
 

@@ -124,14 +124,14 @@ pub(super) fn mission_variable<'a, S: Sink<'a>>(
         let factor =
             mission.overlay.variable_factor.as_ref().and_then(|f| f.at(from)).map(|(_, r)| r[tier]);
         let (before, formula) = payout_scaled(ind, obs, factor)?;
-        paid.add(&Term::of(rules.rounding.apply(before)))?;
-        out.line(Line {
+        let rounded = out.line(Line {
             item: Item::Variable { mission, indicator: ind },
             cell: None,
             formula,
             before_rounding: before,
             amount: before,
         });
+        paid.add(&rounded)?;
     }
     let (maxima, paid) = (maxima.value(), paid.value());
     if let Some(table) = &mission.variable {

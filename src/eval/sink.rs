@@ -83,8 +83,9 @@ impl<'a, 's, S: Sink<'a>> Out<'a, 's, S> {
     }
 
     /// `line`, rounded by the rules' rounding, added to its category, the total and (resting on
-    /// a provisional cell) the provisional part; then given to the sink.
-    pub(super) fn line(&mut self, mut line: Line<'a>) {
+    /// a provisional cell) the provisional part; then given to the sink. Returns the rounded
+    /// amount as it was added (a mission adds its indicators' lines up once more).
+    pub(super) fn line(&mut self, mut line: Line<'a>) -> Term {
         line.amount = self.rules.rounding.apply(line.before_rounding);
         let slot = match line.item.category() {
             Category::Fonctionnement => 0,
@@ -106,6 +107,7 @@ impl<'a, 's, S: Sink<'a>> Out<'a, 's, S> {
         }
         self.crisis |= matches!(line.item, Item::Crisis { .. });
         self.sink.line(line);
+        term
     }
 
     /// The totals of the lines given so far.

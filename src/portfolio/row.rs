@@ -6,7 +6,7 @@ use crate::calendar::Date;
 use crate::diagnostic::Code;
 use crate::eval::{self, Calendar, Category, EvalError, Line, Sink, Totals, Warning};
 use crate::input::Contract;
-use crate::rules::RuleSet;
+use crate::rules::{Mission, RuleSet};
 use rust_decimal::Decimal;
 
 /// A mission's amounts in one CPTS-year.
@@ -77,6 +77,8 @@ struct RowSink<'a> {
     warnings: Vec<Code>,
     /// The first sum that overflowed.
     error: Option<EvalError>,
+    /// The mission of the last line, and its index in the rules.
+    last: Option<(&'a Mission, usize)>,
 }
 
 impl<'a> RowSink<'a> {
@@ -110,8 +112,17 @@ impl<'a> Sink<'a> for RowSink<'a> {
             }
         }
         let Some(mission) = line.item.mission() else { return };
-        let Some(i) = self.rules.missions.iter().position(|m| std::ptr::eq(m, mission)) else {
-            return;
+        // A mission's lines come together: its index is looked up at its first.
+        let i = match self.last {
+            Some((m, i)) if std::ptr::eq(m, mission) => i,
+            _ => {
+                let Some(i) = self.rules.missions.iter().position(|m| std::ptr::eq(m, mission))
+                else {
+                    return;
+                };
+                self.last = Some((mission, i));
+                i
+            }
         };
         self.missions[i].paid = true;
         match line.item.category() {
@@ -155,6 +166,7 @@ pub(super) fn row(
         advances: Decimal::ZERO,
         warnings: Vec::new(),
         error: None,
+        last: None,
     };
     let y = eval::year(rules, contract, k, &mut sink)?;
     if let Some(Err(e)) = sink.calendar {

@@ -208,37 +208,67 @@ fn aggregate_serial<'r>(
     rows: impl IntoIterator<Item = &'r Row>,
 ) -> Result<Aggregates, EvalError> {
     let n = rules.missions.len();
-    let mut by_tier: Vec<Summing> = (0..rules.tiers.len()).map(|_| Summing::new(n)).collect();
-    let mut by_region: BTreeMap<String, Summing> = BTreeMap::new();
-    let mut by_department: BTreeMap<String, Summing> = BTreeMap::new();
-    let mut total = Summing::new(n);
+    // Each row is added once, into the sums of its tier, region and department together; every
+    // grouping is then the merge of those (exact, as the merge of chunks is).
+    let mut index: BTreeMap<(usize, &str, &str), usize> = BTreeMap::new();
+    let mut groups: Vec<Summing> = Vec::new();
+    // Rows of one place and tier often follow each other: the last group is tried first.
+    let mut last: Option<((usize, &str, &str), usize)> = None;
     let mut terms = Terms::new();
     for row in rows {
         let c = &p.contracts[row.contract];
+        let key =
+            (row.tier, c.region.as_deref().unwrap_or(""), c.department.as_deref().unwrap_or(""));
+        let g = match last {
+            Some((k, g)) if k == key => g,
+            _ => {
+                let next = groups.len();
+                let g = *index.entry(key).or_insert(next);
+                if g == next {
+                    groups.push(Summing::new(n));
+                }
+                last = Some((key, g));
+                g
+            }
+        };
         terms.set(row);
-        if let Some(s) = by_tier.get_mut(row.tier) {
-            s.add_row(row, &terms)?;
+        groups[g].add_row(row, &terms)?;
+    }
+    let mut by_tier: Vec<Option<Sums>> = vec![None; rules.tiers.len()];
+    let mut by_region: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut by_department: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut total: Option<Sums> = None;
+    for (&(tier, region, department), &g) in &index {
+        let s = groups[g].sums();
+        if let Some(t) = by_tier.get_mut(tier) {
+            put(t, &s)?;
         }
-        for (map, key) in
-            [(&mut by_region, c.region.as_deref()), (&mut by_department, c.department.as_deref())]
-        {
-            let key = key.unwrap_or("");
+        for (map, key) in [(&mut by_region, region), (&mut by_department, department)] {
             match map.get_mut(key) {
-                Some(s) => s.add_row(row, &terms)?,
+                Some(m) => m.merge(&s)?,
                 None => {
-                    let mut s = Summing::new(n);
-                    s.add_row(row, &terms)?;
-                    map.insert(key.to_string(), s);
+                    map.insert(key.to_string(), s.clone());
                 }
             }
         }
-        total.add_row(row, &terms)?;
+        put(&mut total, &s)?;
     }
-    let sums = |m: BTreeMap<String, Summing>| m.into_iter().map(|(k, s)| (k, s.sums())).collect();
+    let empty = || Summing::new(n).sums();
     Ok(Aggregates {
-        by_tier: by_tier.iter().map(Summing::sums).collect(),
-        by_region: sums(by_region),
-        by_department: sums(by_department),
-        total: total.sums(),
+        by_tier: by_tier.into_iter().map(|t| t.unwrap_or_else(empty)).collect(),
+        by_region: by_region.into_iter().collect(),
+        by_department: by_department.into_iter().collect(),
+        total: total.unwrap_or_else(empty),
     })
+}
+
+/// `s` merged into `into` (taken as it is when `into` has no rows yet).
+fn put(into: &mut Option<Sums>, s: &Sums) -> Result<(), EvalError> {
+    match into {
+        Some(x) => x.merge(s),
+        None => {
+            *into = Some(s.clone());
+            Ok(())
+        }
+    }
 }

@@ -80,6 +80,25 @@ fn push_line(o: &mut String, line: &str) {
     o.push('\n');
 }
 
+/// `rows` laid out in columns, the first cell of a row on the left and the others on the right:
+/// column `i` is `widths[i]` wide, or wider when one of its cells needs it (with a space before
+/// it), so that two figures never run together (a published 10^27 € included).
+fn table(o: &mut String, widths: &[usize], rows: &[Vec<String>]) {
+    let mut w = widths.to_vec();
+    for row in rows {
+        for (width, cell) in w.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count() + 1);
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, (cell, &width)) in row.iter().zip(&w).enumerate() {
+            line.push_str(&if i == 0 { left(cell, width) } else { right(cell, width) });
+        }
+        push_line(o, &line);
+    }
+}
+
 fn split_table(
     o: &mut String,
     title: &str,
@@ -88,18 +107,13 @@ fn split_table(
     f: fn(&YearRow) -> &BTreeMap<String, Decimal>,
 ) {
     let _ = writeln!(o, "\n{title}");
-    let mut head = left("Année", 7);
-    for c in cols {
-        head.push_str(&right(c, W));
-    }
-    push_line(o, &head);
+    let mut rows = vec![std::iter::once("Année".to_string()).chain(cols.iter().cloned()).collect()];
     for y in &p.years {
-        let mut l = left(&y.year.to_string(), 7);
-        for c in cols {
-            l.push_str(&right(&format_eur(f(y).get(c).copied().unwrap_or_default()), W));
-        }
-        push_line(o, &l);
+        let amounts = cols.iter().map(|c| format_eur(f(y).get(c).copied().unwrap_or_default()));
+        rows.push(std::iter::once(y.year.to_string()).chain(amounts).collect());
     }
+    let widths: Vec<usize> = std::iter::once(7).chain(cols.iter().map(|_| W)).collect();
+    table(o, &widths, &rows);
 }
 
 /// The projection as French text.
@@ -124,40 +138,35 @@ pub fn text(rules: &RuleSet, r: &Report) -> String {
     );
     let cmp: BTreeMap<i32, Comparison> =
         p.compare(&s.published).into_iter().map(|c| (c.year, c)).collect();
-    push_line(
-        &mut o,
-        &format!(
-            "{}{}{}{}{}{}{}{}",
-            left("Année", 7),
-            right("Signatures", 11),
-            right("Sous contrat", 14),
-            right("Versé", W),
-            right("Années de contrat", W),
-            right("Publié", W),
-            right("Écart", W),
-            right("Écart %", 10),
-        ),
-    );
+    let mut rows: Vec<Vec<String>> = vec![[
+        "Année",
+        "Signatures",
+        "Sous contrat",
+        "Versé",
+        "Années de contrat",
+        "Publié",
+        "Écart",
+        "Écart %",
+    ]
+    .map(String::from)
+    .to_vec()];
     for y in &p.years {
         let c = cmp.get(&y.year);
-        push_line(
-            &mut o,
-            &format!(
-                "{}{}{}{}{}{}{}{}",
-                left(&y.year.to_string(), 7),
-                right(&y.signatures.to_string(), 11),
-                right(&y.under_contract.to_string(), 14),
-                right(&format_eur(y.cash), W),
-                right(&format_eur(y.contract_years), W),
-                right(&c.map(|c| format_eur(c.published)).unwrap_or_default(), W),
-                right(&c.map(|c| format_eur(c.gap)).unwrap_or_default(), W),
-                right(&percent_fr(c.and_then(|c| c.gap_percent)), 10),
-            ),
-        );
+        rows.push(vec![
+            y.year.to_string(),
+            y.signatures.to_string(),
+            y.under_contract.to_string(),
+            format_eur(y.cash),
+            format_eur(y.contract_years),
+            c.map(|c| format_eur(c.published)).unwrap_or_default(),
+            c.map(|c| format_eur(c.gap)).unwrap_or_default(),
+            percent_fr(c.and_then(|c| c.gap_percent)),
+        ]);
     }
     let cash: Decimal = p.years.iter().map(|y| y.cash).sum();
     let prov: Decimal = p.years.iter().map(|y| y.provisional).sum();
-    push_line(&mut o, &format!("{}{}", left("TOTAL", 32), right(&format_eur(cash), W)));
+    rows.push(vec!["TOTAL".into(), String::new(), String::new(), format_eur(cash)]);
+    table(&mut o, &[7, 11, 14, W, W, W, W, 10], &rows);
     let _ = writeln!(
         o,
         "\nDont {} versés sur des montants provisoires des règles (cellules `provisional`).",
@@ -176,34 +185,29 @@ pub fn text(rules: &RuleSet, r: &Report) -> String {
     if let Some((variants, v)) = r.variant {
         o.push('\n');
         o.push_str(&crate::report::variant::banner(variants));
-        push_line(
-            &mut o,
-            &format!(
-                "{}{}{}{}{}{}{}",
-                left("Année", 7),
-                right("Versé (base)", W),
-                right("Versé (variante)", W),
-                right("Écart", W),
-                right("Contrat (base)", W),
-                right("Contrat (variante)", W),
-                right("Écart", W),
-            ),
-        );
+        let mut rows: Vec<Vec<String>> = vec![[
+            "Année",
+            "Versé (base)",
+            "Versé (variante)",
+            "Écart",
+            "Contrat (base)",
+            "Contrat (variante)",
+            "Écart",
+        ]
+        .map(String::from)
+        .to_vec()];
         for (b, x) in p.years.iter().zip(&v.years) {
-            push_line(
-                &mut o,
-                &format!(
-                    "{}{}{}{}{}{}{}",
-                    left(&b.year.to_string(), 7),
-                    right(&format_eur(b.cash), W),
-                    right(&format_eur(x.cash), W),
-                    right(&format_eur(x.cash - b.cash), W),
-                    right(&format_eur(b.contract_years), W),
-                    right(&format_eur(x.contract_years), W),
-                    right(&format_eur(x.contract_years - b.contract_years), W),
-                ),
-            );
+            rows.push(vec![
+                b.year.to_string(),
+                format_eur(b.cash),
+                format_eur(x.cash),
+                format_eur(x.cash - b.cash),
+                format_eur(b.contract_years),
+                format_eur(x.contract_years),
+                format_eur(x.contract_years - b.contract_years),
+            ]);
         }
+        table(&mut o, &[7, W, W, W, W, W, W], &rows);
     }
     if !p.failures.is_empty() {
         let _ = writeln!(

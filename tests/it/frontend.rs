@@ -158,6 +158,14 @@ fn a_published_figure_past_any_budget_is_compared_without_panic() {
         assert!(digits.contains("1000000000000000000000000000"), "{format}: {out}");
         assert!(digits.contains("-100"), "{format}: {out}");
     }
+    // In the text table, each figure keeps a space before it: the published figure, the gap
+    // and its percentage do not run into the figure before them.
+    let (_, out, _) = run(&["project", "fixtures/project/published-huge.yaml"]);
+    let year_rows: Vec<&str> = out.lines().filter(|l| l.starts_with("202")).collect();
+    assert!(!year_rows.is_empty(), "{out}");
+    for row in year_rows {
+        assert!(!row.contains("€1") && !row.contains("€-") && !row.contains("€2"), "{row}");
+    }
 }
 
 /// `--contract-year 6` on a portfolio exited 0 with an empty report (E0401 on one contract).
@@ -878,4 +886,35 @@ fn every_command_answers_rules_of_the_largest_amounts_without_panic() {
         assert!(code <= 1 && !err.contains("panicked"), "{args:?}: exit {code}\n{err}");
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The sums of a portfolio of a few hundred million euros overflowed their 16-character columns:
+/// a count ran into the amount after it (`2791185 355 214,74 €` for 2791 CPTS-years and
+/// 185 355 214,74 €). Each sums table now keeps its columns: its rows are as long as its header,
+/// and every figure has a space before it.
+#[test]
+fn sums_tables_keep_their_columns_on_a_large_portfolio() {
+    let (code, out, err) = run(&["compute", SAMPLE]);
+    assert_eq!(code, 0, "{err}");
+    let sums = &out[out.find("Par taille").expect("the sums")..];
+    let mut tables = 0;
+    for table in sums.split("\n\n") {
+        let lines: Vec<&str> = table.lines().filter(|l| !l.starts_with("Par ")).collect();
+        let Some((head, rows)) = lines.split_first() else { continue };
+        if !head.contains("CPTS-années") {
+            continue;
+        }
+        tables += 1;
+        let width = head.chars().count();
+        for row in rows.iter().take_while(|r| r.ends_with('€')) {
+            assert_eq!(row.chars().count(), width, "{head}\n{row}");
+            assert!(!row.contains("€1") && !row.contains("€2"), "{row}");
+            // Every amount starts with a group of at most three digits: no count before it.
+            for amount in row.split(' ').filter(|t| t.contains(',')) {
+                let lead = amount.split(['\u{202f}', ',']).next().unwrap_or_default();
+                assert!(lead.trim_start_matches('-').len() <= 3, "{row}");
+            }
+        }
+    }
+    assert_eq!(tables, 5, "{sums}");
 }

@@ -9,9 +9,12 @@ use crate::rules::RuleSet;
 use crate::variant::Variant;
 use std::fmt::Write;
 
+/// `s` on the right of a column `width` characters wide, with at least one space before it: a
+/// figure wider than its column (a sum past 100 million euros in a 16-character column) shifts
+/// the rest of its line instead of running into the figure before it.
 pub(crate) fn right(s: &str, width: usize) -> String {
     let n = s.chars().count();
-    format!("{}{s}", " ".repeat(width.saturating_sub(n)))
+    format!("{}{s}", " ".repeat(width.saturating_sub(n).max(1)))
 }
 
 pub(crate) fn left(s: &str, width: usize) -> String {
@@ -21,84 +24,81 @@ pub(crate) fn left(s: &str, width: usize) -> String {
 
 const W: usize = 16;
 
-fn sums_header(o: &mut String, first: &str, width: usize) {
-    let _ = writeln!(
-        o,
-        "{}{}{}{}{}{}{}",
-        left(first, width),
-        right("CPTS-années", 12),
-        right("Fonctionnement", W),
-        right("Parts fixes", W),
-        right("Parts var.", W),
-        right("Crise", W),
-        right("Total", W)
-    );
-}
-
-fn sums_line(o: &mut String, name: &str, width: usize, s: &Sums) {
+/// The amounts of a sums line: fonctionnement, fixed and variable parts, crisis, total.
+fn sums_amounts(s: &Sums) -> [String; 5] {
     let t = &s.totals;
-    let _ = writeln!(
-        o,
-        "{}{}{}{}{}{}{}",
-        left(name, width),
-        right(&s.cpts_years.to_string(), 12),
-        right(&format_eur(t.fonctionnement), W),
-        right(&format_eur(t.fixed), W),
-        right(&format_eur(t.variable), W),
-        right(&format_eur(t.crisis), W),
-        right(&format_eur(t.total), W)
-    );
+    [t.fonctionnement, t.fixed, t.variable, t.crisis, t.total].map(format_eur)
 }
 
-/// The sums section (shared by `compute` on a portfolio).
+/// The sums section (shared by `compute` on a portfolio): by tier, mission, region and
+/// department, and the total. Its tables share their column widths, each as usual (names 24
+/// characters, counts 12, amounts 16) or as its widest cell and a space: a portfolio of billions
+/// of euros or a long region name keeps its columns apart and aligned.
 pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "Par taille");
-    sums_header(&mut o, "  Taille", 24);
-    for (t, s) in rules.tiers.iter().zip(&a.by_tier) {
-        sums_line(&mut o, &format!("  {}", t.id), 24, s);
-    }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "Par mission");
-    let _ = writeln!(
-        o,
-        "{}{}{}{}{}{}",
-        left("  Mission", 24),
-        right("CPTS-années", 12),
-        right("Parts fixes", W),
-        right("Parts var.", W),
-        right("Crise", W),
-        right("Total", W)
-    );
-    for (m, s) in rules.missions.iter().zip(&a.total.missions) {
-        let _ = writeln!(
-            o,
-            "{}{}{}{}{}{}",
-            left(&format!("  {}", m.id), 24),
-            right(&s.cpts_years.to_string(), 12),
-            right(&format_eur(s.fixed), W),
-            right(&format_eur(s.variable), W),
-            right(&format_eur(s.crisis), W),
-            right(&format_eur(s.total), W)
-        );
-    }
+    const HEAD: [&str; 6] =
+        ["CPTS-années", "Fonctionnement", "Parts fixes", "Parts var.", "Crise", "Total"];
+    // (title, header, rows): a header and its rows are a name, a count and amounts.
+    type Table = (Option<&'static str>, Vec<String>, Vec<Vec<String>>);
+    let line = |name: String, s: &Sums| -> Vec<String> {
+        [name, s.cpts_years.to_string()].into_iter().chain(sums_amounts(s)).collect()
+    };
+    let head = |first: &str| -> Vec<String> {
+        std::iter::once(first.to_string()).chain(HEAD.map(String::from)).collect()
+    };
+    let mut tables: Vec<Table> = vec![(
+        Some("Par taille"),
+        head("  Taille"),
+        rules.tiers.iter().zip(&a.by_tier).map(|(t, s)| line(format!("  {}", t.id), s)).collect(),
+    )];
+    // Missions have no fonctionnement column.
+    let mut mission_head = head("  Mission");
+    mission_head.remove(2);
+    let missions = rules.missions.iter().zip(&a.total.missions).map(|(m, s)| {
+        [format!("  {}", m.id), s.cpts_years.to_string()]
+            .into_iter()
+            .chain([s.fixed, s.variable, s.crisis, s.total].map(format_eur))
+            .collect()
+    });
+    tables.push((Some("Par mission"), mission_head, missions.collect()));
     for (title, groups) in [("Par région", &a.by_region), ("Par département", &a.by_department)] {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "{title}");
-        sums_header(&mut o, "", 24);
-        for (g, s) in groups {
+        let rows = groups.iter().map(|(g, s)| {
             let name = if g.is_empty() { "(non renseigné)" } else { g.as_str() };
-            sums_line(&mut o, &format!("  {name}"), 24, s);
+            line(format!("  {name}"), s)
+        });
+        tables.push((Some(title), head(""), rows.collect()));
+    }
+    tables.push((None, head(""), vec![line("TOTAL".into(), &a.total)]));
+    // The widths: the name, the count, then every amount column alike.
+    let mut widths = [24, 12, W];
+    for (_, h, rows) in &tables {
+        for cells in std::iter::once(h).chain(rows) {
+            for (i, cell) in cells.iter().enumerate() {
+                let w = &mut widths[i.min(2)];
+                *w = (*w).max(cell.chars().count() + usize::from(i > 0));
+            }
         }
     }
-    let _ = writeln!(o);
-    sums_header(&mut o, "", 24);
-    sums_line(&mut o, "TOTAL", 24, &a.total);
+    let mut o = String::new();
+    for (n, (title, h, rows)) in tables.iter().enumerate() {
+        if n > 0 {
+            o.push('\n');
+        }
+        if let Some(title) = title {
+            let _ = writeln!(o, "{title}");
+        }
+        for cells in std::iter::once(h).chain(rows) {
+            for (i, cell) in cells.iter().enumerate() {
+                let w = widths[i.min(2)];
+                o.push_str(&if i == 0 { left(cell, w) } else { right(cell, w) });
+            }
+            o.push('\n');
+        }
+    }
     if !a.total.totals.provisional.is_zero() {
         let _ = writeln!(
             o,
             "{}{}",
-            " ".repeat(24 + 12),
+            " ".repeat(widths[0] + widths[1]),
             crate::report::text::provisional_words(a.total.totals.provisional)
         );
     }

@@ -171,6 +171,56 @@ fn amount(s: &str) -> Option<Decimal> {
 /// The payout scale of the mini-language (`binary` or empty, `linear B..T`, `steps <= T:A ...`),
 /// in its lower-case form, valid for an indicator paying at most `max`.
 fn payout(text: &str, max: Decimal) -> Option<Payout> {
+    usual_steps(text, max).or_else(|| any_payout(text, max))
+}
+
+/// A steps scale as spreadsheets and the harness write it, `steps >= T:A T:A …` (or `<=`): plain
+/// decimals, one or more spaces apart, steps already easiest first, each paying at least the one
+/// before and at most `max`. Read and checked in one pass over the bytes; what [`any_payout`]
+/// reads of it (tested: `usual_steps_read_as_any_payout`), or `None` for any other text, which
+/// [`any_payout`] then reads.
+fn usual_steps(text: &str, max: Decimal) -> Option<Payout> {
+    let mut b = text.as_bytes().strip_prefix(b"steps ")?;
+    while let [b' ', rest @ ..] = b {
+        b = rest;
+    }
+    let (direction, mut b) = match b {
+        [b'<', b'=', b' ', rest @ ..] => (Direction::LowerIsBetter, rest),
+        [b'>', b'=', b' ', rest @ ..] => (Direction::HigherIsBetter, rest),
+        _ => return None,
+    };
+    let mut steps: Vec<Step> = Vec::with_capacity(4);
+    loop {
+        while let [b' ', rest @ ..] = b {
+            b = rest;
+        }
+        if b.is_empty() {
+            break;
+        }
+        let (threshold, rest) = small_decimal_prefix(b)?;
+        let [b':', rest @ ..] = rest else { return None };
+        let (amount, rest) = small_decimal_prefix(rest)?;
+        if amount.is_sign_negative() || !matches!(rest, [] | [b' ', ..]) || cmp(amount, max).is_gt()
+        {
+            return None;
+        }
+        if let Some(last) = steps.last() {
+            let easier = match direction {
+                Direction::HigherIsBetter => cmp(last.threshold, threshold).is_lt(),
+                Direction::LowerIsBetter => cmp(last.threshold, threshold).is_gt(),
+            };
+            if !easier || cmp(amount, last.amount).is_lt() {
+                return None;
+            }
+        }
+        steps.push(Step { threshold, amount });
+        b = rest;
+    }
+    (!steps.is_empty()).then_some(Payout::Steps { direction, steps })
+}
+
+/// [`payout`] of any text the fast path takes: every scale kind, steps in any order.
+fn any_payout(text: &str, max: Decimal) -> Option<Payout> {
     // Printable ASCII and spaces only (`≤`, tabs and the like take the located path), so words
     // are split at spaces as `split_whitespace` would split them.
     if !printable(text.as_bytes()) {
@@ -286,6 +336,52 @@ mod tests {
             proptest::prop_assert_eq!(super::printable(&b), bytewise, "{:?}", b);
         }
 
+        /// Where the one-pass reader of usual scales answers, it reads what the reader of any
+        /// scale reads, to the scale of every decimal; and it answers for every scale in order
+        /// (steps easiest first, on distinct thresholds, paying more and more, at most the
+        /// maximum). Steps in and out of order, of 0 to 2 decimals, and spaces of 1 or 2.
+        #[test]
+        fn usual_steps_read_as_any_payout(
+            lower in proptest::prelude::any::<bool>(),
+            pairs in proptest::collection::vec((0i64..2000, 0u32..3, 0i64..50_000, 0u32..3), 1..5),
+            sorted in proptest::prelude::any::<bool>(),
+            gap in 1usize..3,
+            max in 0i64..60_000,
+        ) {
+            use rust_decimal::Decimal;
+            let mut steps: Vec<(Decimal, Decimal)> =
+                pairs.iter().map(|&(t, ts, a, s)| (Decimal::new(t, ts), Decimal::new(a, s))).collect();
+            if sorted {
+                let mut thresholds: Vec<Decimal> = steps.iter().map(|s| s.0).collect();
+                let mut amounts: Vec<Decimal> = steps.iter().map(|s| s.1).collect();
+                thresholds.sort();
+                if lower {
+                    thresholds.reverse();
+                }
+                amounts.sort();
+                steps = thresholds.into_iter().zip(amounts).collect();
+            }
+            let sp = " ".repeat(gap);
+            let pairs: Vec<String> = steps.iter().map(|(t, a)| format!("{t}:{a}")).collect();
+            let t = format!("steps{sp}{}{sp}{}", if lower { "<=" } else { ">=" }, pairs.join(&sp));
+            let max = Decimal::new(max, 1);
+            let usual = super::usual_steps(&t, max);
+            let any = super::any_payout(&t, max);
+            if let Some(usual) = &usual {
+                proptest::prop_assert_eq!(Some(usual), any.as_ref(), "{:?}", t);
+                if let (crate::input::Payout::Steps { steps: a, .. }, Some(crate::input::Payout::Steps { steps: b, .. })) = (usual, &any) {
+                    for (x, y) in a.iter().zip(b) {
+                        proptest::prop_assert_eq!(x.threshold.serialize(), y.threshold.serialize());
+                        proptest::prop_assert_eq!(x.amount.serialize(), y.amount.serialize());
+                    }
+                }
+            }
+            let distinct = steps.windows(2).all(|w| w[0].0 != w[1].0);
+            if sorted && distinct && steps.iter().all(|s| s.1 <= max) {
+                proptest::prop_assert!(usual.is_some(), "{:?}", t);
+            }
+        }
+
         /// Where the one-pass reader of steps answers, it reads what the word-by-word reader
         /// reads (numbers in every form, signs, colons and spaces anywhere).
         #[test]
@@ -298,6 +394,26 @@ mod tests {
                     proptest::prop_assert_eq!(a.amount.serialize(), b.amount.serialize());
                 }
             }
+        }
+    }
+
+    /// The scales of the harness and the shipped samples take the one-pass reader, and it reads
+    /// them as the reader of any scale does; a scale out of order, or paying above the maximum,
+    /// is left to that reader.
+    #[test]
+    fn usual_scales_take_the_one_pass_reader() {
+        let max = rust_decimal::Decimal::new(4000, 0);
+        for t in [
+            "steps >= 56.0:1333.33 86.6:2666.67 87.29:4000.00",
+            "steps <= 73.3:1162.74 63.1:2325.49",
+            "steps  >=  1:10  2:20 ",
+        ] {
+            let usual = super::usual_steps(t, max);
+            assert!(usual.is_some(), "{t}");
+            assert_eq!(usual, super::any_payout(t, max), "{t}");
+        }
+        for t in ["steps >= 2:10 1:20", "steps >= 1:5000", "steps >= 1:20 2:10", "Steps >= 1:1"] {
+            assert_eq!(super::usual_steps(t, max), None, "{t}");
         }
     }
 

@@ -185,7 +185,39 @@ async function main() {
     const html = readFileSync(report, "utf8");
     check("the printable report is the budget page", html.includes("<html") && html.includes("CPTS du Val Exemple"));
 
-    // 8. The rules page at a date.
+    // 8. A contract with expected attainments (in %) and an expected crisis: the form takes them
+    // all (written `50 %` in the year's cell), and the YAML it gives back budgets the same.
+    const withAttainment = join(root, "fixtures/budget/t2-expected-in-contract/contract.yaml");
+    prev = await updated();
+    await page.setInputFiles("#upload", withAttainment);
+    await settle(prev);
+    const status = await page.textContent("#upload-status");
+    check("expected attainments and an expected crisis are taken by the form", !/non reprise/.test(status), status);
+    const att = await total();
+    const ba = cli(["budget", withAttainment, "--format", "json"]);
+    check("the page's budget of a contract with attainments is the CLI's", ba.totals.expected === att, `${ba.totals.expected} vs ${att}`);
+    const yamlOf = async (name) => {
+      const [d] = await Promise.all([page.waitForEvent("download"), page.click("#download-yaml")]);
+      const path = join(out, name);
+      await d.saveAs(path);
+      return cli(["budget", path, "--format", "json"]).totals.expected;
+    };
+    const back3 = await yamlOf("attainment-back.yaml");
+    check("its downloaded YAML budgets the same", back3 === att, `${back3} vs ${att}`);
+    // Typed: 100 % of the SNP regulation in year 4 instead of 50 %.
+    const snpAt = await page.evaluate(() => [...document.querySelectorAll(".indicator")]
+      .findIndex((n) => n.querySelector(".i-id").value === "snp_regulation"));
+    const year4 = page.locator(".indicator").nth(snpAt).locator(".y-value").nth(3);
+    check("an expected attainment is shown in %", (await year4.inputValue()) === "50 %", await year4.inputValue());
+    prev = await updated();
+    await year4.fill("100 %");
+    await settle(prev);
+    const att100 = await total();
+    check("an attainment typed in % raises the budget", cents(att100) > cents(att), `${att} -> ${att100}`);
+    const back4 = await yamlOf("attainment-typed.yaml");
+    check("the CLI's budget of the YAML with the typed attainment is the page's", back4 === att100, `${back4} vs ${att100}`);
+
+    // 9. The rules page at a date.
     await page.goto(base + "/rules");
     await page.waitForFunction(() => document.body.dataset.date);
     await page.fill("#date", "2019-09-01");

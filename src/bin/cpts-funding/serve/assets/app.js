@@ -54,7 +54,7 @@ const GOAL = { reached: "objectif atteint", step: "palier", target: "cible" };
 function blankState() {
   return {
     name: "", id: "", population: "", signature_date: "", region: "", department: "",
-    population_year: null, yearsExtra: {}, missions: {},
+    population_year: null, yearsExtra: {}, expectedExtra: {}, missions: {},
   };
 }
 
@@ -81,7 +81,8 @@ function toContract(s) {
   if (s.population_year) c.population_year = s.population_year;
   c.signature_date = s.signature_date;
   c.missions = [];
-  const results = {}, expected = {};
+  // Expected values, and expected attainments (a non-binary value written `75 %`).
+  const results = {}, expected = {}, attain = {};
   for (const [mid, m] of Object.entries(s.missions)) {
     if (!m.on) continue;
     const i = c.missions.length;
@@ -115,6 +116,12 @@ function toContract(s) {
       e.indicators.push(x);
       ind.years.forEach((y, k) => {
         if (y.value === "" || y.value === null || y.value === undefined) return;
+        const pct = ind.kind !== "binary" && !y.measured && /^\s*(\d+(?:[.,]\d+)?)\s*%\s*$/.exec(String(y.value));
+        if (pct) {
+          (attain[k + 1] = attain[k + 1] || {})[ind.id] = pct[1].replace(",", ".");
+          if (ind._el) pathMap[`attain@${k + 1}.${ind.id}`] = $$(".y-value", ind._el)[k];
+          return;
+        }
         const v = ind.kind === "binary" ? y.value === "true" : String(y.value).replace(",", ".");
         const into = y.measured ? results : expected;
         (into[k + 1] = into[k + 1] || {})[ind.id] = v;
@@ -140,11 +147,24 @@ function toContract(s) {
       pathMap[`results[${i}].observations.${id}`] = pathMap[`results@${r.contract_year}.${id}`];
     }
   });
-  const exp = Object.keys(expected).map(Number).sort((a, b) => a - b);
-  if (exp.length) c.expected = exp.map((k) => ({ contract_year: k, observations: expected[k] }));
+  const extra = s.expectedExtra || {};
+  const exp = [...new Set([...Object.keys(expected), ...Object.keys(attain), ...Object.keys(extra)].map(Number))]
+    .sort((a, b) => a - b);
+  if (exp.length) {
+    c.expected = exp.map((k) => {
+      const x = { contract_year: k };
+      if ((extra[k] || {}).crisis_recognised) x.crisis_recognised = true;
+      x.observations = expected[k] || {};
+      if (attain[k]) x.attainment = attain[k];
+      return x;
+    });
+  }
   (c.expected || []).forEach((x, i) => {
     for (const id of Object.keys(x.observations)) {
       pathMap[`expected[${i}].observations.${id}`] = pathMap[`expected@${x.contract_year}.${id}`];
+    }
+    for (const id of Object.keys(x.attainment || {})) {
+      pathMap[`expected[${i}].attainment.${id}`] = pathMap[`attain@${x.contract_year}.${id}`];
     }
   });
   return c;
@@ -186,14 +206,27 @@ function fromRaw(raw) {
       s.yearsExtra[r.contract_year] = { population: r.population, crisis_recognised: r.crisis_recognised };
     }
   }
+  // An expected attainment of p % is written `p %` in the year's cell (a binary indicator is
+  // reached only at 100 %: then `oui`, else `non`), unless the year has a measured value.
+  const putAttainment = (k, attainment) => {
+    for (const [id, p] of Object.entries(attainment || {})) {
+      const ind = byId[id];
+      if (!ind || k < 1 || k > YEARS) { lost++; continue; }
+      if (ind.years[k - 1].measured) continue;
+      const value = ind.kind === "binary" ? String(Number(p) === 100) : `${p} %`;
+      ind.years[k - 1] = { value, measured: false };
+    }
+  };
+  const expectYear = (k, x) => {
+    put(k, x.observations, false);
+    putAttainment(k, x.attainment);
+    if (x.crisis_recognised && k >= 1 && k <= YEARS) s.expectedExtra[k] = { crisis_recognised: true };
+  };
   const all = (raw.expected || []).find((x) => !x.contract_year);
-  for (const x of raw.expected || []) {
-    if (x.contract_year) put(x.contract_year, x.observations, false);
-    if (Object.keys(x.attainment || {}).length) lost += Object.keys(x.attainment).length;
-  }
+  for (const x of raw.expected || []) if (x.contract_year) expectYear(x.contract_year, x);
   if (all) {
     const own = new Set((raw.expected || []).map((x) => x.contract_year).filter(Boolean));
-    for (let k = 1; k <= YEARS; k++) if (!own.has(k)) put(k, all.observations, false);
+    for (let k = 1; k <= YEARS; k++) if (!own.has(k)) expectYear(k, all);
   }
   return { state: s, lost };
 }
@@ -238,7 +271,12 @@ function toYaml(c) {
   } else L.push("results: []");
   if (c.expected) {
     L.push("expected:");
-    for (const x of c.expected) L.push(`  - contract_year: ${x.contract_year}`, `    observations: ${obs(x.observations)}`);
+    for (const x of c.expected) {
+      L.push(`  - contract_year: ${x.contract_year}`);
+      if (x.crisis_recognised) L.push(`    crisis_recognised: true`);
+      L.push(`    observations: ${obs(x.observations)}`);
+      if (x.attainment) L.push(`    attainment: ${obs(x.attainment)}`);
+    }
   }
   return L.join("\n") + "\n";
 }
@@ -287,7 +325,10 @@ function renderIndicator(ind) {
     const value = ind.kind === "binary"
       ? el("select", { class: "y-value", "aria-label": `année ${k + 1}` },
         el("option", { value: "", text: "—" }), el("option", { value: "true", text: "oui" }), el("option", { value: "false", text: "non" }))
-      : el("input", { class: "y-value", inputmode: "decimal", "aria-label": `année ${k + 1}` });
+      : el("input", {
+        class: "y-value", inputmode: "decimal", "aria-label": `année ${k + 1}`,
+        title: "valeur attendue (ou mesurée), ou atteinte attendue en % du maximum : 75 %",
+      });
     value.value = y.value;
     const measured = el("input", { type: "checkbox", class: "y-measured", title: "valeur mesurée (sinon attendue)" });
     measured.checked = y.measured;
@@ -303,6 +344,7 @@ function readForm() {
   const s = blankState();
   s.population_year = state.population_year;
   s.yearsExtra = state.yearsExtra;
+  s.expectedExtra = state.expectedExtra || {};
   s.name = $("#f-name").value.trim();
   s.id = $("#f-id").value.trim();
   s.population = $("#f-population").value.replace(/[\s\u202f\u00a0]/g, "");
@@ -580,7 +622,7 @@ async function upload(file) {
   state = s;
   await loadRules();
   renderForm();
-  status.textContent = `${file.name} chargé.` + (lost ? ` ${lost} valeur(s) non reprise(s) par le formulaire (atteintes en %, indicateurs inconnus).` : "");
+  status.textContent = `${file.name} chargé.` + (lost ? ` ${lost} valeur(s) non reprise(s) par le formulaire (indicateurs inconnus, années hors contrat).` : "");
   status.className = "status";
   changed();
 }

@@ -245,7 +245,7 @@ fn any_payout(text: &str, max: Decimal) -> Option<Payout> {
                 }
                 _ => return None,
             };
-            let mut steps = plain_steps(pairs).or_else(|| token_steps(pairs))?;
+            let mut steps = token_steps(pairs)?;
             if steps.iter().any(|s| cmp(s.amount, max).is_gt()) {
                 return None;
             }
@@ -267,31 +267,6 @@ fn any_payout(text: &str, max: Decimal) -> Option<Payout> {
             ordered.then_some(Payout::Steps { direction, steps })
         }
         _ => None,
-    }
-}
-
-/// The steps of a scale in their usual form: `T:A` pairs of plain decimals (see
-/// [`plain_number`]), one or more spaces apart, read in one pass over the bytes. `None` when a
-/// pair or a number is in another form: [`token_steps`] then reads them.
-fn plain_steps(pairs: &str) -> Option<Vec<Step>> {
-    let mut steps = Vec::with_capacity(4);
-    let mut b = pairs.as_bytes();
-    loop {
-        while let [b' ', rest @ ..] = b {
-            b = rest;
-        }
-        if b.is_empty() {
-            return Some(steps);
-        }
-        let (threshold, rest) = small_decimal_prefix(b)?;
-        let [b':', rest @ ..] = rest else { return None };
-        let (amount, rest) = small_decimal_prefix(rest)?;
-        // A negative amount is refused, as [`amount`] refuses it (no negative zero is read).
-        if amount.is_sign_negative() || !matches!(rest, [] | [b' ', ..]) {
-            return None;
-        }
-        steps.push(Step { threshold, amount });
-        b = rest;
     }
 }
 
@@ -379,20 +354,6 @@ mod tests {
             let distinct = steps.windows(2).all(|w| w[0].0 != w[1].0);
             if sorted && distinct && steps.iter().all(|s| s.1 <= max) {
                 proptest::prop_assert!(usual.is_some(), "{:?}", t);
-            }
-        }
-
-        /// Where the one-pass reader of steps answers, it reads what the word-by-word reader
-        /// reads (numbers in every form, signs, colons and spaces anywhere).
-        #[test]
-        fn plain_steps_read_as_the_words_are_read(t in "[ 0-9:.,+-]{0,40}") {
-            if let Some(plain) = super::plain_steps(&t) {
-                let words = super::token_steps(&t);
-                proptest::prop_assert_eq!(Some(&plain), words.as_ref(), "{:?}", t);
-                for (a, b) in plain.iter().zip(words.iter().flatten()) {
-                    proptest::prop_assert_eq!(a.threshold.serialize(), b.threshold.serialize());
-                    proptest::prop_assert_eq!(a.amount.serialize(), b.amount.serialize());
-                }
             }
         }
     }

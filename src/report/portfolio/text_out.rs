@@ -22,6 +22,36 @@ pub(crate) fn left(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
+/// Widens column widths to fit `rows`: cell `i` of a row is in column `slot(i)` of `widths`,
+/// which grows to the cell's width (with a space before it, but for a row's first cell).
+pub(crate) fn fit<'r>(
+    widths: &mut [usize],
+    slot: impl Fn(usize) -> usize,
+    rows: impl IntoIterator<Item = &'r [String]>,
+) {
+    for cells in rows {
+        for (i, cell) in cells.iter().enumerate() {
+            let w = &mut widths[slot(i)];
+            *w = (*w).max(cell.chars().count() + usize::from(i > 0));
+        }
+    }
+}
+
+/// One row of cells in the columns [`fit`] widened: the first on the left, the others on the
+/// right.
+pub(crate) fn row_text(
+    cells: &[String],
+    widths: &[usize],
+    slot: impl Fn(usize) -> usize,
+) -> String {
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let w = widths[slot(i)];
+        line.push_str(&if i == 0 { left(cell, w) } else { right(cell, w) });
+    }
+    line
+}
+
 const W: usize = 16;
 
 /// The amounts of a sums line: fonctionnement, fixed and variable parts, crisis, total.
@@ -69,14 +99,10 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
     }
     tables.push((None, head(""), vec![line("TOTAL".into(), &a.total)]));
     // The widths: the name, the count, then every amount column alike.
+    let slot = |i: usize| i.min(2);
     let mut widths = [24, 12, W];
     for (_, h, rows) in &tables {
-        for cells in std::iter::once(h).chain(rows) {
-            for (i, cell) in cells.iter().enumerate() {
-                let w = &mut widths[i.min(2)];
-                *w = (*w).max(cell.chars().count() + usize::from(i > 0));
-            }
-        }
+        fit(&mut widths, slot, std::iter::once(h).chain(rows).map(Vec::as_slice));
     }
     let mut o = String::new();
     for (n, (title, h, rows)) in tables.iter().enumerate() {
@@ -87,10 +113,7 @@ pub fn aggregates(rules: &RuleSet, a: &Aggregates) -> String {
             let _ = writeln!(o, "{title}");
         }
         for cells in std::iter::once(h).chain(rows) {
-            for (i, cell) in cells.iter().enumerate() {
-                let w = widths[i.min(2)];
-                o.push_str(&if i == 0 { left(cell, w) } else { right(cell, w) });
-            }
+            o.push_str(&row_text(cells, &widths, slot));
             o.push('\n');
         }
     }

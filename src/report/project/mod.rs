@@ -6,7 +6,7 @@
 use crate::money::{format_eur, format_plain};
 use crate::project::{Comparison, Projection, RolloutScenario, YearRow};
 use crate::report::portfolio::csv_out::{CsvOptions, CsvWriter};
-use crate::report::portfolio::text_out::{left, right};
+use crate::report::portfolio::text_out::{fit, row_text};
 use crate::rules::RuleSet;
 use crate::variant::Variant;
 use rust_decimal::Decimal;
@@ -85,17 +85,9 @@ fn push_line(o: &mut String, line: &str) {
 /// it), so that two figures never run together (a published 10^27 € included).
 fn table(o: &mut String, widths: &[usize], rows: &[Vec<String>]) {
     let mut w = widths.to_vec();
+    fit(&mut w, |i| i, rows.iter().map(Vec::as_slice));
     for row in rows {
-        for (width, cell) in w.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count() + 1);
-        }
-    }
-    for row in rows {
-        let mut line = String::new();
-        for (i, (cell, &width)) in row.iter().zip(&w).enumerate() {
-            line.push_str(&if i == 0 { left(cell, width) } else { right(cell, width) });
-        }
-        push_line(o, &line);
+        push_line(o, &row_text(row, &w, |i| i));
     }
 }
 

@@ -48,22 +48,23 @@ impl Summing {
         Summing { missions: vec![(0, [Sum::default(); 4]); missions], ..Summing::default() }
     }
 
-    fn add_row(&mut self, row: &Row, terms: &Terms) -> Result<(), EvalError> {
+    fn add_row(&mut self, row: &Row) -> Result<(), EvalError> {
         self.cpts_years += 1;
-        for (s, t) in self.totals.iter_mut().zip(&terms.totals) {
-            s.add(t)?;
+        let t = &row.totals;
+        let totals = [t.fonctionnement, t.fixed, t.variable, t.crisis, t.total, t.provisional];
+        for (s, v) in self.totals.iter_mut().zip(totals) {
+            s.add(&Term::of(v))?;
         }
-        self.advances.add(&terms.advances)?;
-        for (((paid, s), m), t) in self.missions.iter_mut().zip(&row.missions).zip(&terms.missions)
-        {
+        self.advances.add(&Term::of(row.advances))?;
+        for ((paid, s), m) in self.missions.iter_mut().zip(&row.missions) {
             if m.paid {
                 *paid += 1;
             }
-            for (s, t) in s.iter_mut().zip(t) {
-                s.add(t)?;
-            }
-            for t in t {
-                s[3].add(t)?;
+            // Fixed, variable and crisis, each also into the mission's total.
+            for (i, v) in [m.fixed, m.variable, m.crisis].into_iter().enumerate() {
+                let t = Term::of(v);
+                s[i].add(&t)?;
+                s[3].add(&t)?;
             }
         }
         Ok(())
@@ -84,38 +85,6 @@ impl Summing {
                     MissionSums { cpts_years: *paid, fixed, variable, crisis, total }
                 })
                 .collect(),
-        }
-    }
-}
-
-/// A row's amounts as [`Summing`] adds them (into its tier, region, department and the total).
-#[derive(Debug, Clone)]
-struct Terms {
-    totals: [Term; 6],
-    advances: Term,
-    /// Per mission: fixed, variable, crisis.
-    missions: Vec<[Term; 3]>,
-}
-
-impl Terms {
-    fn new() -> Self {
-        let zero = Term::of(Decimal::ZERO);
-        Terms { totals: [zero; 6], advances: zero, missions: Vec::new() }
-    }
-
-    /// Takes `row`'s amounts (the buffer is reused from row to row; each term written in place).
-    fn set(&mut self, row: &Row) {
-        let t = &row.totals;
-        let totals = [t.fonctionnement, t.fixed, t.variable, t.crisis, t.total, t.provisional];
-        for (term, v) in self.totals.iter_mut().zip(totals) {
-            *term = Term::of(v);
-        }
-        self.advances = Term::of(row.advances);
-        self.missions.resize(row.missions.len(), [Term::of(Decimal::ZERO); 3]);
-        for (terms, m) in self.missions.iter_mut().zip(&row.missions) {
-            for (term, v) in terms.iter_mut().zip([m.fixed, m.variable, m.crisis]) {
-                *term = Term::of(v);
-            }
         }
     }
 }
@@ -214,7 +183,6 @@ fn aggregate_serial<'r>(
     let mut groups: Vec<Summing> = Vec::new();
     // Rows of one place and tier often follow each other: the last group is tried first.
     let mut last: Option<((usize, &str, &str), usize)> = None;
-    let mut terms = Terms::new();
     for row in rows {
         let c = &p.contracts[row.contract];
         let key =
@@ -231,8 +199,7 @@ fn aggregate_serial<'r>(
                 g
             }
         };
-        terms.set(row);
-        groups[g].add_row(row, &terms)?;
+        groups[g].add_row(row)?;
     }
     let mut by_tier: Vec<Option<Sums>> = vec![None; rules.tiers.len()];
     let mut by_region: BTreeMap<String, Sums> = BTreeMap::new();
